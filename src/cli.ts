@@ -1,0 +1,64 @@
+// Argument parsing and subcommand dispatch only; each command lives in src/commands/.
+
+import { Command, CommanderError, Option } from 'commander';
+import { exitCodeOf, UsageError } from './errors.js';
+import { VERSION } from './version.js';
+
+const DEFAULT_TARGET = './runbook/';
+
+function buildProgram(): Command {
+  const program = new Command('runbook')
+    .description('Walk an operational runbook step by step: run its commands and queries, keep a signed record.')
+    .version(VERSION, '-V, --version')
+    .argument('[target]', 'a runbook file or a folder of runbooks', DEFAULT_TARGET)
+    .showSuggestionAfterError(true)
+    .action(async (target: string) => {
+      const { openCommand } = await import('./commands/open.js');
+      await openCommand(target);
+    });
+
+  program
+    .command('list')
+    .description('print the sections, steps and actions of a runbook (or of every runbook in a folder)')
+    .argument('<file>', 'a Markdown runbook, or a folder of them')
+    .option('--json', 'print the parsed model as JSON (see DESIGN.md for its shape)')
+    .action(async (file: string, options: { json?: boolean }) => {
+      const { listCommand } = await import('./commands/list.js');
+      await listCommand(file, options);
+    });
+
+  // Every subcommand answers --help and --version, and reports usage errors the same way.
+  for (const command of [program, ...program.commands]) {
+    if (command !== program) command.addOption(new Option('-V, --version', 'print the version').hideHelp()).hook('preAction', (cmd) => {
+      if (cmd.opts().version) {
+        process.stdout.write(`${VERSION}\n`);
+        process.exit(0);
+      }
+    });
+    command.exitOverride().configureOutput({
+      outputError: (message, write) => write(`runbook: ${message.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`),
+    });
+  }
+  return program;
+}
+
+/** Run the CLI; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // `runbook list … | head` closes the pipe early: that is not an error.
+    if (error.code === 'EPIPE') process.exit(0);
+  });
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    if (process.env.RUNBOOK_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.stderr.write(`runbook: ${error instanceof UsageError ? message : `${message}${/[.!?]$/.test(message) ? '' : '.'}`}\n`);
+    return exitCodeOf(error);
+  }
+}

@@ -1,0 +1,204 @@
+// Which code in a runbook is something to run: fenced blocks by info string, inline code by content.
+// General rules rather than a list tuned to one file: a command is a known program (or a ./script)
+// followed by arguments; SQL is a statement keyword followed by the shape of that statement.
+
+import type { ActionKind } from './model.js';
+
+const SHELL_INFO = new Set(['sh', 'bash', 'shell', 'zsh', 'console', 'shell-session', 'shellsession', 'terminal', 'ksh']);
+const SQL_INFO = new Set(['sql', 'psql', 'postgres', 'postgresql', 'pgsql', 'plpgsql', 'pgsql-session']);
+const SUPABASE_INFO = new Set(['supabase']);
+
+// Programs an operator runs from a runbook. A bare program name with no arguments is a name, not a command.
+const PROGRAMS = new Set(
+  `npm npx yarn pnpm bun node deno python python3 pip pip3 poetry uv ruby bundle rake go cargo make just
+  supabase psql pg_dump pg_dumpall pg_restore pg_basebackup pg_ctl pg_isready pgbench createdb dropdb vacuumdb reindexdb
+  mysql mysqldump redis-cli mongo mongosh mongodump mongorestore sqlite3 clickhouse-client cqlsh
+  kubectl k9s helm kustomize oc minikube kind istioctl linkerd argocd flux stern
+  docker docker-compose podman nerdctl crictl ctr
+  terraform terragrunt tofu pulumi ansible ansible-playbook packer vault consul nomad
+  aws gcloud gsutil bq az doctl heroku fly flyctl vercel netlify wrangler firebase
+  curl wget http httpie grpcurl nc netcat telnet dig nslookup host ping traceroute mtr ss netstat ip ifconfig iptables nft tcpdump openssl
+  ssh scp rsync sftp git gh hub
+  systemctl journalctl service sudo su kill pkill killall ps top htop free df du lsof strace uptime dmesg vmstat iostat
+  cat less more head tail grep egrep rg awk sed sort uniq wc cut tr xargs find ls cp mv rm mkdir chmod chown ln touch tar gzip gunzip zcat jq yq
+  echo printf export source env watch timeout date sleep crontab at tee bash sh zsh
+  nginx apachectl certbot sentry-cli datadog-agent promtool amtool logcli`.split(/\s+/),
+);
+
+// Programs whose names are also everyday words (`free tier`, `sort order`, `make sure`): a command only
+// when an argument looks like shell (a flag, a path, a quote, a pipe, a number, a variable).
+const WORD_PROGRAMS = new Set(
+  `at free find host less more kill sort head tail cut watch touch service top date sleep source export echo env tee cat
+  http fly go make just kind bundle flux stern hub vault consul nomad packer timeout ping dig ip at bash sh zsh node deno bun`.split(/\s+/),
+);
+const SHELLISH_ARGUMENT = /[-/.=|$*'"~:@0-9<>&;]/;
+
+const SQL_STATEMENT: Array<[RegExp, RegExp]> = [
+  // [leading keyword, shape the rest must have]
+  [/^select\b/i, /^select\s+\S/i],
+  [/^with\b/i, /^with\s+(recursive\s+)?[\w"]+(\s*\([^)]*\))?\s+as\s+(not\s+)?(materialized\s+)?\(/i],
+  [/^insert\b/i, /^insert\s+into\s+\S/i],
+  [/^update\b/i, /^update\s+(only\s+)?[\w."]+(\s+(as\s+)?\w+)?\s+set\s/i],
+  [/^delete\b/i, /^delete\s+from\s+\S/i],
+  [/^merge\b/i, /^merge\s+into\s+\S/i],
+  [/^(alter|create|drop|comment)\b/i, /^(alter|create(\s+or\s+replace)?(\s+unique)?|drop|comment\s+on)\s+(table|index|view|materialized\s+view|policy|role|user|schema|extension|function|procedure|trigger|type|sequence|database|publication|subscription|column|constraint|default|privileges|domain|aggregate|event\s+trigger|foreign\s+table|rule|server|tablespace|owned)\b/i],
+  [/^truncate\b/i, /^truncate\s+(table\s+)?[\w."]+/i],
+  [/^(grant|revoke)\b/i, /^(grant|revoke)\s+[\w, ]+\s+(on|to|from)\s+\S/i],
+  [/^explain\b/i, /^explain\s+(\([^)]*\)\s*|analy[sz]e\s+|verbose\s+)*(select|insert|update|delete|with|merge|values|table|execute)\b/i],
+  [/^(vacuum|analy[sz]e|reindex|cluster)\b/i, /^(vacuum|analy[sz]e|reindex|cluster)(\s+\([^)]*\))?(\s+(full|verbose|freeze|analy[sz]e|table|index|schema|database|concurrently))*\s+[\w."]+/i],
+  [/^refresh\b/i, /^refresh\s+materialized\s+view\s+\S/i],
+  [/^(set|reset|show)\b/i, /^(set\s+(local\s+|session\s+)?[\w.]+\s*(=|to)\s*\S|set\s+role\s+\S|reset\s+(role|all|[\w.]+)$|show\s+[\w.]+$)/i],
+  [/^(copy)\b/i, /^copy\s+[\w."(]+.*\b(to|from)\b/i],
+  [/^(call)\b/i, /^call\s+[\w.]+\s*\(/i],
+  [/^(lock)\b/i, /^lock\s+(table\s+)?[\w."]+/i],
+  [/^(notify|listen|unlisten)\b/i, /^(notify|listen|unlisten)\s+[\w"*]+/i],
+  [/^(begin|start\s+transaction|commit|rollback)\b/i, /^(begin|start\s+transaction|commit|rollback)\s*(;|\s+(read|isolation|transaction|work))/i],
+  [/^values\b/i, /^values\s*\(/i],
+  [/^table\b/i, /^table\s+[\w."]+\s*;?$/i],
+  [/^do\b/i, /^do\s+(\$\w*\$|language\b)/i],
+];
+
+const URL = /^https?:\/\/[^\s<>"'`]+$/i;
+
+/** Strip leading SQL comments and blank lines so the first statement can be looked at. */
+function stripLeadingSqlComments(text: string): string {
+  let s = text.trimStart();
+  for (;;) {
+    if (s.startsWith('--')) {
+      const nl = s.indexOf('\n');
+      s = nl < 0 ? '' : s.slice(nl + 1).trimStart();
+    } else if (s.startsWith('/*')) {
+      const end = s.indexOf('*/');
+      s = end < 0 ? '' : s.slice(end + 2).trimStart();
+    } else if (s.startsWith('(')) {
+      s = s.slice(1).trimStart(); // `(select …) union …`
+    } else {
+      return s;
+    }
+  }
+}
+
+export function isSql(text: string): boolean {
+  const s = stripLeadingSqlComments(text).replace(/\s+/g, ' ');
+  for (const [keyword, shape] of SQL_STATEMENT) {
+    if (keyword.test(s)) return shape.test(s);
+  }
+  return false;
+}
+
+const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=("[^"]*"|'[^']*'|\S*)\s+/;
+
+/** The first word of a shell command, past `sudo`, `env`, `VAR=value` prefixes and a `$ ` prompt. */
+function commandWords(line: string): string[] {
+  let s = line.trim().replace(/^\$\s+/, '');
+  for (;;) {
+    const m = ENV_ASSIGNMENT.exec(s);
+    if (!m) break;
+    s = s.slice(m[0].length);
+  }
+  return s.split(/\s+/).filter(Boolean);
+}
+
+/** Whether a line reads as a shell command; a multi-line snippet is judged by its first line. */
+export function isCommand(text: string): boolean {
+  const line = text.trim().split('\n')[0]!;
+  const words = commandWords(line);
+  const program = words[0];
+  if (!program) return false;
+  // ./script.sh, ../bin/tool, ~/bin/x: a path to run. A path alone that is not executable-looking is text.
+  if (/^(\.{1,2}|~)\/\S+/.test(program)) return /\.(sh|bash|py|rb|js|mjs|ts|pl)$/.test(program) || words.length > 1;
+  if (/^\/\S*\/\S+\.(sh|bash|py)$/.test(program)) return true;
+  if (!PROGRAMS.has(program)) return false;
+  // A program name alone (`kubectl`, `psql`) names the tool; with arguments it is a command.
+  if (words.length < 2) return false;
+  if (WORD_PROGRAMS.has(program) && !words.slice(1).some((w) => SHELLISH_ARGUMENT.test(w))) return false;
+  // `sudo`, `env`, `watch`, `timeout` and shells wrap another command: judge what they run.
+  if (program === 'sudo' || program === 'env' || program === 'watch' || program === 'timeout') {
+    const rest = words.slice(1).filter((w) => !w.startsWith('-') && !/^\d+[smh]?$/.test(w));
+    return rest.length > 0;
+  }
+  return true;
+}
+
+export function isUrl(text: string): boolean {
+  return URL.test(text.trim());
+}
+
+/** What an inline code span is: an action kind, or null for a name, path or identifier. */
+export function classifyInline(code: string): ActionKind | null {
+  const text = code.trim();
+  if (!text || text.includes('\n')) return null;
+  if (isUrl(text)) return 'url';
+  if (isSql(text)) return 'sql';
+  if (isCommand(text)) return 'shell';
+  return null;
+}
+
+export interface FenceInfo {
+  language: string;
+  attrs: Record<string, string>;
+}
+
+/** ```sh {timeout=120 name="x"} or ```sh title=x → language and attributes. */
+export function parseFenceInfo(info: string): FenceInfo {
+  const trimmed = info.trim();
+  const m = /^([^\s{]*)\s*(.*)$/s.exec(trimmed)!;
+  const language = m[1]!.toLowerCase().replace(/^\./, '');
+  const attrs: Record<string, string> = {};
+  const rest = m[2]!.replace(/^\{|\}$/g, '');
+  for (const a of rest.matchAll(/([A-Za-z_][\w-]*)\s*=\s*("([^"]*)"|'([^']*)'|[^\s,}]+)/g)) {
+    attrs[a[1]!] = a[3] ?? a[4] ?? a[2]!;
+  }
+  return { language, attrs };
+}
+
+/**
+ * The commands of a shell transcript: only `$ `-prompted lines (with their `\` continuations);
+ * everything else is expected output. Returns null when there is no prompt at all.
+ */
+export function promptedCommands(content: string): string | null {
+  const lines = content.split('\n');
+  const out: string[] = [];
+  let continuing = false;
+  for (const line of lines) {
+    if (continuing) {
+      out.push(line);
+      continuing = /\\$/.test(line);
+      continue;
+    }
+    const m = /^\s*\$ ?(.*)$/.exec(line);
+    if (m && (line.trimStart().startsWith('$ ') || line.trim() === '$')) {
+      if (m[1]!.trim()) {
+        out.push(m[1]!);
+        continuing = /\\$/.test(m[1]!);
+      }
+    }
+  }
+  return out.length ? out.join('\n') : null;
+}
+
+export interface FenceAction {
+  kind: ActionKind;
+  code: string;
+}
+
+/** What a fenced block is: an action with the code to run, or null for output, config and examples. */
+export function classifyFence(info: string, content: string): FenceAction | null {
+  const { language } = parseFenceInfo(info);
+  const body = content.replace(/\n+$/, '');
+  if (!body.trim()) return null;
+  if (SHELL_INFO.has(language)) {
+    const prompted = promptedCommands(body);
+    return { kind: 'shell', code: prompted ?? body };
+  }
+  if (SQL_INFO.has(language)) return { kind: 'sql', code: body };
+  if (SUPABASE_INFO.has(language)) return { kind: 'supabase', code: body };
+  if (language !== '') return null;
+  // An untyped fence: an action only when its content reads as a command or SQL.
+  const prompted = promptedCommands(body);
+  if (prompted !== null && isCommand(prompted.split('\n')[0]!)) return { kind: 'shell', code: prompted };
+  if (isSql(body)) return { kind: 'sql', code: body };
+  const firstLine = body.split('\n').find((l) => l.trim() && !l.trim().startsWith('#'));
+  if (firstLine !== undefined && isCommand(firstLine)) return { kind: 'shell', code: body };
+  return null;
+}

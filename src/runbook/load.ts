@@ -1,0 +1,129 @@
+// Reading a runbook from disk: every way a file can be wrong becomes one clear sentence.
+
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { UsageError } from '../errors.js';
+import type { Runbook } from './model.js';
+import { parseRunbook, RunbookTooDeepError } from './parse.js';
+
+/** A runbook is text a person reads; past this it is a wrong path, and parsing it would take seconds and gigabytes. */
+export const MAX_RUNBOOK_BYTES = 8 * 1024 * 1024;
+
+const MARKDOWN_FILE = /\.(md|markdown|mdown|mkd)$/i;
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'vendor']);
+
+export interface LoadedRunbook {
+  file: string;
+  runbook: Runbook;
+  /** The exact bytes that were parsed, for hashing into the session log. */
+  bytes: Buffer;
+}
+
+function describeFsError(error: NodeJS.ErrnoException, path: string): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return `No such file or directory: ${path}.`;
+    case 'EACCES':
+    case 'EPERM':
+      return `Cannot read ${path}: permission denied.`;
+    case 'EISDIR':
+      return `${path} is a directory; give a Markdown file.`;
+    default:
+      return `Cannot read ${path}: ${error.message}.`;
+  }
+}
+
+function formatSize(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Decode runbook bytes as UTF-8 text, refusing binary files and invalid UTF-8 with a sentence that says where. */
+export function decodeRunbookBytes(bytes: Buffer, path: string): string {
+  const probe = bytes.subarray(0, 8192);
+  if (probe.includes(0)) throw new UsageError(`${path} is a binary file, not a Markdown runbook.`);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8Offset(bytes);
+    const line = bytes.subarray(0, at).toString('latin1').split('\n').length;
+    throw new UsageError(`${path} is not valid UTF-8 text (first bad byte on line ${line}); save it as UTF-8 and try again.`);
+  }
+}
+
+function firstInvalidUtf8Offset(bytes: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest valid prefix, found by bisection (a cut inside a character also fails, hence the slack of 4).
+  while (hi - lo > 4) {
+    const mid = (lo + hi) >> 1;
+    try {
+      decoder.decode(bytes.subarray(0, mid));
+      lo = mid;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+export async function loadRunbook(path: string): Promise<LoadedRunbook> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw new UsageError(describeFsError(error as NodeJS.ErrnoException, path));
+  }
+  if (info.isDirectory()) throw new UsageError(`${path} is a directory; give a Markdown file.`);
+  if (info.size > MAX_RUNBOOK_BYTES) {
+    throw new UsageError(`${path} is ${formatSize(info.size)}; a runbook larger than ${formatSize(MAX_RUNBOOK_BYTES)} is refused (check the path).`);
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new UsageError(describeFsError(error as NodeJS.ErrnoException, path));
+  }
+  const text = decodeRunbookBytes(bytes, path);
+  try {
+    return { file: path, runbook: parseRunbook(text, { fileName: basename(path) }), bytes };
+  } catch (error) {
+    if (error instanceof RunbookTooDeepError) throw new UsageError(`${path} ${error.message}.`);
+    throw error;
+  }
+}
+
+/** Markdown files under a folder, recursively, in a stable order; tool and dependency folders are skipped. */
+export async function findRunbookFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const visit = async (folder: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      if (folder === dir) throw new UsageError(describeFsError(error as NodeJS.ErrnoException, dir));
+      return;
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name)) await visit(path);
+      } else if (entry.isFile() && MARKDOWN_FILE.test(entry.name)) {
+        found.push(path);
+      }
+    }
+  };
+  await visit(dir);
+  if (!found.length) throw new UsageError(`No Markdown runbooks (*.md) in ${relative(process.cwd(), dir) || dir}.`);
+  return found;
+}
+
+export async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,41 @@
+// The Runbook model: plain data, the contract of `runbook list --json` (DESIGN.md).
+
+export type ActionKind = 'shell' | 'sql' | 'url' | 'supabase';
+
+export interface Action {
+  kind: ActionKind;
+  code: string;
+  /** 1-based line in the source file. */
+  line: number;
+  /** Values the operator must supply, e.g. `<ref>` → `ref`. */
+  placeholders: string[];
+  /** `$VAR` / `${VAR}` references, resolved from the environment; present only when there are some. */
+  env?: string[];
+  /** Fence attributes such as `{timeout=120}`; present only when given. */
+  attrs?: Record<string, string>;
+}
+
+export interface Step {
+  id: string;
+  text: string;
+  line: number;
+  checked?: boolean;
+  actions: Action[];
+  steps: Step[];
+}
+
+export interface Section {
+  id: string;
+  title: string;
+  level: number;
+  line: number;
+  steps: Step[];
+  sections: Section[];
+}
+
+export interface Runbook {
+  title: string;
+  sections: Section[];
+  /** YAML front matter, when the file has some. */
+  meta?: Record<string, unknown>;
+}

@@ -1,0 +1,37 @@
+import type { Action, Runbook, Section, Step } from './model.js';
+
+/** Every section in document order, depth first. */
+export function allSections(runbook: Runbook): Section[] {
+  const out: Section[] = [];
+  const visit = (sections: Section[]) => {
+    for (const section of sections) {
+      out.push(section);
+      visit(section.sections);
+    }
+  };
+  visit(runbook.sections);
+  return out;
+}
+
+/** A section's steps in document order, sub-steps right after their parent. */
+export function flattenSteps(steps: Step[]): Step[] {
+  const out: Step[] = [];
+  const visit = (list: Step[]) => {
+    for (const step of list) {
+      out.push(step);
+      visit(step.steps);
+    }
+  };
+  visit(steps);
+  return out;
+}
+
+export function allActions(runbook: Runbook): Array<{ section: Section; step: Step; action: Action }> {
+  const out: Array<{ section: Section; step: Step; action: Action }> = [];
+  for (const section of allSections(runbook)) {
+    for (const step of flattenSteps(section.steps)) {
+      for (const action of step.actions) out.push({ section, step, action });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // UI tests need Ink's frames while the app runs; CI=true makes Ink print only at exit (FACTS.md).
+    env: { CI: 'false', NO_COLOR: '1' },
+  },
+});
