@@ -13,7 +13,10 @@ const PROGRAMS = new Set(
   `npm npx yarn pnpm bun node deno python python3 pip pip3 poetry uv ruby bundle rake go cargo make just
   supabase psql pg_dump pg_dumpall pg_restore pg_basebackup pg_ctl pg_isready pgbench createdb dropdb vacuumdb reindexdb
   mysql mysqldump redis-cli mongo mongosh mongodump mongorestore sqlite3 clickhouse-client cqlsh
-  kubectl k9s helm kustomize oc minikube kind istioctl linkerd argocd flux stern
+  kubectl k9s helm kustomize oc minikube kind istioctl linkerd argocd flux stern etcdctl virtctl velero eksctl kubectx kubens crane skopeo
+  patronictl pg_controldata pg_waldump pg_resetwal pg_upgrade pg_repack pgbouncer wal-g wal-e repmgr pg_ctlcluster
+  gitlab-ctl gitlab-rake gitlab-rails knife chef-client salt salt-call puppet nodetool rabbitmqctl rabbitmq-diagnostics kafka-topics kafka-consumer-groups
+  openstack rclone restic borg gpg ssh-keygen ssh-add nmcli resolvectl timedatectl hostnamectl loginctl mount umount lsblk blkid fdisk parted mkfs xfs_growfs resize2fs
   docker docker-compose podman nerdctl crictl ctr
   terraform terragrunt tofu pulumi ansible ansible-playbook packer vault consul nomad
   aws gcloud gsutil bq az doctl heroku fly flyctl vercel netlify wrangler firebase
@@ -108,6 +111,8 @@ export function isCommand(text: string): boolean {
   // ./script.sh, ../bin/tool, ~/bin/x: a path to run. A path alone that is not executable-looking is text.
   if (/^(\.{1,2}|~)\/\S+/.test(program)) return /\.(sh|bash|py|rb|js|mjs|ts|pl)$/.test(program) || words.length > 1;
   if (/^\/\S*\/\S+\.(sh|bash|py)$/.test(program)) return true;
+  // /opt/gitlab/bin/gitlab-ctl restart: an absolute path to a program, with arguments.
+  if (/^\/[\w.@+-]+(\/[\w.@+-]+)+$/.test(program)) return words.length > 1 && !words[1]!.startsWith('/');
   if (!PROGRAMS.has(program)) return false;
   // A program name alone (`kubectl`, `psql`) names the tool; with arguments it is a command.
   if (words.length < 2) return false;
@@ -194,9 +199,10 @@ export function classifyFence(info: string, content: string): FenceAction | null
   if (SQL_INFO.has(language)) return { kind: 'sql', code: body };
   if (SUPABASE_INFO.has(language)) return { kind: 'supabase', code: body };
   if (language !== '') return null;
-  // An untyped fence: an action only when its content reads as a command or SQL.
+  // An untyped fence: an action only when its content reads as a command or SQL. A `$ ` prompt in
+  // front of something shaped like a program is a transcript, whatever the program is called.
   const prompted = promptedCommands(body);
-  if (prompted !== null && isCommand(prompted.split('\n')[0]!)) return { kind: 'shell', code: prompted };
+  if (prompted !== null && /^[\w.~/+-]+(\s|$)/.test(prompted.trimStart()) && !/^\d/.test(prompted.trimStart())) return { kind: 'shell', code: prompted };
   if (isSql(body)) return { kind: 'sql', code: body };
   const firstLine = body.split('\n').find((l) => l.trim() && !l.trim().startsWith('#'));
   if (firstLine !== undefined && isCommand(firstLine)) return { kind: 'shell', code: body };

@@ -12,7 +12,8 @@ export interface PlaceholderSpan {
   quote?: "'" | '"';
 }
 
-const ANGLE = /<([A-Za-z][A-Za-z0-9_.\- ]{0,48}?)>/g;
+// `<ref>`, `<pod name>`, `<"Used By:" field from the above output>`.
+const ANGLE = /<([A-Za-z"][A-Za-z0-9_.\- "':]{0,60}?)>/g;
 const ELLIPSIS = /(['"])(?:\.\.\.|…)\1/g;
 // What a quoted ellipsis is compared with or assigned to: `tablename = '...'`, `name like '...'`, `--user='...'`.
 const COMPARED_WITH = /([A-Za-z_][A-Za-z0-9_]*)["`\]]?\s*(?:=|==|!=|<>|<=|>=|<|>|:|\blike\b|\bilike\b|\bin\s*\()\s*$/i;
@@ -58,11 +59,42 @@ export function findEnvReferences(code: string): string[] {
     if (name) assigned.add(name);
   }
   const refs: string[] = [];
-  for (const m of code.matchAll(ENV_REF)) {
+  // Inside single quotes bash expands nothing: `--template='{{range $k, $v := …}}'` reads no variable.
+  for (const m of blankSingleQuoted(code).matchAll(ENV_REF)) {
     const name = (m[1] ?? m[2])!;
     if (!assigned.has(name) && !refs.includes(name)) refs.push(name);
   }
   return refs;
+}
+
+type ShellQuote = '' | "'" | '"';
+
+/** The shell quote open at each index of the code (before that character). */
+function shellQuoteStates(code: string): ShellQuote[] {
+  const states: ShellQuote[] = new Array(code.length);
+  let open: ShellQuote = '';
+  for (let i = 0; i < code.length; i++) {
+    states[i] = open;
+    const c = code[i];
+    if (open === "'") {
+      if (c === "'") open = '';
+    } else if (c === '\\') {
+      if (i + 1 < code.length) states[++i] = open;
+    } else if (c === '"' && open === '"') {
+      open = '';
+    } else if (!open && (c === "'" || c === '"')) {
+      open = c;
+    }
+  }
+  return states;
+}
+
+/** The code with the contents of single-quoted shell strings blanked out (same length). */
+function blankSingleQuoted(code: string): string {
+  const states = shellQuoteStates(code);
+  let out = '';
+  for (let i = 0; i < code.length; i++) out += states[i] === "'" && code[i] !== "'" ? ' ' : code[i];
+  return out;
 }
 
 const SHELL_SAFE = /^[A-Za-z0-9_./:@%+=,-]+$/;
@@ -72,26 +104,8 @@ function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Which shell quote is open at `index`: none, single or double. */
-function shellQuoteAt(code: string, index: number): '' | "'" | '"' {
-  let open: '' | "'" | '"' = '';
-  for (let i = 0; i < index; i++) {
-    const c = code[i];
-    if (open === "'") {
-      if (c === "'") open = '';
-    } else if (c === '\\') {
-      i++;
-    } else if (open === '"') {
-      if (c === '"') open = '';
-    } else if (c === "'" || c === '"') {
-      open = c;
-    }
-  }
-  return open;
-}
-
 function fillShell(code: string, span: PlaceholderSpan, value: string): string {
-  const open = shellQuoteAt(code, span.start);
+  const open = shellQuoteStates(code)[span.start];
   const inner = span.quote ? span.quote + value + span.quote : value;
   if (open === "'") return inner.replace(/'/g, `'\\''`);
   if (open === '"') return inner.replace(/["$`\\]/g, '\\$&');

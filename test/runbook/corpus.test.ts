@@ -235,3 +235,44 @@ describe('inline code', () => {
     ]);
   });
 });
+
+describe('shapes seen in public runbook collections', () => {
+  it('takes an untyped $-transcript whatever its program, and leaves log excerpts alone', () => {
+    const rb = parseRunbook(md([
+      '## Disk',
+      '```',
+      '$ /opt/db/embedded/bin/pg_controldata /var/opt/db/data',
+      '',
+      'Latest checkpoint location:           2B78/E30A3218',
+      '```',
+      '```',
+      '2018-01-29_10:13:01.21015 db02 postgresql: [1-1] LOG:  started streaming WAL',
+      '```',
+      '- `watch du -sh /var/opt/db/data`',
+      "- then run `select pg_drop_replication_slot('slot_name');`",
+      '- `/opt/db/bin/db-ctl restart`',
+      '- On our servers there is a file `DO_NOT_MOVE_THIS_FILE`, and `pg_drop_replication_slot` is the function.',
+    ]));
+    expect(actionsOf(rb).map((a) => [a.kind, a.code])).toEqual([
+      ['shell', '/opt/db/embedded/bin/pg_controldata /var/opt/db/data'],
+      ['shell', 'watch du -sh /var/opt/db/data'],
+      ['sql', "select pg_drop_replication_slot('slot_name');"],
+      ['shell', '/opt/db/bin/db-ctl restart'],
+    ]);
+  });
+
+  it('reads placeholders with spaces and quotes, and no variables inside single quotes', () => {
+    const rb = parseRunbook(md([
+      '## Volume',
+      '```console',
+      "$ PVC_NAME='<persistentvolumeclaim label from alert>'",
+      "$ POD_NAME='<\"Used By:\" field from the above output>'",
+      '$ oc -n $NAMESPACE rsh $POD_NAME',
+      "$ oc get nodes -o template --template='{{range $k, $v := .metadata.annotations}}{{$k}}{{end}}'",
+      '```',
+    ]));
+    const [action] = allActions(rb).map((a) => a.action);
+    expect(action!.placeholders).toEqual(['persistentvolumeclaim_label_from_alert', 'Used_By_field_from_the_above_output']);
+    expect(action!.env).toEqual(['NAMESPACE']);
+  });
+});
