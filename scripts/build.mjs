@@ -9,7 +9,8 @@ rmSync(`${root}dist`, { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli.ts' },
+  // `session` is the evidence chain as a library, for scripts and for tests that run it in a child process.
+  entryPoints: { cli: 'src/cli.ts', session: 'src/session/index.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

@@ -27,6 +27,36 @@ function buildProgram(): Command {
       await listCommand(file, options);
     });
 
+  program
+    .command('verify')
+    .description('check a session: the hash chain line by line, every evidence file, and the signature')
+    .argument('<session>', 'a session id (or unique part of one), `last`, or a session folder')
+    .option('--json', 'print the result as JSON (ok, sealed, events, signer, firstBadLine, …)')
+    .option('--allowed-signers <file>', 'trusted signers (default: $XDG_CONFIG_HOME/runbook/allowed_signers)')
+    .action(async (session: string, options: { json?: boolean; allowedSigners?: string }) => {
+      const { verifyCommand } = await import('./commands/verify.js');
+      await verifyCommand(session, options);
+    });
+
+  program
+    .command('sessions')
+    .description('list the sessions on this machine, newest first (open, interrupted or sealed)')
+    .option('--json', 'print them as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { sessionsCommand } = await import('./commands/sessions.js');
+      sessionsCommand(options);
+    });
+
+  program
+    .command('keygen')
+    .description('create the Ed25519 key that signs your sessions, and trust it in allowed_signers')
+    .option('--identity <name>', 'who signs (default: $RUNBOOK_SIGNER, else user@host)')
+    .option('--force', 'replace an existing key')
+    .action(async (options: { identity?: string; force?: boolean }) => {
+      const { keygenCommand } = await import('./commands/keygen.js');
+      keygenCommand(options);
+    });
+
   // Every subcommand answers --help and --version, and reports usage errors the same way.
   for (const command of [program, ...program.commands]) {
     if (command !== program) command.addOption(new Option('-V, --version', 'print the version').hideHelp()).hook('preAction', (cmd) => {

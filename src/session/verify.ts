@@ -1,0 +1,150 @@
+// Verification: the chain line by line, every evidence file, and the signature against allowed_signers.
+// It names the first bad line and why, so a reviewer knows exactly what cannot be trusted.
+
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkChain, sha256Hex, splitLines, type EventRecord } from './chain.js';
+import { evidencePath, type EvidenceRef } from './evidence.js';
+import { fingerprint } from './keys.js';
+import { LOG_FILE, SIG_FILE } from './log.js';
+import { isAllowed, parseAllowedSigners } from './allowedSigners.js';
+import { SESSION_NAMESPACE, verifyMessage } from './sshsig.js';
+
+export type SignatureState = 'valid' | 'invalid' | 'untrusted' | 'missing' | 'none';
+
+export interface VerifyResult {
+  ok: boolean;
+  sealed: boolean;
+  /** Complete lines in the log. */
+  events: number;
+  /** Whether every complete line chains to the one before it. */
+  chainIntact: boolean;
+  signature: SignatureState;
+  signer?: string;
+  key?: string;
+  fingerprint?: string;
+  /** SHA-256 of the last complete line. */
+  head: string;
+  firstBadLine?: number;
+  reason?: string;
+  evidence: { checked: number; bad: number };
+  /** Bytes after the last newline: a line being written when the process died. */
+  tornBytes?: number;
+  path: string;
+}
+
+export interface VerifyOptions {
+  allowedSigners?: string;
+}
+
+function evidenceRefsOf(event: EventRecord): EvidenceRef[] {
+  const refs: EvidenceRef[] = [];
+  const visit = (value: unknown) => {
+    if (!value || typeof value !== 'object') return;
+    const v = value as Record<string, unknown>;
+    if (typeof v.sha256 === 'string' && typeof v.size === 'number' && /^[0-9a-f]{64}$/.test(v.sha256)) refs.push(v as unknown as EvidenceRef);
+    else for (const inner of Object.values(v)) visit(inner);
+  };
+  visit(event.evidence);
+  return refs;
+}
+
+async function fileSha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export async function verifySession(dir: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+  const path = join(dir, LOG_FILE);
+  const bytes = readFileSync(path);
+  const lastNewline = bytes.lastIndexOf(0x0a);
+  const lines = splitLines(bytes.subarray(0, lastNewline + 1));
+  const tornBytes = bytes.length - (lastNewline + 1);
+  const chain = checkChain(lines);
+  const events = chain.events;
+  const result: VerifyResult = {
+    ok: false,
+    sealed: false,
+    events: lines.length,
+    chainIntact: chain.ok,
+    signature: 'none',
+    head: chain.ok ? chain.head : sha256Hex(lines[lines.length - 1] ?? ''),
+    evidence: { checked: 0, bad: 0 },
+    path: dir,
+    ...(tornBytes ? { tornBytes } : {}),
+  };
+  const bad = (line: number, reason: string): VerifyResult => {
+    if (result.firstBadLine === undefined || line < result.firstBadLine) {
+      result.firstBadLine = line;
+      result.reason = reason;
+    }
+    result.ok = false;
+    return result;
+  };
+  if (!chain.ok) bad(chain.badLine!, chain.reason!);
+
+  // The seal: the `sealed` event must be the last line, and the signature must cover exactly the log.
+  const sealedAt = events.findIndex((e) => e.type === 'sealed');
+  const hasSig = existsSync(join(dir, SIG_FILE));
+  if (sealedAt >= 0) {
+    const sealed = events[sealedAt]!;
+    result.sealed = true;
+    result.signer = typeof sealed.signer === 'string' ? sealed.signer : undefined;
+    result.key = typeof sealed.key === 'string' ? sealed.key : undefined;
+    if (sealedAt < lines.length - 1) bad(sealedAt + 2, 'it was added after the session was sealed');
+    else if (tornBytes) bad(lines.length + 1, 'bytes were added after the session was sealed');
+  }
+  if (hasSig) {
+    const check = verifyMessage(bytes, readFileSync(join(dir, SIG_FILE), 'utf8'));
+    if (check.key) result.fingerprint = fingerprint(check.key);
+    if (!result.sealed && chain.ok) {
+      result.signature = 'invalid';
+      bad(lines.length + 1, 'the log ends early: it has a signature but its sealed line is missing');
+    } else if (!check.ok) {
+      result.signature = 'invalid';
+      // Every earlier line is vouched for by the next line's hash; an intact chain with a bad signature
+      // means the last line (or the signature file) was changed.
+      if (chain.ok) bad(lines.length, `the signature does not match: ${check.reason}`);
+    } else {
+      const allowedPath = options.allowedSigners;
+      const entries = allowedPath && existsSync(allowedPath) ? parseAllowedSigners(readFileSync(allowedPath, 'utf8')) : [];
+      const sealedKey = result.key?.split(/\s+/)[1];
+      if (sealedKey && sealedKey !== check.key!.blob.toString('base64')) {
+        result.signature = 'invalid';
+        bad(lines.length, 'the key in the sealed line is not the key that signed the log');
+      } else if (!allowedPath || !existsSync(allowedPath)) {
+        result.signature = 'untrusted';
+        result.reason ??= `no allowed_signers file${allowedPath ? ` at ${allowedPath}` : ''}: the signature is intact but nobody vouches for the key`;
+      } else if (!result.signer || !isAllowed(entries, result.signer, check.key!, SESSION_NAMESPACE)) {
+        result.signature = 'untrusted';
+        result.reason ??= `the key ${fingerprint(check.key!)} is not trusted for ${result.signer ?? 'this signer'} in ${allowedPath}`;
+      } else {
+        result.signature = 'valid';
+      }
+    }
+  } else if (result.sealed) {
+    result.signature = 'missing';
+    bad(sealedAt + 1, `the session is sealed but ${SIG_FILE} is missing`);
+  }
+
+  // Evidence: every referenced file must exist with the recorded size and hash.
+  for (let i = 0; i < events.length; i++) {
+    for (const ref of evidenceRefsOf(events[i]!)) {
+      result.evidence.checked++;
+      const file = evidencePath(dir, ref.sha256);
+      let problem: string | undefined;
+      if (!existsSync(file)) problem = `its evidence file evidence/${ref.sha256} is missing`;
+      else if (statSync(file).size !== ref.size) problem = `its evidence file evidence/${ref.sha256} has ${statSync(file).size} bytes, not ${ref.size}`;
+      else if ((await fileSha256(file)) !== ref.sha256) problem = `its evidence file evidence/${ref.sha256} was changed`;
+      if (problem) {
+        result.evidence.bad++;
+        bad(i + 1, problem);
+      }
+    }
+  }
+
+  result.ok = result.firstBadLine === undefined && (!result.sealed || result.signature === 'valid');
+  return result;
+}
