@@ -83,8 +83,6 @@ export async function verifySession(dir: string, options: VerifyOptions = {}): P
     result.ok = false;
     return result;
   };
-  if (!chain.ok) bad(chain.badLine!, chain.reason!);
-
   // The seal: the `sealed` event must be the last line, and the signature must cover exactly the log.
   const sealedAt = events.findIndex((e) => e.type === 'sealed');
   const hasSig = existsSync(join(dir, SIG_FILE));
@@ -96,6 +94,8 @@ export async function verifySession(dir: string, options: VerifyOptions = {}): P
     if (sealedAt < lines.length - 1) bad(sealedAt + 2, 'it was added after the session was sealed');
     else if (tornBytes) bad(lines.length + 1, 'bytes were added after the session was sealed');
   }
+  // After the seal check, so a line added after sealing is named as such even though it breaks the chain too.
+  if (!chain.ok) bad(chain.badLine!, chain.reason!);
   if (hasSig) {
     const check = verifyMessage(bytes, readFileSync(join(dir, SIG_FILE), 'utf8'));
     if (check.key) result.fingerprint = fingerprint(check.key);
