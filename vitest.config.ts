@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    globalSetup: ['test/setup/postgres.global.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // UI tests need Ink's frames while the app runs; CI=true makes Ink print only at exit (FACTS.md).

@@ -1,0 +1,188 @@
+// Environments: named profiles (dev, prod, …) from `runbook.config.json` in the operator's project,
+// with values taken from the process environment or `.env` / `.env.<name>` files. Values never reach
+// the session log; the environment's name does.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { UsageError } from '../errors.js';
+
+export const CONFIG_FILE = 'runbook.config.json';
+
+/** One environment as written in the config file. Strings may reference `$VAR` / `${VAR}`. */
+export interface EnvironmentConfig {
+  /** Postgres URL; default `$DATABASE_URL`, else libpq's `PG*` variables. */
+  databaseUrl?: string;
+  supabaseUrl?: string;
+  supabaseAnonKey?: string;
+  supabaseServiceRoleKey?: string;
+  /** Type the environment's name before its first action. */
+  protected?: boolean;
+  /** Extra env files to read after `.env` and `.env.<name>`. */
+  envFile?: string | string[];
+  /** Working directory for shell actions, relative to the config file. */
+  cwd?: string;
+  /** Extra variables for shell actions. */
+  vars?: Record<string, string>;
+}
+
+export interface RunbookConfig {
+  defaultEnv?: string;
+  environments?: Record<string, EnvironmentConfig>;
+  /** Postgres URL of the team store that mirrors sessions. */
+  store?: string;
+  /** An OpenSSH private key to sign sessions with. */
+  signingKey?: string;
+  timeouts?: { shellSeconds?: number; sqlSeconds?: number };
+}
+
+export interface DatabaseSettings {
+  connectionString?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+}
+
+export interface Environment {
+  name: string;
+  protected: boolean;
+  /** Variables for shell actions: the process environment, env files, and the environment's own. */
+  vars: Record<string, string>;
+  database?: DatabaseSettings;
+  supabase: { url?: string; anonKey?: string; serviceRoleKey?: string };
+  /** Values redacted wherever they appear: passwords and keys. */
+  secrets: string[];
+  cwd: string;
+  /** Where the config came from, or undefined for the implicit `local` environment. */
+  configPath?: string;
+  timeouts: { shellSeconds: number; sqlSeconds: number };
+}
+
+export const DEFAULT_SHELL_TIMEOUT_SECONDS = 600;
+export const DEFAULT_SQL_TIMEOUT_SECONDS = 60;
+
+/** The nearest runbook.config.json from `start` upwards. */
+export function findConfig(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILE);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function readConfig(path: string): RunbookConfig {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${path} is not valid JSON (${(error as Error).message}).`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new UsageError(`${path} must hold a JSON object.`);
+  return parsed as RunbookConfig;
+}
+
+function readEnvFile(path: string): Record<string, string> {
+  if (!existsSync(path)) return {};
+  try {
+    return parseDotenv(readFileSync(path));
+  } catch (error) {
+    throw new UsageError(`Cannot read ${path}: ${(error as Error).message}.`);
+  }
+}
+
+/** Replace `$VAR` and `${VAR}` with values from `vars`; unset ones become empty. */
+export function expand(value: string, vars: Record<string, string | undefined>): string {
+  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a: string | undefined, b: string | undefined) => vars[(a ?? b)!] ?? '');
+}
+
+function databaseFrom(url: string | undefined, vars: Record<string, string>): DatabaseSettings | undefined {
+  if (url) return { connectionString: url };
+  if (!vars.PGHOST && !vars.PGDATABASE && !vars.PGUSER && !vars.PGPORT) return undefined;
+  return {
+    host: vars.PGHOST,
+    port: vars.PGPORT ? Number(vars.PGPORT) : undefined,
+    user: vars.PGUSER,
+    password: vars.PGPASSWORD,
+    database: vars.PGDATABASE,
+  };
+}
+
+function passwordOf(db: DatabaseSettings | undefined): string | undefined {
+  if (!db) return undefined;
+  if (db.password) return db.password;
+  if (!db.connectionString) return undefined;
+  try {
+    const url = new URL(db.connectionString);
+    return url.password ? decodeURIComponent(url.password) : undefined;
+  } catch {
+    return /password=([^\s&]+)/.exec(db.connectionString)?.[1];
+  }
+}
+
+export interface ResolveOptions {
+  /** The environment's name; default the config's `defaultEnv`, else `local`. */
+  name?: string;
+  cwd?: string;
+  processEnv?: NodeJS.ProcessEnv;
+}
+
+/** The environment an operator picked, with every value resolved. */
+export function resolveEnvironment(options: ResolveOptions = {}): Environment {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const processEnv = options.processEnv ?? process.env;
+  const configPath = findConfig(cwd);
+  const config = configPath ? readConfig(configPath) : {};
+  const base = configPath ? dirname(configPath) : cwd;
+  const names = Object.keys(config.environments ?? {});
+  const name = options.name ?? config.defaultEnv ?? (names.length === 1 ? names[0]! : 'local');
+  const envConfig = config.environments?.[name];
+  if (!envConfig && name !== 'local') {
+    const known = names.length ? `known: ${names.join(', ')}` : `there is no ${CONFIG_FILE} here`;
+    throw new UsageError(`No environment "${name}" (${known}).`);
+  }
+
+  // Later files win over earlier ones; the real process environment wins over files.
+  const fileVars: Record<string, string> = { ...readEnvFile(join(base, '.env')), ...readEnvFile(join(base, `.env.${name}`)) };
+  for (const extra of [envConfig?.envFile ?? []].flat()) Object.assign(fileVars, readEnvFile(resolve(base, extra)));
+  const vars: Record<string, string> = { ...fileVars };
+  for (const [k, v] of Object.entries(processEnv)) if (v !== undefined) vars[k] = v;
+  for (const [k, v] of Object.entries(envConfig?.vars ?? {})) vars[k] = expand(v, vars);
+
+  const pick = (configured: string | undefined, fallbackVar: string): string | undefined => {
+    const value = configured !== undefined ? expand(configured, vars) : vars[fallbackVar];
+    return value ? value : undefined;
+  };
+  const database = databaseFrom(pick(envConfig?.databaseUrl, 'DATABASE_URL'), vars);
+  const supabase = {
+    url: pick(envConfig?.supabaseUrl, 'SUPABASE_URL'),
+    anonKey: pick(envConfig?.supabaseAnonKey, 'SUPABASE_ANON_KEY'),
+    serviceRoleKey: pick(envConfig?.supabaseServiceRoleKey, 'SUPABASE_SERVICE_ROLE_KEY'),
+  };
+  // The shell sees the selected environment's database as DATABASE_URL, whatever it was called.
+  if (database?.connectionString) vars.DATABASE_URL = database.connectionString;
+  if (supabase.url) vars.SUPABASE_URL = supabase.url;
+  if (supabase.anonKey) vars.SUPABASE_ANON_KEY = supabase.anonKey;
+  if (supabase.serviceRoleKey) vars.SUPABASE_SERVICE_ROLE_KEY = supabase.serviceRoleKey;
+  vars.RUNBOOK_ENV = name;
+
+  const secrets = [passwordOf(database), supabase.serviceRoleKey, vars.PGPASSWORD].filter((s): s is string => Boolean(s));
+  return {
+    name,
+    protected: Boolean(envConfig?.protected),
+    vars,
+    database,
+    supabase,
+    secrets: [...new Set(secrets)],
+    cwd: envConfig?.cwd ? resolve(base, envConfig.cwd) : cwd,
+    configPath,
+    timeouts: {
+      shellSeconds: config.timeouts?.shellSeconds ?? DEFAULT_SHELL_TIMEOUT_SECONDS,
+      sqlSeconds: config.timeouts?.sqlSeconds ?? DEFAULT_SQL_TIMEOUT_SECONDS,
+    },
+  };
+}
