@@ -6,7 +6,7 @@ import { VERSION } from './version.js';
 
 const DEFAULT_TARGET = './runbook/';
 
-function buildProgram(): Command {
+function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('runbook')
     .description('Walk an operational runbook step by step: run its commands and queries, keep a signed record.')
     .version(VERSION, '-V, --version')
@@ -25,6 +25,28 @@ function buildProgram(): Command {
     .action(async (file: string, options: { json?: boolean }) => {
       const { listCommand } = await import('./commands/list.js');
       await listCommand(file, options);
+    });
+
+  program
+    .command('exec')
+    .description("run a section's commands and queries in order, with no prompts; record and seal a session")
+    .argument('<file>', 'a Markdown runbook')
+    .requiredOption('--section <id>', 'the section: its id, its title, or a part of the title only it has')
+    .option('--env <name>', 'environment from runbook.config.json (default: its defaultEnv, else local)')
+    .option('--set <key=value>', 'a placeholder value (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--allow-writes', 'permit writing SQL and commands that change or destroy things')
+    .option('--confirm <env>', "confirm a protected environment by naming it")
+    .option('--keep-going', 'go on after a failed or refused action')
+    .option('--dry-run', 'show each action with placeholders filled; run nothing')
+    .option('--incident <id>', 'the session is for this incident')
+    .option('--severity <level>', "the incident's severity")
+    .option('--title <text>', 'what the session is for')
+    .option('--drill', 'the session is a drill')
+    .option('--key <file>', 'sign with this OpenSSH key instead of the runbook signing key')
+    .addHelpText('after', '\nExit codes: 0 every action succeeded, 1 an action failed or was refused, 2 usage or input error, 130 interrupted.')
+    .action(async (file: string, options: import('./commands/exec.js').ExecOptions) => {
+      const { execCommand } = await import('./commands/exec.js');
+      setExitCode(await execCommand(file, options));
     });
 
   program
@@ -78,9 +100,10 @@ export async function main(argv: string[]): Promise<number> {
     // `runbook list … | head` closes the pipe early: that is not an error.
     if (error.code === 'EPIPE') process.exit(0);
   });
+  let exitCode = 0;
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
-    return 0;
+    await buildProgram((code) => (exitCode = code)).parseAsync(argv, { from: 'user' });
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;

@@ -1,0 +1,216 @@
+// `runbook exec`: a section's actions in step order, without a person at the keyboard. Everything
+// lands in a session that is sealed at the end; the exit code says whether every action succeeded.
+
+import { UsageError } from '../errors.js';
+import { resolveEnvironment, type Environment } from '../exec/environment.js';
+import { filledCode, missingValues, runAction, type ActionOutcome } from '../exec/run.js';
+import { actionRisk } from '../exec/guards.js';
+import { colorEnabled, makeStyle, type Style } from '../format/style.js';
+import { loadRunbook } from '../runbook/load.js';
+import type { Action, Section, Step } from '../runbook/model.js';
+import { findSection, SectionNotFoundError } from '../runbook/select.js';
+import { allSections, flattenSteps } from '../runbook/walk.js';
+import { redactString } from '../session/redact.js';
+import { Session, type Purpose } from '../session/session.js';
+import { loadSigner } from '../session/signer.js';
+
+export interface ExecOptions {
+  section: string;
+  env?: string;
+  set?: string[];
+  allowWrites?: boolean;
+  confirm?: string;
+  keepGoing?: boolean;
+  dryRun?: boolean;
+  incident?: string;
+  severity?: string;
+  title?: string;
+  drill?: boolean;
+  key?: string;
+}
+
+interface PlannedStep {
+  section: Section;
+  step: Step;
+  /** Number for people: 2.1 */
+  number: string;
+  actions: Array<{ action: Action; id: string }>;
+}
+
+function parseSets(sets: string[] = []): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const item of sets) {
+    const at = item.indexOf('=');
+    if (at <= 0) throw new UsageError(`--set expects key=value, got "${item}".`);
+    values[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return values;
+}
+
+/** The section's steps (and its sub-sections'), in document order, with their runnable actions. */
+export function planSection(section: Section): PlannedStep[] {
+  const plan: PlannedStep[] = [];
+  for (const current of allSections({ title: '', sections: [section] })) {
+    const numbers = new Map<Step, string>();
+    const number = (steps: Step[], prefix: string) =>
+      steps.forEach((step, i) => {
+        numbers.set(step, `${prefix}${i + 1}`);
+        number(step.steps, `${prefix}${i + 1}.`);
+      });
+    number(current.steps, '');
+    for (const step of flattenSteps(current.steps)) {
+      plan.push({ section: current, step, number: numbers.get(step)!, actions: step.actions.filter((a) => a.kind !== 'url').map((action, i) => ({ action, id: `${step.id}#${i + 1}` })) });
+    }
+  }
+  return plan;
+}
+
+function purposeFrom(options: ExecOptions): Purpose {
+  if (options.incident) return { kind: 'incident', id: options.incident, ...(options.title ? { title: options.title } : {}), ...(options.severity ? { severity: options.severity } : {}) };
+  if (options.drill) return { kind: 'drill', ...(options.title ? { title: options.title } : {}) };
+  return { kind: 'routine', ...(options.title ? { title: options.title } : {}) };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}
+
+function indent(text: string, by: string): string {
+  return text.split('\n').map((l) => by + l).join('\n');
+}
+
+function printPlan(plan: PlannedStep[], env: Environment, values: Record<string, string>, style: Style): void {
+  for (const { step, number, actions } of plan) {
+    process.stdout.write(`${style.bold(number)} ${redactString(firstLine(step.text)).text}\n`);
+    if (!actions.length) process.stdout.write(style.dim('   manual step: exec records it as skipped\n'));
+    for (const { action } of actions) {
+      const missing = missingValues(action, env, values);
+      const code = missing.length ? action.code : filledCode(action, values);
+      const risk = actionRisk(action.kind, action.code);
+      process.stdout.write(`   ${style.cyan(action.kind)} ${indent(redactString(code).text, '   ').trimStart()}\n`);
+      if (missing.length) process.stdout.write(`   ${style.yellow(`needs: ${missing.join(', ')}`)}\n`);
+      if (risk.reasons.length) process.stdout.write(`   ${style.red(`needs permission: ${risk.reasons.join('; ')}`)}\n`);
+    }
+  }
+}
+
+export async function execCommand(file: string, options: ExecOptions): Promise<number> {
+  const style = makeStyle(colorEnabled());
+  const { runbook, bytes } = await loadRunbook(file);
+  let section: Section;
+  try {
+    section = findSection(runbook, options.section);
+  } catch (error) {
+    if (error instanceof SectionNotFoundError) throw new UsageError(error.message);
+    throw error;
+  }
+  const env = resolveEnvironment({ ...(options.env ? { name: options.env } : {}) });
+  if (options.confirm && options.confirm !== env.name) throw new UsageError(`--confirm ${options.confirm} does not match the environment, ${env.name}.`);
+  const values = parseSets(options.set);
+  const plan = planSection(section);
+  const missing = [...new Set(plan.flatMap((p) => p.actions.flatMap(({ action }) => missingValues(action, env, values))))];
+
+  if (options.dryRun) {
+    process.stdout.write(`${style.bold(`Dry run: ${section.title}`)} · env ${env.name}${env.protected ? style.red(' (protected)') : ''} · nothing is run\n\n`);
+    printPlan(plan, env, values, style);
+    if (missing.length) throw new UsageError(`Missing value${missing.length > 1 ? 's' : ''} for ${missing.join(', ')}: pass --set ${missing.map((m) => `${m}=…`).join(' --set ')}.`);
+    return 0;
+  }
+  if (missing.length) throw new UsageError(`Missing value${missing.length > 1 ? 's' : ''} for ${missing.join(', ')}: pass --set ${missing.map((m) => `${m}=…`).join(' --set ')}.`);
+
+  const { signer, created } = loadSigner({ create: true, ...(options.key ? { keyPath: options.key } : {}) });
+  if (created) process.stderr.write(`runbook: created a signing key for ${created.identity} at ${created.files.key} (trusted in ${created.files.allowedSigners}).\n`);
+  const session = Session.start({
+    runbook: { path: file, bytes, title: runbook.title },
+    section: { id: section.id, title: section.title },
+    env: env.name,
+    purpose: purposeFrom(options),
+    secrets: env.secrets,
+  });
+  const permissions = { environmentConfirmed: !env.protected || options.confirm === env.name, allowWrites: Boolean(options.allowWrites) };
+  if (env.protected && permissions.environmentConfirmed) session.record('confirmed', { what: 'environment', env: env.name, via: '--confirm' });
+  for (const [name, value] of Object.entries(values)) session.setPlaceholder({ section: section.id }, name, value, /pass|token|secret|key/i.test(name));
+
+  process.stdout.write(`${style.bold(`runbook exec · ${section.title}`)} · env ${env.name}${env.protected ? style.red(' PROTECTED') : ''} · session ${session.id}\n`);
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+
+  let failures = 0;
+  let stopped = false;
+  try {
+    for (const { section: stepSection, step, number, actions } of plan) {
+      const where = { runbook: file, section: stepSection.id, step: step.id };
+      process.stdout.write(`\n${style.bold(number)} ${session.redact(firstLine(step.text)).text}\n`);
+      if (stopped) {
+        session.setStepStatus(where, 'skipped', 'not reached: an earlier action failed');
+        process.stdout.write(style.dim('   not reached\n'));
+        continue;
+      }
+      if (!actions.length) {
+        session.setStepStatus(where, 'skipped', 'manual step: runbook exec runs only commands and queries');
+        process.stdout.write(style.dim('   manual step, skipped\n'));
+        continue;
+      }
+      let stepFailed = false;
+      for (const { action, id } of actions) {
+        process.stdout.write(`   ${style.cyan(action.kind)} ${indent(session.redact(filledCode(action, values)).text, '   ').trimStart()}\n`);
+        const outcome: ActionOutcome = await runAction(action, {
+          session, env, where, actionId: id, values, permissions, signal: controller.signal,
+          onOutput: (chunk) => process.stdout.write(chunk),
+        });
+        reportOutcome(outcome, style);
+        if (outcome.status !== 'ok') {
+          stepFailed = true;
+          failures++;
+          if (!options.keepGoing || outcome.status === 'cancelled') break;
+        }
+      }
+      session.setStepStatus(where, stepFailed ? 'failed' : 'done');
+      if (stepFailed && (!options.keepGoing || interrupted)) stopped = true;
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  if (interrupted) session.record('interrupted', { reason: 'Ctrl-C: the running action was cancelled' });
+  await session.seal(signer);
+  process.stdout.write(`\n${failures ? style.red(`${failures} action${failures > 1 ? 's' : ''} did not succeed.`) : style.green('Every action succeeded.')} Sealed session: ${session.dir}\n`);
+  process.stdout.write(style.dim(`Verify: runbook verify ${session.id}\n`));
+  return interrupted ? 130 : failures ? 1 : 0;
+}
+
+function reportOutcome(outcome: ActionOutcome, style: Style): void {
+  const sql = outcome.sql;
+  if (sql) {
+    for (const statement of sql.statements) {
+      if (statement.columns.length) {
+        process.stdout.write(indent(formatTable(statement.columns, statement.page), '   ') + '\n');
+        const more = statement.rowCount - statement.page.length;
+        process.stdout.write(style.dim(`   ${statement.rowCount} row${statement.rowCount === 1 ? '' : 's'}${more > 0 ? ` (${more} more in the evidence file)` : ''} · ${statement.durationMs} ms\n`));
+      } else {
+        process.stdout.write(style.dim(`   ${statement.command ?? 'OK'} ${statement.rowCount} · ${statement.durationMs} ms\n`));
+      }
+    }
+    for (const notice of sql.notices) process.stdout.write(style.dim(`   ${notice}\n`));
+  }
+  if (outcome.supabase) for (const line of outcome.supabase.summary) process.stdout.write(`   ${line}\n`);
+  if (outcome.status === 'ok') process.stdout.write(style.green(`   ✓ done${outcome.shell ? ` · exit 0 · ${outcome.shell.durationMs} ms` : ''}\n`));
+  else if (outcome.status === 'refused') process.stdout.write(style.red(`   ✗ refused: ${outcome.message}\n`));
+  else process.stdout.write(style.red(`   ✗ ${outcome.status}: ${outcome.message}\n`));
+}
+
+/** A plain-text table of the first rows. */
+export function formatTable(columns: string[], rows: Array<Array<string | null>>, maxWidth = 40): string {
+  const cell = (v: string | null) => {
+    const s = v === null ? 'NULL' : v.replace(/\s+/g, ' ');
+    return s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s;
+  };
+  const body = rows.map((r) => r.map(cell));
+  const widths = columns.map((c, i) => Math.max(c.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' │ ').trimEnd();
+  return [line(columns), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...body.map(line)].join('\n');
+}

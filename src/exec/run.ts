@@ -1,0 +1,150 @@
+// Running one action inside a session: fill placeholders, apply the guards, run, and record every
+// step of it (started, output, finished, refused, confirmed). `runbook exec` and the TUI both call this.
+
+import type { Action } from '../runbook/model.js';
+import { fillPlaceholders, findPlaceholderSpans, MissingPlaceholdersError } from '../runbook/placeholders.js';
+import type { Session, Where } from '../session/session.js';
+import type { Environment } from './environment.js';
+import { actionRisk, type Risk } from './guards.js';
+import { runShell, type ShellResult } from './shell.js';
+import { runSql, type SqlResult } from './sql.js';
+import type { SupabaseResult } from './supabase.js';
+
+export type ActionStatus = 'ok' | 'failed' | 'refused' | 'cancelled';
+
+export interface Permissions {
+  /** The operator typed the protected environment's name (or passed --confirm). */
+  environmentConfirmed: boolean;
+  /** Writing and destructive actions may run (the operator confirmed, or --allow-writes). */
+  allowWrites: boolean;
+}
+
+export interface RunActionOptions {
+  session: Session;
+  env: Environment;
+  where: Where;
+  /** Identifies the action within the runbook: `<step id>#<n>`. */
+  actionId: string;
+  values: Record<string, string>;
+  permissions: Permissions;
+  signal?: AbortSignal;
+  onOutput?: (chunk: Buffer) => void;
+}
+
+export interface ActionOutcome {
+  status: ActionStatus;
+  /** The code as run: placeholders filled, secrets redacted. */
+  code: string;
+  risk: Risk;
+  /** One sentence when it did not succeed. */
+  message?: string;
+  shell?: ShellResult;
+  sql?: SqlResult;
+  supabase?: SupabaseResult;
+}
+
+/** Values for placeholders and unset `$VAR`s an action still needs. */
+export function missingValues(action: Action, env: Environment, values: Record<string, string>): string[] {
+  if (action.kind === 'url') return [];
+  const missing = action.placeholders.filter((name) => values[name] === undefined);
+  for (const name of action.env ?? []) if (env.vars[name] === undefined && values[name] === undefined) missing.push(name);
+  return [...new Set(missing)];
+}
+
+/** The code with placeholder values in, quoted for its kind. */
+export function filledCode(action: Action, values: Record<string, string>): string {
+  if (action.kind === 'url' || !findPlaceholderSpans(action.code).length) return action.code;
+  return fillPlaceholders(action.code, action.kind, values);
+}
+
+/** Why an action may not run yet, or undefined when it may. */
+export function refusalReason(action: Action, env: Environment, risk: Risk, permissions: Permissions): string | undefined {
+  if (env.protected && !permissions.environmentConfirmed) return `${env.name} is a protected environment: type its name to confirm (runbook exec: --confirm ${env.name})`;
+  if ((risk.writes || risk.destructive) && !permissions.allowWrites) {
+    return `this ${action.kind === 'sql' ? 'statement' : 'command'} ${risk.reasons.join('; ')}: it needs explicit permission (runbook exec: --allow-writes)`;
+  }
+  return undefined;
+}
+
+export async function runAction(action: Action, options: RunActionOptions): Promise<ActionOutcome> {
+  const { session, env, where } = options;
+  const missing = missingValues(action, env, options.values);
+  if (missing.length) throw new MissingPlaceholdersError(missing);
+  const risk = actionRisk(action.kind, action.code);
+  const shown = session.redact(filledCode(action, options.values)).text;
+  const base = { ...where, action: options.actionId, kind: action.kind, code: shown, line: action.line };
+
+  const refusal = refusalReason(action, env, risk, options.permissions);
+  if (refusal) {
+    session.record('action.refused', { ...base, reason: refusal, risk: risk.reasons.length ? risk.reasons : undefined });
+    return { status: 'refused', code: shown, risk, message: refusal };
+  }
+  if (risk.writes || risk.destructive) {
+    session.record('confirmed', { ...where, action: options.actionId, what: risk.destructive ? 'destructive' : 'write', reasons: risk.reasons });
+  }
+
+  const started = session.record('action.started', { ...base, env: env.name });
+  const run = started.seq;
+  const code = filledCode(action, options.values);
+  const timeoutSeconds = Number(action.attrs?.timeout) || (action.kind === 'sql' ? env.timeouts.sqlSeconds : env.timeouts.shellSeconds);
+  let outcome: ActionOutcome;
+
+  if (action.kind === 'shell') {
+    const evidence = session.evidenceWriter();
+    const vars = { ...env.vars, ...Object.fromEntries((action.env ?? []).filter((n) => options.values[n] !== undefined).map((n) => [n, options.values[n]!])) };
+    let shell: ShellResult;
+    try {
+      shell = await runShell(code, { cwd: env.cwd, env: vars, timeoutMs: timeoutSeconds * 1000, evidence, ...(options.signal ? { signal: options.signal } : {}), ...(options.onOutput ? { onOutput: options.onOutput } : {}) });
+    } catch (error) {
+      evidence.abort();
+      throw error;
+    }
+    const { tail: _tail, ...ref } = evidence.finish();
+    session.record('action.output', { ...where, action: options.actionId, run, stream: 'combined', evidence: ref, lines: shell.tail.droppedLines + shell.tail.last().length });
+    const status: ActionStatus = shell.cancelled ? 'cancelled' : shell.exitCode === 0 && !shell.timedOut ? 'ok' : 'failed';
+    session.record('action.finished', {
+      ...where, action: options.actionId, run, status,
+      exitCode: shell.exitCode, signal: shell.signal, durationMs: shell.durationMs,
+      timedOut: shell.timedOut || undefined, notFound: shell.notFound, error: shell.error,
+    });
+    outcome = { status, code: shown, risk, shell, ...(status === 'ok' ? {} : { message: shell.error ?? 'failed' }) };
+  } else if (action.kind === 'sql') {
+    if (!env.database) {
+      const message = `no database is configured for ${env.name}: set DATABASE_URL (or PGHOST…), or databaseUrl in runbook.config.json`;
+      session.record('action.finished', { ...where, action: options.actionId, run, status: 'failed', durationMs: 0, error: message });
+      return { status: 'failed', code: shown, risk, message };
+    }
+    const sql = await runSql(code, {
+      database: env.database,
+      statementTimeoutMs: timeoutSeconds * 1000,
+      allowWrites: options.permissions.allowWrites && (risk.writes || risk.destructive),
+      evidence: () => session.evidenceWriter(),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    for (const statement of sql.statements) {
+      session.record('action.output', {
+        ...where, action: options.actionId, run, statement: statement.index, command: statement.command,
+        columns: statement.columns, rows: statement.rowCount, evidence: statement.evidence, durationMs: statement.durationMs,
+      });
+    }
+    const status: ActionStatus = sql.cancelled ? 'cancelled' : sql.error ? 'failed' : 'ok';
+    const rows = sql.statements.reduce((n, s) => n + s.rowCount, 0);
+    session.record('action.finished', {
+      ...where, action: options.actionId, run, status, rows, durationMs: sql.durationMs,
+      notices: sql.notices.length ? sql.notices.map((n) => session.redact(n).text) : undefined,
+      error: sql.error ? session.redact(sql.error.sentence).text : undefined, sqlstate: sql.error?.sqlstate,
+    });
+    outcome = { status, code: shown, risk, sql, ...(sql.error ? { message: sql.error.sentence } : {}) };
+  } else if (action.kind === 'supabase') {
+    const { runSupabase } = await import('./supabase.js');
+    const result = await runSupabase(code, { env, evidence: () => session.evidenceWriter(), ...(options.signal ? { signal: options.signal } : {}) });
+    session.record('action.output', { ...where, action: options.actionId, run, verb: result.verb, evidence: result.evidence, summary: result.summary });
+    session.record('action.finished', { ...where, action: options.actionId, run, status: result.error ? 'failed' : 'ok', durationMs: result.durationMs, error: result.error });
+    outcome = { status: result.error ? 'failed' : 'ok', code: shown, risk, supabase: result, ...(result.error ? { message: result.error } : {}) };
+  } else {
+    // A URL is for a person to open; running it means recording that it was offered.
+    session.record('action.finished', { ...where, action: options.actionId, run, status: 'ok', durationMs: 0, note: 'link for the operator to open' });
+    outcome = { status: 'ok', code: shown, risk };
+  }
+  return outcome;
+}
