@@ -24,3 +24,13 @@ export function timeCommand(command, args, { runs = 9, env = process.env } = {})
   once();
   return median(Array.from({ length: runs }, once));
 }
+
+/** Wall time and peak RSS (MB) of one run, measured by GNU time. */
+export function measureProcess(command, args, { env = process.env, cwd } = {}) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync('/usr/bin/time', ['-f', '%M', command, ...args], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0 && result.status !== 1) throw new Error(`${command} failed: ${result.stderr}`);
+  const kb = Number(result.stderr.trim().split('\n').pop());
+  return { ms, peakMb: kb / 1024 };
+}

@@ -22,26 +22,47 @@ interface Pattern {
   regex: RegExp;
   /** Which capture group is the secret; the whole match when absent. */
   group?: number;
+  /** A cheap test that must pass before the regex is worth running. */
+  hint: (text: string) => boolean;
+  /** A last check on the match (and the text before it); false keeps the match as it is. */
+  accept?: (match: RegExpExecArray | string[], before: string) => boolean;
 }
 
+// Every pattern stays within one line ([ \t], never \s, around separators), so a block of complete
+// lines can be redacted in one pass.
+const SECRET_NAME = /(?:secret|password|passwd|token)$/i;
+const SECRET_KEY_NAME = /(?:(?:api|access|private|secret|service_role|anon)[_-]?key|[A-Z0-9]_KEY)$/;
+const SECRET_KEY_NAME_I = /(?:api|access|private|secret|service_role|anon)[_-]?key$/i;
+const IDENTIFIER_END = /[A-Za-z0-9_-]*$/;
+
 const PATTERNS: Pattern[] = [
-  { kind: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g },
-  { kind: 'supabase-access-token', regex: /\bsbp_[a-f0-9]{40}\b/g },
-  { kind: 'supabase-secret-key', regex: /\bsb_secret_[A-Za-z0-9_-]{8,}/g },
+  { kind: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, hint: (t) => t.includes('eyJ') },
+  { kind: 'supabase-access-token', regex: /\bsbp_[a-f0-9]{40}\b/g, hint: (t) => t.includes('sbp_') },
+  { kind: 'supabase-secret-key', regex: /\bsb_secret_[A-Za-z0-9_-]{8,}/g, hint: (t) => t.includes('sb_secret_') },
   // scheme://user:PASSWORD@host — greedy, so a stray @ inside the password does not leave a piece behind.
-  { kind: 'url-password', regex: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:([^\s/'"]+)@/gi, group: 1 },
-  { kind: 'aws-access-key-id', regex: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/g },
-  { kind: 'auth-header', regex: /\b(?:authorization|proxy-authorization|apikey|x-api-key|api-key)\s*:\s*([^"'\r\n]+)/gi, group: 1 },
+  { kind: 'url-password', regex: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:([^\s/'"]+)@/gi, group: 1, hint: (t) => t.includes('://') },
+  { kind: 'aws-access-key-id', regex: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/g, hint: (t) => /AKIA|ASIA|ABIA|ACCA/.test(t) },
+  {
+    kind: 'auth-header',
+    regex: /\b(?:authorization|proxy-authorization|apikey|x-api-key|api-key)[ \t]*:[ \t]*([^"'\r\n]+)/gi,
+    group: 1,
+    hint: (t) => /authorization|api-?key/i.test(t),
+  },
   // libpq conninfo and friends: password=secret, password='sec ret'.
-  { kind: 'password-parameter', regex: /\bpassword\s*=\s*('[^']*'|"[^"]*"|[^\s'";&]+)/gi, group: 1 },
-  // PGPASSWORD=…, aws_session_token = …, "SecretAccessKey": "…", api_key=…
+  { kind: 'password-parameter', regex: /\bpassword[ \t]*=[ \t]*('[^'\n]*'|"[^"\n]*"|[^\s'";&]+)/gi, group: 1, hint: (t) => /password/i.test(t) },
+  // PGPASSWORD=…, AWS_SECRET_ACCESS_KEY=…, "SecretAccessKey": "…", aws_session_token = …, api_key=…
+  // Anchored on the keyword (fast); the identifier it ends is checked in `accept`.
   {
     kind: 'secret-assignment',
-    regex: /\b([A-Za-z0-9_]*(?:secret|password|passwd|token)|[A-Za-z0-9_]*(?:api|access|private|secret|service_role|anon)[_-]?key)(["']?\s*[=:]\s*)("[^"\r\n]*"|'[^'\r\n]*'|[^\s'",;]+)/gi,
+    regex: /(secret|password|passwd|token|key)(["']?[ \t]*[=:][ \t]*)("[^"\r\n]*"|'[^'\r\n]*'|[^\s'",;&]+)/gi,
     group: 3,
+    hint: (t) => /secret|passw|token|key/i.test(t),
+    accept: (match, before) => {
+      const name = (IDENTIFIER_END.exec(before)?.[0] ?? '') + match[1];
+      if (SECRET_NAME.test(name)) return true;
+      return SECRET_KEY_NAME.test(name) || SECRET_KEY_NAME_I.test(name);
+    },
   },
-  // AWS_SECRET_ACCESS_KEY=…, SUPABASE_SERVICE_ROLE_KEY=…: upper case only, so `sort_key: x` stays.
-  { kind: 'secret-assignment', regex: /\b([A-Z0-9_]*_KEY)(["']?\s*[=:]\s*)("[^"\r\n]*"|'[^'\r\n]*'|[^\s'",;]+)/g, group: 3 },
 ];
 
 const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
@@ -119,6 +140,8 @@ export class Redactor {
   }
 
   private redactLines(text: string): string {
+    // The common case: no escape codes and no private key, so the whole block is redacted at once.
+    if (!this.inPrivateKey && !text.includes('\u001b') && !text.includes('PRIVATE KEY')) return this.redactSimple(text);
     let out = '';
     let start = 0;
     while (start < text.length) {
@@ -166,16 +189,19 @@ export class Redactor {
       for (let i = 1; i < parts.length; i++) this.count('known-secret');
       out = parts.join(marker('known-secret'));
     }
-    for (const { kind, regex, group } of PATTERNS) {
+    for (const { kind, regex, group, hint, accept } of PATTERNS) {
+      if (!hint(out)) continue;
       regex.lastIndex = 0;
-      if (!regex.test(out)) continue;
-      regex.lastIndex = 0;
-      out = out.replace(regex, (match: string, ...groups: unknown[]) => {
+      out = out.replace(regex, (match: string, ...rest: unknown[]) => {
+        const offset = rest[rest.length - 2] as number;
+        const whole = rest[rest.length - 1] as string;
+        const groups = rest.slice(0, -2) as string[];
+        if (accept && !accept([match, ...groups], whole.slice(Math.max(0, offset - 200), offset))) return match;
         if (group === undefined) {
           this.count(kind);
           return marker(kind);
         }
-        let secret = groups[group - 1] as string | undefined;
+        let secret = groups[group - 1];
         // A quoted value keeps its quotes: only what is inside them is secret.
         if (secret && secret.length >= 2 && (secret[0] === '"' || secret[0] === "'") && secret.endsWith(secret[0])) secret = secret.slice(1, -1);
         if (!secret || secret.startsWith('[REDACTED')) return match;

@@ -1,9 +1,10 @@
 // `runbook exec` as a nightly job runs it: a real process, no stdin, a real PostgreSQL.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { runCli, SEED } from '../helpers/cli.js';
+import { BIN, runCli, SEED } from '../helpers/cli.js';
 import { freshHome } from '../helpers/session.js';
 
 const databaseUrl = inject('databaseUrl');
@@ -136,6 +137,31 @@ describe('runbook exec', () => {
     expect(out.stdout).not.toContain('sbp_0123456789abcdef');
     const dir = /Sealed session: (\S+)/.exec(out.stdout)![1]!;
     for (const f of readdirSync(join(dir, 'evidence'))) expect(readFileSync(join(dir, 'evidence', f), 'utf8')).not.toMatch(/pg-test-superuser-pw|sbp_0123/);
+  });
+
+  it('honours a per-action timeout from the fence', () => {
+    const file = runbook('slow.md', '# S\n## Slow\n```sh {timeout=1}\nsleep 20\n```\n');
+    const out = exec([file, '--section', 'slow']);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toMatch(/✗ failed: timed out after 1 s and was stopped/);
+    expect(sessionEvents(out.stdout).find((e) => e.type === 'action.finished')).toMatchObject({ status: 'failed', timedOut: true });
+  });
+
+  it('cancels the running action on Ctrl-C, seals what happened, and exits 130', async () => {
+    const file = runbook('hang.md', '# H\n## Hang\n1. `sleep 60`\n2. `echo never`\n');
+    const child = spawn(process.execPath, [BIN, 'exec', file, '--section', 'hang'], { cwd: project, env: { ...home.env, DATABASE_URL: databaseUrl } });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    while (!stdout.includes('sleep 60')) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    const events = sessionEvents(stdout);
+    expect(events.find((e) => e.type === 'action.finished')).toMatchObject({ status: 'cancelled' });
+    expect(events.map((e) => e.type)).toContain('interrupted');
+    expect(stdout).not.toMatch(/^never$/m);
+    expect(verify(stdout).result).toMatchObject({ ok: true, sealed: true });
   });
 
   it('says so when the section does not exist', () => {

@@ -36,6 +36,8 @@ describe('redaction', () => {
     ['PGPASSWORD', 'PGPASSWORD=correct-horse psql -h db', 'correct-horse', 'PGPASSWORD=[REDACTED:'],
     ['Authorization header', 'curl -H "Authorization: Bearer abc.def.ghi-token" https://x', 'abc.def.ghi-token', 'Authorization: [REDACTED:auth-header]"'],
     ['apikey header', "-H 'apikey: some-anon-key-value'", 'some-anon-key-value', 'apikey: [REDACTED:auth-header]'],
+    ['service role key assignment', 'SUPABASE_SERVICE_ROLE_KEY=some-service-role-value', 'some-service-role-value', 'SUPABASE_SERVICE_ROLE_KEY=[REDACTED:secret-assignment]'],
+    ['api_key in a query string', 'GET /v1/items?api_key=abcdef123456&limit=5', 'abcdef123456', 'api_key=[REDACTED:secret-assignment]&limit=5'],
     ['PEM private key', `before\n${PEM}\nafter`, 'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUA', 'before\n[REDACTED:private-key]\nafter'],
   ];
 
@@ -75,7 +77,7 @@ describe('redaction', () => {
 
   it('leaves ordinary output byte for byte, invalid UTF-8 and escapes included', () => {
     const samples = [
-      Buffer.from('NAME  READY  STATUS\napi-1 1/1 Running\nsort_key: 3\nPWD=/home/ops\nmax_tokens=100\n'),
+      Buffer.from('NAME  READY  STATUS\napi-1 1/1 Running\nsort_key: 3\nPWD=/home/ops\nmax_tokens=100\nmonkey=banana\nkey: app\nprimary key (id)\n'),
       Buffer.from([0xff, 0xfe, 0x00, 0x41, 0x0a, 0xc3, 0x28, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x0a]),
     ];
     for (const sample of samples) {
