@@ -118,7 +118,8 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   }
   if (missing.length) throw new UsageError(`Missing value${missing.length > 1 ? 's' : ''} for ${missing.join(', ')}: pass --set ${missing.map((m) => `${m}=…`).join(' --set ')}.`);
 
-  const { signer, created } = loadSigner({ create: true, ...(options.key ? { keyPath: options.key } : {}) });
+  const keyPath = options.key ?? env.signingKey;
+  const { signer, created } = loadSigner({ create: true, ...(keyPath ? { keyPath } : {}) });
   if (created) process.stderr.write(`runbook: created a signing key for ${created.identity} at ${created.files.key} (trusted in ${created.files.allowedSigners}).\n`);
   const session = Session.start({
     runbook: { path: file, bytes, title: runbook.title },

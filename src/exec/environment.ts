@@ -57,6 +57,8 @@ export interface Environment {
   cwd: string;
   /** Where the config came from, or undefined for the implicit `local` environment. */
   configPath?: string;
+  /** The config's signing key, resolved to a path. */
+  signingKey?: string;
   timeouts: { shellSeconds: number; sqlSeconds: number };
 }
 
@@ -180,6 +182,7 @@ export function resolveEnvironment(options: ResolveOptions = {}): Environment {
     secrets: [...new Set(secrets)],
     cwd: envConfig?.cwd ? resolve(base, envConfig.cwd) : cwd,
     configPath,
+    ...(config.signingKey ? { signingKey: resolve(base, config.signingKey.replace(/^~(?=\/)/, processEnv.HOME ?? '~')) } : {}),
     timeouts: {
       shellSeconds: config.timeouts?.shellSeconds ?? DEFAULT_SHELL_TIMEOUT_SECONDS,
       sqlSeconds: config.timeouts?.sqlSeconds ?? DEFAULT_SQL_TIMEOUT_SECONDS,

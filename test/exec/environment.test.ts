@@ -39,6 +39,11 @@ describe('environments', () => {
     expect(() => resolveEnvironment({ name: 'staging', cwd: dir, processEnv: {} })).toThrow('No environment "staging" (known: dev, prod).');
   });
 
+  it('resolves the signing key named in the config', () => {
+    const dir = project({ 'runbook.config.json': JSON.stringify({ signingKey: '~/.ssh/id_ed25519', environments: { dev: {} } }) });
+    expect(resolveEnvironment({ cwd: dir, processEnv: { HOME: '/home/ops' } }).signingKey).toBe('/home/ops/.ssh/id_ed25519');
+  });
+
   it('lets the real process environment win over env files', () => {
     const dir = project({ '.env': 'DATABASE_URL=postgres://from-file/db\n' });
     expect(resolveEnvironment({ cwd: dir, processEnv: { DATABASE_URL: 'postgres://from-process/db' } }).database).toEqual({ connectionString: 'postgres://from-process/db' });
