@@ -11,10 +11,27 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .description('Walk an operational runbook step by step: run its commands and queries, keep a signed record.')
     .version(VERSION, '-V, --version')
     .argument('[target]', 'a runbook file or a folder of runbooks', DEFAULT_TARGET)
+    .option('--env <name>', 'environment from runbook.config.json (default: its defaultEnv, else local)')
+    .option('--incident <id>', 'a session started here is for this incident')
+    .option('--severity <level>', "the incident's severity")
+    .option('--title <text>', 'what the session is for')
+    .option('--drill', 'a session started here is a drill')
+    .option('--key <file>', 'sign with this OpenSSH key instead of the runbook signing key')
     .showSuggestionAfterError(true)
-    .action(async (target: string) => {
+    .action(async (target: string, options: import('./commands/open.js').OpenOptions) => {
       const { openCommand } = await import('./commands/open.js');
-      await openCommand(target);
+      await openCommand(target, options);
+    });
+
+  program
+    .command('resume')
+    .description('reopen an interrupted session in the navigator, where it stopped')
+    .argument('[session]', 'a session id (or unique part of one); default: the newest unsealed session')
+    .option('--env <name>', "override the session's environment")
+    .option('--key <file>', 'sign with this OpenSSH key')
+    .action(async (session: string | undefined, options: import('./commands/open.js').OpenOptions) => {
+      const { resumeCommand } = await import('./commands/open.js');
+      await resumeCommand(session, options);
     });
 
   program

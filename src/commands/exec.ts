@@ -6,6 +6,7 @@ import { resolveEnvironment, type Environment } from '../exec/environment.js';
 import { filledCode, missingValues, runAction, type ActionOutcome } from '../exec/run.js';
 import { actionRisk } from '../exec/guards.js';
 import { colorEnabled, makeStyle, type Style } from '../format/style.js';
+import { formatTable } from '../format/table.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { Action, Section, Step } from '../runbook/model.js';
 import { findSection, SectionNotFoundError } from '../runbook/select.js';
@@ -189,7 +190,7 @@ function reportOutcome(outcome: ActionOutcome, style: Style): void {
   if (sql) {
     for (const statement of sql.statements) {
       if (statement.columns.length) {
-        process.stdout.write(indent(formatTable(statement.columns, statement.page), '   ') + '\n');
+        process.stdout.write(indent(formatTable(statement.columns, statement.page).join('\n'), '   ') + '\n');
         const more = statement.rowCount - statement.page.length;
         process.stdout.write(style.dim(`   ${statement.rowCount} row${statement.rowCount === 1 ? '' : 's'}${more > 0 ? ` (${more} more in the evidence file)` : ''} · ${statement.durationMs} ms\n`));
       } else {
@@ -202,16 +203,4 @@ function reportOutcome(outcome: ActionOutcome, style: Style): void {
   if (outcome.status === 'ok') process.stdout.write(style.green(`   ✓ done${outcome.shell ? ` · exit 0 · ${outcome.shell.durationMs} ms` : ''}\n`));
   else if (outcome.status === 'refused') process.stdout.write(style.red(`   ✗ refused: ${outcome.message}\n`));
   else process.stdout.write(style.red(`   ✗ ${outcome.status}: ${outcome.message}\n`));
-}
-
-/** A plain-text table of the first rows. */
-export function formatTable(columns: string[], rows: Array<Array<string | null>>, maxWidth = 40): string {
-  const cell = (v: string | null) => {
-    const s = v === null ? 'NULL' : v.replace(/\s+/g, ' ');
-    return s.length > maxWidth ? `${s.slice(0, maxWidth - 1)}…` : s;
-  };
-  const body = rows.map((r) => r.map(cell));
-  const widths = columns.map((c, i) => Math.max(c.length, ...body.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' │ ').trimEnd();
-  return [line(columns), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...body.map(line)].join('\n');
 }

@@ -41,8 +41,11 @@ export interface StartSessionOptions extends LogOptions {
   secrets?: string[];
 }
 
+export type EventListener = (event: EventRecord) => void;
+
 export class Session {
   private readonly secrets: string[];
+  private readonly listeners = new Set<EventListener>();
 
   private constructor(
     readonly id: string,
@@ -95,7 +98,19 @@ export class Session {
   }
 
   record(type: string, fields: Record<string, unknown> = {}): EventRecord {
-    return this.log.append(type, fields);
+    const event = this.log.append(type, fields);
+    for (const listener of this.listeners) listener(event);
+    return event;
+  }
+
+  /** Be told of every event recorded from now on (the TUI keeps its view of the session this way). */
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get sealed(): boolean {
+    return this.log.sealed;
   }
 
   setStepStatus(where: Where, status: StepStatus, reason?: string): EventRecord {

@@ -1,0 +1,25 @@
+import { Box, Text } from 'ink';
+import React from 'react';
+import { color } from './theme.js';
+
+/** Only the rows that fit are rendered, the cursor kept in view: hundreds of steps scroll smoothly. */
+export function visibleWindow(count: number, cursor: number, height: number): { start: number; end: number } {
+  if (count <= height) return { start: 0, end: count };
+  const start = Math.max(0, Math.min(count - height, cursor - Math.floor(height / 2)));
+  return { start, end: start + height };
+}
+
+export function ListView<T>({ items, cursor, height, render }: { items: T[]; cursor: number; height: number; render: (item: T, selected: boolean) => React.ReactNode }) {
+  const { start, end } = visibleWindow(items.length, cursor, Math.max(1, height));
+  return (
+    <Box flexDirection="column">
+      {items.slice(start, end).map((item, i) => (
+        <Box key={start + i}>
+          <Text color={color('accent')}>{start + i === cursor ? '❯ ' : '  '}</Text>
+          {render(item, start + i === cursor)}
+        </Box>
+      ))}
+      {end < items.length ? <Text color={color('muted')}>  … {items.length - end} more</Text> : null}
+    </Box>
+  );
+}

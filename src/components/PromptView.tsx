@@ -1,0 +1,45 @@
+import { Box, Text, useInput } from 'ink';
+import SelectInput from 'ink-select-input';
+import TextInput from 'ink-text-input';
+import React, { useState } from 'react';
+import type { PromptSpec } from '../state/store.js';
+import { color } from './theme.js';
+
+/** A question in a box: text (masked for secrets), a y/N confirmation, or a choice. Esc cancels. */
+export function PromptView({ prompt, onAnswer, width }: { prompt: PromptSpec; onAnswer: (value: string | undefined) => void; width: number }) {
+  const [value, setValue] = useState('');
+  useInput((input, key) => {
+    if (key.escape) onAnswer(undefined);
+    else if (prompt.kind === 'confirm') {
+      if (input === 'y' || input === 'Y') onAnswer('yes');
+      else if (input === 'n' || input === 'N' || key.return) onAnswer('no');
+    }
+  });
+  const border = prompt.kind === 'confirm' && prompt.danger ? color('danger') : color('accent');
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={border} paddingX={1} width={Math.min(width, 100)}>
+      <Text bold color={border}>{prompt.title}</Text>
+      {prompt.kind === 'text' ? (
+        <>
+          <Box>
+            <Text>{prompt.label}</Text>
+            <TextInput value={value} onChange={setValue} onSubmit={(v) => onAnswer(v)} {...(prompt.mask ? { mask: '•' } : {})} />
+          </Box>
+          <Text color={color('muted')}>{prompt.hint ? `${prompt.hint} · ` : ''}Enter to confirm · Esc to cancel</Text>
+        </>
+      ) : prompt.kind === 'confirm' ? (
+        <>
+          {prompt.lines.map((line, i) => (
+            <Text key={i} wrap="wrap">{line || ' '}</Text>
+          ))}
+          <Text bold>Run it? y = yes · n or Enter = no · Esc = cancel</Text>
+        </>
+      ) : (
+        <>
+          <SelectInput items={prompt.options.map((o) => ({ label: o.label, value: o.value, key: o.value }))} onSelect={(item) => onAnswer(item.value)} />
+          <Text color={color('muted')}>↑↓ choose · Enter select · Esc cancel</Text>
+        </>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,46 @@
+import { Box, Text } from 'ink';
+import React, { useEffect, useState } from 'react';
+import { color } from './theme.js';
+
+export interface StatusBarProps {
+  title: string;
+  env: string;
+  protectedEnv: boolean;
+  sessionId?: string;
+  startedAt?: number;
+  sealed: boolean;
+  width: number;
+}
+
+function elapsed(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return `${h ? `${h}:` : ''}${String(m).padStart(h ? 2 : 1, '0')}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** Runbook · environment (protected in red) · session · elapsed · signed state. */
+export function StatusBar(props: StatusBarProps) {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!props.startedAt || props.sealed) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [props.startedAt, props.sealed]);
+  const env = props.protectedEnv ? ` ${props.env.toUpperCase()} ` : props.env;
+  return (
+    <Box width={props.width}>
+      <Text bold wrap="truncate-end">{props.title}</Text>
+      <Text> · </Text>
+      {props.protectedEnv ? <Text backgroundColor={color('danger')} color={color('danger') ? 'white' : undefined} bold>{env}{color('danger') ? '' : ' (PROTECTED)'}</Text> : <Text color={color('accent')}>env {env}</Text>}
+      <Text> · </Text>
+      {props.sessionId ? (
+        <Text>
+          session {props.sessionId.slice(0, 15)} · {elapsed((props.sealed ? now : now) - (props.startedAt ?? now))} · {props.sealed ? <Text color={color('ok')}>sealed</Text> : <Text color={color('warn')}>unsigned</Text>}
+        </Text>
+      ) : (
+        <Text color={color('muted')}>no session yet</Text>
+      )}
+    </Box>
+  );
+}

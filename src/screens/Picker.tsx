@@ -1,0 +1,26 @@
+import { Box, Text } from 'ink';
+import React from 'react';
+import { ListView } from '../components/ListView.js';
+import { color } from '../components/theme.js';
+import type { Row } from '../state/rows.js';
+import { FilterLine } from './Home.js';
+
+export function Picker(props: { rows: Row[]; cursor: number; height: number; filter: string; filtering: boolean; onFilter: (v: string) => void; onFilterDone: () => void }) {
+  return (
+    <Box flexDirection="column">
+      <Text bold>Pick a runbook</Text>
+      <FilterLine filter={props.filter} filtering={props.filtering} onChange={props.onFilter} onSubmit={props.onFilterDone} />
+      <ListView
+        items={props.rows}
+        cursor={props.cursor}
+        height={props.height - 2}
+        render={(row) => (
+          <Text wrap="truncate-end">
+            <Text bold>{row.section.title}</Text>
+            <Text color={color('muted')}>  {row.section.id} · {row.kind === 'section' ? row.total : 0} sections</Text>
+          </Text>
+        )}
+      />
+    </Box>
+  );
+}

@@ -1,0 +1,49 @@
+import { Box, Text } from 'ink';
+import React from 'react';
+import { ListView } from '../components/ListView.js';
+import { ProgressBar } from '../components/ProgressBar.js';
+import { color } from '../components/theme.js';
+import type { Section as SectionModel } from '../runbook/model.js';
+import type { Row } from '../state/rows.js';
+import type { Note } from '../session/view.js';
+import { FilterLine, RowLine } from './Home.js';
+
+export function Section(props: {
+  section: SectionModel;
+  rows: Row[];
+  notes: Note[];
+  progress: { finished: number; total: number };
+  cursor: number;
+  height: number;
+  width: number;
+  filter: string;
+  filtering: boolean;
+  onFilter: (v: string) => void;
+  onFilterDone: () => void;
+}) {
+  const lastNote = (stepId: string) => props.notes.filter((n) => n.step === stepId).at(-1)?.text.split('\n')[0];
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Text bold>{props.section.title}  </Text>
+        <ProgressBar finished={props.progress.finished} total={props.progress.total} />
+      </Box>
+      <FilterLine filter={props.filter} filtering={props.filtering} onChange={props.onFilter} onSubmit={props.onFilterDone} />
+      {props.rows.length ? (
+        <ListView
+          items={props.rows}
+          cursor={props.cursor}
+          height={props.height - 1 - (props.filtering || props.filter ? 1 : 0)}
+          render={(row) => (
+            <Box>
+              <RowLine row={row} width={props.width - 30} />
+              {row.kind === 'step' && lastNote(row.step.id) ? <Text color={color('muted')} wrap="truncate-end">  ✎ {lastNote(row.step.id)}</Text> : null}
+            </Box>
+          )}
+        />
+      ) : (
+        <Text color={color('muted')}>{props.filter ? `No step matches "${props.filter}".` : 'No steps here: the sub-sections hold them (Esc, then pick one).'}</Text>
+      )}
+    </Box>
+  );
+}

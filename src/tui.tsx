@@ -1,0 +1,36 @@
+// Starting the TUI: one place that renders the app and waits for it to end.
+
+import { render } from 'ink';
+import React from 'react';
+import { App } from './app.js';
+import { UsageError } from './errors.js';
+import { createAppStore, type AppOptions } from './state/store.js';
+
+export function assertTerminal(): void {
+  if (!process.stdin.isTTY || !process.stdout.isTTY) {
+    throw new UsageError('runbook needs a terminal for its interactive screens; use runbook list FILE to read a runbook, or runbook exec FILE --section ID to run one unattended.');
+  }
+}
+
+export async function runTui(options: AppOptions): Promise<void> {
+  const store = createAppStore({
+    ...options,
+    writeTerminal: (data) => process.stdout.write(data),
+    size: { columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 },
+  });
+  const instance = render(<App store={store} />, { exitOnCtrlC: false, maxFps: 20, patchConsole: true });
+  // A terminal closed under us (SIGHUP) leaves the session open for `runbook resume`, recorded as such.
+  const hangup = () => {
+    const session = store.getState().session;
+    if (session && !session.sealed) session.interrupt('the terminal was closed');
+    process.exit(129);
+  };
+  process.once('SIGHUP', hangup);
+  process.once('SIGTERM', hangup);
+  await instance.waitUntilExit();
+  process.off('SIGHUP', hangup);
+  process.off('SIGTERM', hangup);
+  const { summary, session } = store.getState();
+  if (summary) process.stdout.write(`Sealed: ${summary.dir}\nVerify: ${summary.verify}\n`);
+  else if (session && !session.sealed) process.stdout.write(`Session ${session.id} is open: runbook resume ${session.id}\n`);
+}
