@@ -4,7 +4,7 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import React, { useEffect } from 'react';
 import { useStore } from 'zustand';
-import { Footer } from './components/Footer.js';
+import { Footer, footerHeight } from './components/Footer.js';
 import { PromptView } from './components/PromptView.js';
 import { StatusBar } from './components/StatusBar.js';
 import { color } from './components/theme.js';
@@ -83,9 +83,10 @@ export function App({ store }: { store: AppStore }) {
   );
 
   const { columns, rows } = state.size;
-  // Status bar, message and footer take three lines; one more stays free so the frame never fills the screen.
-  const bodyHeight = Math.max(3, rows - 4 - promptHeight(state));
   const width = Math.max(20, columns - 1);
+  // Status bar and message take two lines, the footer what it needs; one more stays free so the
+  // frame never fills the screen (Ink would clear and repaint everything on each update).
+  const bodyHeight = Math.max(3, rows - 3 - footerHeight(BINDINGS[state.screen.name], width) - promptHeight(state));
   const screen = state.screen;
   let body: React.ReactNode = null;
   const cursor = state.cursor[`${screen.name}:${screen.sectionId ?? ''}:${screen.stepId ?? ''}`] ?? 0;
@@ -110,6 +111,7 @@ export function App({ store }: { store: AppStore }) {
           values={state.view.values}
           {...(state.running ? { running: state.running } : {})}
           results={state.results}
+          runs={state.view.runs.filter((r) => r.step === located.step.id)}
           scroll={state.scroll}
           height={bodyHeight}
           width={width}

@@ -10,11 +10,13 @@ export function visibleWindow(count: number, cursor: number, height: number): { 
 }
 
 export function ListView<T>({ items, cursor, height, render }: { items: T[]; cursor: number; height: number; render: (item: T, selected: boolean) => React.ReactNode }) {
-  const { start, end } = visibleWindow(items.length, cursor, Math.max(1, height));
+  // When the list does not fit, one line says how many more there are: it counts against the height.
+  const rows = items.length > height ? Math.max(1, height - 1) : Math.max(1, height);
+  const { start, end } = visibleWindow(items.length, cursor, rows);
   return (
     <Box flexDirection="column">
       {items.slice(start, end).map((item, i) => (
-        <Box key={start + i}>
+        <Box key={start + i} flexShrink={0}>
           <Text color={color('accent')}>{start + i === cursor ? '❯ ' : '  '}</Text>
           {render(item, start + i === cursor)}
         </Box>

@@ -1,13 +1,20 @@
 import { Box, Text, useInput } from 'ink';
 import SelectInput from 'ink-select-input';
 import TextInput from 'ink-text-input';
-import React, { useState } from 'react';
+import React, { useRef, useState } from 'react';
 import type { PromptSpec } from '../state/store.js';
 import { color } from './theme.js';
 
 /** A question in a box: text (masked for secrets), a y/N confirmation, or a choice. Esc cancels. */
 export function PromptView({ prompt, onAnswer, width }: { prompt: PromptSpec; onAnswer: (value: string | undefined) => void; width: number }) {
   const [value, setValue] = useState('');
+  // Typed text followed at once by Enter (a paste, a fast typist) arrives before the next render;
+  // ink-text-input would submit the value of the last render, so the latest one is kept here.
+  const latest = useRef('');
+  const change = (next: string) => {
+    latest.current = next;
+    setValue(next);
+  };
   useInput((input, key) => {
     if (key.escape) onAnswer(undefined);
     else if (prompt.kind === 'confirm') {
@@ -23,7 +30,7 @@ export function PromptView({ prompt, onAnswer, width }: { prompt: PromptSpec; on
         <>
           <Box>
             <Text>{prompt.label}</Text>
-            <TextInput value={value} onChange={setValue} onSubmit={(v) => onAnswer(v)} {...(prompt.mask ? { mask: '•' } : {})} />
+            <TextInput value={value} onChange={change} onSubmit={() => onAnswer(latest.current)} {...(prompt.mask ? { mask: '•' } : {})} />
           </Box>
           <Text color={color('muted')}>{prompt.hint ? `${prompt.hint} · ` : ''}Enter to confirm · Esc to cancel</Text>
         </>

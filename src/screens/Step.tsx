@@ -6,7 +6,7 @@ import { STATE_MARK, color, stateColor } from '../components/theme.js';
 import { formatTable } from '../format/table.js';
 import type { Section, Step as StepModel } from '../runbook/model.js';
 import type { ActionResult, RunningAction } from '../state/store.js';
-import type { Note, StepState } from '../session/view.js';
+import type { ActionRun, Note, StepState } from '../session/view.js';
 
 function Elapsed({ since }: { since: number }) {
   const [now, setNow] = useState(Date.now());
@@ -50,6 +50,19 @@ function ResultView({ result, height, width, scroll }: { result: ActionResult; h
   );
 }
 
+function RecordedRun({ run }: { run: ActionRun }) {
+  const tone = run.status === 'ok' ? color('ok') : run.status === 'interrupted' || run.status === 'cancelled' ? color('warn') : color('danger');
+  return (
+    <Text color={tone} wrap="wrap">
+      last run ({run.startedAt.slice(11, 19)} UTC): {run.status}
+      {run.rows !== undefined ? ` · ${run.rows} rows` : ''}
+      {run.exitCode !== undefined ? ` · exit ${run.exitCode}` : ''}
+      {run.error ? ` · ${run.error}` : ''}
+      {run.status === 'interrupted' ? ' · the session stopped while it ran; r runs it again' : ''}
+    </Text>
+  );
+}
+
 export function Step(props: {
   section: Section;
   step: StepModel;
@@ -60,6 +73,8 @@ export function Step(props: {
   values: Record<string, string>;
   running?: RunningAction;
   results: Record<string, ActionResult>;
+  /** Runs recorded in the session log, for what happened before this screen (after a resume). */
+  runs: ActionRun[];
   scroll: number;
   height: number;
   width: number;
@@ -112,6 +127,8 @@ export function Step(props: {
           </>
         ) : lastResult ? (
           <ResultView result={lastResult} height={paneHeight} width={props.width} scroll={props.scroll} />
+        ) : props.runs.length ? (
+          <RecordedRun run={props.runs.at(-1)!} />
         ) : null}
       </Box>
     </Box>

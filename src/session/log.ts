@@ -33,6 +33,7 @@ export interface LogOptions {
 
 export interface OpenedLog {
   log: SessionLog;
+  /** Every event in the log, the `recovered` one included when a torn line was cut off. */
   events: EventRecord[];
   /** A torn last line that was cut off into a side file. */
   recovered?: { file: string; bytes: number; sha256: string };
@@ -95,8 +96,8 @@ export class SessionLog {
         recovered = { file, bytes: tail.length, sha256: sha256Hex(tail) };
       }
       const log = new SessionLog(dir, fd, lock.release, chain.events.length, chain.head, complete.length, options.now ?? (() => new Date()), last?.type);
-      if (recovered) log.append('recovered', { torn: recovered });
-      return { log, events: chain.events, recovered, staleHolder: lock.staleHolder };
+      const events = recovered ? [...chain.events, log.append('recovered', { torn: recovered })] : chain.events;
+      return { log, events, recovered, staleHolder: lock.staleHolder };
     } catch (error) {
       lock.release();
       throw error;

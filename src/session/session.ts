@@ -82,8 +82,8 @@ export class Session {
     const opened = SessionLog.open(dir, options);
     const id = dir.split(/[\\/]/).filter(Boolean).pop()!;
     const session = new Session(id, dir, opened.log, options.secrets ?? []);
-    session.record('resumed', { pid: process.pid, host: hostname(), ...(opened.staleHolder ? { previous: opened.staleHolder } : {}) });
-    return { session, events: opened.events };
+    const resumed = session.record('resumed', { pid: process.pid, host: hostname(), ...(opened.staleHolder ? { previous: opened.staleHolder } : {}) });
+    return { session, events: [...opened.events, resumed] };
   }
 
   /** Add a value that must never reach the log or evidence (a secret placeholder value). */

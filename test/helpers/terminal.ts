@@ -1,0 +1,61 @@
+// A real terminal for end-to-end tests: tmux on a private socket, fixed size (FACTS.md).
+import { execFileSync, spawnSync } from 'node:child_process';
+
+export interface Terminal {
+  send(...keys: string[]): void;
+  type(text: string): void;
+  screen(): string;
+  waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
+  resize(columns: number, rows: number): void;
+  alive(): boolean;
+  close(): void;
+}
+
+export function requireTmux(): void {
+  if (spawnSync('tmux', ['-V']).status !== 0) throw new Error('tmux is required for the end-to-end tests (apt-get install tmux); .ci/run installs it.');
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function openTerminal(command: string, env: Record<string, string>, size = { columns: 120, rows: 40 }): Terminal {
+  requireTmux();
+  const socket = `runbook-e2e-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+  const exports = Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, "'\\''")}'`).join(' ');
+  // `env -u CI`: with CI set, Ink renders only at exit (FACTS.md); `; sleep` keeps the pane for a last look.
+  tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'e2e', '-x', String(size.columns), '-y', String(size.rows), `env -u CI ${exports} ${command}; echo "[exited $?]"; sleep 30`);
+  const terminal: Terminal = {
+    send: (...keys) => {
+      for (const key of keys) tmux('send-keys', '-t', 'e2e', key);
+    },
+    type: (text) => {
+      tmux('send-keys', '-t', 'e2e', '-l', text);
+    },
+    screen: () => tmux('capture-pane', '-p', '-t', 'e2e'),
+    async waitFor(text, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const current = terminal.screen();
+        if (typeof text === 'string' ? current.includes(text) : text.test(current)) {
+          // Let Ink subscribe input handlers for what it just drew before the next key arrives.
+          await pause(120);
+          return current;
+        }
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the terminal shows:\n${current}`);
+        await pause(50);
+      }
+    },
+    resize: (columns, rows) => {
+      tmux('resize-window', '-t', 'e2e', '-x', String(columns), '-y', String(rows));
+    },
+    alive: () => !terminal.screen().includes('[exited'),
+    close: () => {
+      try {
+        tmux('kill-server');
+      } catch {
+        // already gone
+      }
+    },
+  };
+  return terminal;
+}
