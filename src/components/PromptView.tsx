@@ -12,6 +12,13 @@ export function PromptView({ prompt, onAnswer, width }: { prompt: PromptSpec; on
   // ink-text-input would submit the value of the last render, so the latest one is kept here.
   const latest = useRef('');
   const change = (next: string) => {
+    // A paste arrives as one chunk, newline included: the newline submits what came before it.
+    const newline = next.search(/[\r\n]/);
+    if (newline >= 0) {
+      latest.current = next.slice(0, newline);
+      onAnswer(latest.current);
+      return;
+    }
     latest.current = next;
     setValue(next);
   };

@@ -157,6 +157,7 @@ describe('text encodings and line endings', () => {
   it('reads CRLF input with no \\r anywhere in the model and true lines', () => {
     const rb = parseRunbook(['# T', '## S', '- a `kubectl get pods`', '  more', '```sql', 'select 1', '```', ''].join('\r\n'));
     expect(JSON.stringify(rb)).not.toContain('\\r');
+    expect(parseRunbook('# a \\r literal\r\n').title).toBe('a \\r literal');
     expect(actionsOf(rb)).toEqual([{ kind: 'shell', code: 'kubectl get pods', line: 3 }, { kind: 'sql', code: 'select 1', line: 5 }]);
     expect(rb.sections[0]!.steps[0]!.text).toBe('a `kubectl get pods`\nmore');
   });
