@@ -91,7 +91,7 @@ export function App({ store }: { store: AppStore }) {
   let body: React.ReactNode = null;
   const cursor = state.cursor[`${screen.name}:${screen.sectionId ?? ''}:${screen.stepId ?? ''}`] ?? 0;
   const filterProps = { filter: state.filter, filtering: state.filtering, onFilter: state.setFilter, onFilterDone: () => state.endFilter(true) };
-  if (screen.name === 'picker') body = <Picker rows={state.rows()} cursor={cursor} height={bodyHeight} {...filterProps} />;
+  if (screen.name === 'picker') body = <Picker entries={state.entries ?? []} rows={state.rows()} cursor={cursor} height={bodyHeight} {...filterProps} />;
   else if (screen.name === 'home' && state.runbook) body = <Home rows={state.rows()} cursor={cursor} height={bodyHeight} width={width} {...filterProps} />;
   else if (screen.name === 'section' && state.runbook && screen.sectionId) {
     const section = findSectionById(state.runbook, screen.sectionId);

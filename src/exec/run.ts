@@ -6,8 +6,8 @@ import { fillPlaceholders, findPlaceholderSpans, MissingPlaceholdersError } from
 import type { Session, Where } from '../session/session.js';
 import type { Environment } from './environment.js';
 import { actionRisk, type Risk } from './guards.js';
-import { runShell, type ShellResult } from './shell.js';
-import { runSql, type SqlResult } from './sql.js';
+import type { ShellResult } from './shell.js';
+import type { SqlResult } from './sql.js';
 import type { SupabaseResult } from './supabase.js';
 
 export type ActionStatus = 'ok' | 'failed' | 'refused' | 'cancelled';
@@ -93,6 +93,8 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
     const evidence = session.evidenceWriter();
     const vars = { ...env.vars, ...Object.fromEntries((action.env ?? []).filter((n) => options.values[n] !== undefined).map((n) => [n, options.values[n]!])) };
     let shell: ShellResult;
+    // Loaded on first use: execa is a large module tree that the first frame should not wait for.
+    const { runShell } = await import('./shell.js');
     try {
       shell = await runShell(code, { cwd: env.cwd, env: vars, timeoutMs: timeoutSeconds * 1000, evidence, ...(options.signal ? { signal: options.signal } : {}), ...(options.onOutput ? { onOutput: options.onOutput } : {}) });
     } catch (error) {
@@ -114,6 +116,7 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
       session.record('action.finished', { ...where, action: options.actionId, run, status: 'failed', durationMs: 0, error: message });
       return { status: 'failed', code: shown, risk, message };
     }
+    const { runSql } = await import('./sql.js');
     const sql = await runSql(code, {
       database: env.database,
       statementTimeoutMs: timeoutSeconds * 1000,

@@ -3,9 +3,10 @@ import React from 'react';
 import { ListView } from '../components/ListView.js';
 import { color } from '../components/theme.js';
 import type { Row } from '../state/rows.js';
+import type { RunbookEntry } from '../state/store.js';
 import { FilterLine } from './Home.js';
 
-export function Picker(props: { rows: Row[]; cursor: number; height: number; filter: string; filtering: boolean; onFilter: (v: string) => void; onFilterDone: () => void }) {
+export function Picker(props: { entries: RunbookEntry[]; rows: Row[]; cursor: number; height: number; filter: string; filtering: boolean; onFilter: (v: string) => void; onFilterDone: () => void }) {
   return (
     <Box flexDirection="column">
       <Text bold>Pick a runbook</Text>
@@ -17,7 +18,10 @@ export function Picker(props: { rows: Row[]; cursor: number; height: number; fil
         render={(row) => (
           <Text wrap="truncate-end">
             <Text bold>{row.section.title}</Text>
-            <Text color={color('muted')}>  {row.section.id} · {row.kind === 'section' ? row.total : 0} sections</Text>
+            <Text color={color('muted')}>
+              {'  '}{row.section.id} · {row.kind === 'section' ? row.total : 0} sections · last session{' '}
+              {props.entries.find((e) => e.file === row.section.id)?.lastSession?.slice(0, 16).replace('T', ' ') ?? 'never'}
+            </Text>
           </Text>
         )}
       />
