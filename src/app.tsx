@@ -16,7 +16,8 @@ import { Section } from './screens/Section.js';
 import { Step } from './screens/Step.js';
 import { BINDINGS, commandFor, type Command } from './state/keys.js';
 import { progress } from './state/rows.js';
-import { findSectionById, type AppStore } from './state/store.js';
+import { findSectionById } from './runbook/walk.js';
+import type { AppStore } from './state/store.js';
 
 function promptHeight(state: ReturnType<AppStore['getState']>): number {
   const prompt = state.prompt;

@@ -78,6 +78,22 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     });
 
   program
+    .command('report')
+    .description('draft the post-incident report or drill record of a session (verified first)')
+    .argument('<session>', 'a session id (or unique part of one), `last`, or a session folder')
+    .option('--out <file>', 'write the draft to a file instead of standard output')
+    .option('--template <name>', 'incident or drill (default: drill for drill sessions, else incident)')
+    .option('--format <format>', 'md (GitHub-flavoured Markdown) or json', 'md')
+    .option('--rto-step <step>', 'drill: the step whose completion ends the RTO (id or part of its text)')
+    .option('--rpo <text>', 'drill: the recovery point objective achieved, e.g. "5 min"')
+    .option('--drill-log <file>', `drill: the RPO/RTO log to add a row to (default: ./rpo-rto-log.md)`)
+    .option('--allowed-signers <file>', 'trusted signers (default: $XDG_CONFIG_HOME/runbook/allowed_signers)')
+    .action(async (session: string, options: import('./commands/report.js').ReportOptions) => {
+      const { reportCommand } = await import('./commands/report.js');
+      await reportCommand(session, options);
+    });
+
+  program
     .command('sessions')
     .description('list the sessions on this machine, newest first (open, interrupted or sealed)')
     .option('--json', 'print them as JSON')

@@ -16,6 +16,13 @@ export async function runTui(options: AppOptions): Promise<void> {
   const store = createAppStore({
     ...options,
     writeTerminal: (data) => process.stdout.write(data),
+    writeReport: async (dir) => {
+      const { writeFileSync } = await import('node:fs');
+      const { draftReport, renderMarkdown } = await import('./report/index.js');
+      const path = `${dir}/report.md`;
+      writeFileSync(path, renderMarkdown(await draftReport(dir)));
+      return path;
+    },
     size: { columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 },
   });
   const instance = render(<App store={store} />, { exitOnCtrlC: false, maxFps: 20, patchConsole: true });

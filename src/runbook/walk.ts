@@ -35,3 +35,7 @@ export function allActions(runbook: Runbook): Array<{ section: Section; step: St
   }
   return out;
 }
+
+export function findSectionById(runbook: Runbook, id: string): Section | undefined {
+  return allSections(runbook).find((s) => s.id === id);
+}

@@ -1,7 +1,7 @@
 // A session: what one operator did, as events in a signed log. The runners and the TUI record through
 // this; it knows nothing of how an event was produced.
 
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { VERSION } from '../version.js';
 import { sha256Hex, type EventRecord } from './chain.js';
@@ -39,6 +39,17 @@ export interface StartSessionOptions extends LogOptions {
   root?: string;
   /** Values always redacted: the environment's database password, service keys. */
   secrets?: string[];
+  /** Fixed id and host, for reproducible sessions (golden-file tests). */
+  id?: string;
+  host?: string;
+}
+
+function operatorName(): string {
+  try {
+    return process.env.USER || userInfo().username;
+  } catch {
+    return 'operator';
+  }
 }
 
 export type EventListener = (event: EventRecord) => void;
@@ -58,7 +69,7 @@ export class Session {
 
   static start(options: StartSessionOptions): Session {
     const now = options.now ?? (() => new Date());
-    const id = newSessionId(options.section?.title ?? options.purpose.kind, now());
+    const id = options.id ?? newSessionId(options.section?.title ?? options.purpose.kind, now());
     const dir = join(options.root ?? sessionsDir(), id);
     const log = SessionLog.create(
       dir,
@@ -68,8 +79,8 @@ export class Session {
         section: options.section,
         env: options.env,
         purpose: options.purpose,
-        operator: options.operator ?? process.env.USER ?? 'operator',
-        host: hostname(),
+        operator: options.operator ?? operatorName(),
+        host: options.host ?? hostname(),
         tool: { name: 'runbook', version: VERSION },
       },
       options,

@@ -8,6 +8,7 @@ import { actionRisk } from '../exec/guards.js';
 import { filledCode, missingValues, runAction } from '../exec/run.js';
 import { OutputTail } from '../exec/tail.js';
 import type { Action, Runbook, Section, Step } from '../runbook/model.js';
+import { findSectionById } from '../runbook/walk.js';
 import type { EventRecord } from '../session/chain.js';
 import { redactString } from '../session/redact.js';
 import { Session, type Purpose, type StepStatus } from '../session/session.js';
@@ -579,18 +580,6 @@ export function createAppStore(options: AppOptions): AppStore {
       ...actions,
     };
   });
-}
-
-export function findSectionById(runbook: Runbook, id: string): Section | undefined {
-  const visit = (sections: Section[]): Section | undefined => {
-    for (const s of sections) {
-      if (s.id === id) return s;
-      const inner = visit(s.sections);
-      if (inner) return inner;
-    }
-    return undefined;
-  };
-  return visit(runbook.sections);
 }
 
 function firstLine(text: string): string {

@@ -1,0 +1,363 @@
+// What a report says, gathered from a session's events and evidence. The Markdown and JSON forms are
+// both drawn from this one structure.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Runbook, Step } from '../runbook/model.js';
+import { parseRunbook } from '../runbook/parse.js';
+import { findSectionById, flattenSteps } from '../runbook/walk.js';
+import { sha256Hex, type EventRecord } from '../session/chain.js';
+import type { EvidenceRef } from '../session/evidence.js';
+import { evidencePath } from '../session/evidence.js';
+import { LOG_FILE } from '../session/log.js';
+import type { VerifyResult } from '../session/verify.js';
+import { excerpt, parseCsvLine, type Excerpt } from './excerpt.js';
+
+export type Template = 'incident' | 'drill';
+
+export interface TimelineRow {
+  ts: string;
+  seq: number;
+  what: string;
+  evidence?: string;
+}
+
+export interface ActionOutput {
+  evidence?: EvidenceRef;
+  command?: string;
+  rows?: number;
+  /** Shell output: first and last lines. */
+  excerpt?: Excerpt;
+  /** SQL result: columns and the first and last rows. */
+  table?: { columns: string[]; head: Array<Array<string | null>>; tail: Array<Array<string | null>>; omitted: number };
+}
+
+export interface ActionEntry {
+  number: number;
+  seq: number;
+  action: string;
+  step?: string;
+  stepLabel?: string;
+  kind: string;
+  code: string;
+  status: string;
+  startedAt: string;
+  exitCode?: number;
+  signal?: string;
+  rows?: number;
+  durationMs?: number;
+  error?: string;
+  outputs: ActionOutput[];
+}
+
+export interface GanttTask {
+  step: string;
+  label: string;
+  start: string;
+  end: string;
+  outcome: 'done' | 'failed' | 'skipped' | 'open';
+}
+
+export interface ReportData {
+  template: Template;
+  session: { id: string; dir: string };
+  verification: VerifyResult;
+  header: {
+    runbookTitle: string;
+    runbookPath: string;
+    runbookSha256: string;
+    /** Whether the runbook file on disk still has the hash the session recorded. */
+    runbookChanged?: boolean;
+    section?: { id: string; title: string };
+    env: string;
+    operators: string[];
+    host: string;
+    purpose: { kind: string; id?: string; title?: string; severity?: string };
+    start: string;
+    end?: string;
+    durationMs?: number;
+    status: string;
+    counts: { done: number; skipped: number; failed: number; actions: number };
+  };
+  timeline: TimelineRow[];
+  gantt: GanttTask[];
+  actions: ActionEntry[];
+  deviations: {
+    skipped: Array<{ step: string; label: string; reason?: string }>;
+    failedSteps: Array<{ step: string; label: string }>;
+    failedActions: Array<{ number: number; action: string; error?: string }>;
+    refused: Array<{ action: string; label?: string; reason: string }>;
+    outOfOrder: Array<{ step: string; label: string; after: string }>;
+    neverReached: Array<{ step: string; label: string }>;
+  };
+  notes: Array<{ ts: string; seq: number; step?: string; stepLabel?: string; text: string }>;
+  attachments: Array<{ ts: string; seq: number; name: string; kind: string; evidence?: EvidenceRef }>;
+  drill?: { rtoMs?: number; rtoStep?: { id: string; label: string; at: string }; rpo?: string };
+}
+
+export interface BuildOptions {
+  template?: Template;
+  rtoStep?: string;
+  rpo?: string;
+  /** Rows of a SQL result and lines of an output shown from each end. */
+  excerptLines?: number;
+}
+
+function readEvents(dir: string): EventRecord[] {
+  const text = readFileSync(join(dir, LOG_FILE), 'utf8');
+  const out: EventRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      out.push(JSON.parse(line) as EventRecord);
+    } catch {
+      // A damaged line: the verification at the top of the report says so.
+    }
+  }
+  return out;
+}
+
+function loadModel(path: string): { runbook?: Runbook; sha256?: string } {
+  try {
+    if (!existsSync(path)) return {};
+    const bytes = readFileSync(path);
+    return { runbook: parseRunbook(bytes.toString('utf8'), { fileName: path }), sha256: sha256Hex(bytes) };
+  } catch {
+    return {};
+  }
+}
+
+function stepLabels(runbook: Runbook | undefined): Map<string, { label: string; short: string; order: number; step: Step }> {
+  const labels = new Map<string, { label: string; short: string; order: number; step: Step }>();
+  if (!runbook) return labels;
+  let order = 0;
+  const visit = (sections: Runbook['sections']) => {
+    for (const section of sections) {
+      const numbers = new Map<Step, string>();
+      const number = (steps: Step[], prefix: string) =>
+        steps.forEach((step, i) => {
+          numbers.set(step, `${prefix}${i + 1}`);
+          number(step.steps, `${prefix}${i + 1}.`);
+        });
+      number(section.steps, '');
+      for (const step of flattenSteps(section.steps)) {
+        const text = (step.text.split('\n')[0] ?? '').replace(/\s+/g, ' ').trim();
+        labels.set(step.id, {
+          label: `${section.title} › ${numbers.get(step)}. ${text.length > 80 ? `${text.slice(0, 79)}…` : text}`,
+          short: `${section.title} ${numbers.get(step)}`,
+          order: order++,
+          step,
+        });
+      }
+      visit(section.sections);
+    }
+  };
+  visit(runbook.sections);
+  return labels;
+}
+
+function oneLine(text: string, max = 100): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+const VERIFICATION_STEP = /verif|smoke|validat|check|confirm|test/i;
+
+export function buildReport(dir: string, verification: VerifyResult, options: BuildOptions = {}): ReportData {
+  const events = readEvents(dir);
+  const started = events[0] ?? ({ seq: 0, ts: '', type: 'started', prev: '' } as EventRecord);
+  const last = events[events.length - 1] ?? started;
+  const runbookInfo = (started.runbook ?? {}) as { path?: string; sha256?: string; title?: string };
+  const model = runbookInfo.path ? loadModel(runbookInfo.path) : {};
+  const labels = stepLabels(model.runbook);
+  const label = (step: string | undefined) => (step ? (labels.get(step)?.label ?? step) : '');
+  const short = (step: string | undefined) => (step ? `step ${labels.get(step)?.short ?? step}` : 'the session');
+  const purpose = (started.purpose ?? { kind: 'routine' }) as ReportData['header']['purpose'];
+  const template: Template = options.template ?? (purpose.kind === 'drill' ? 'drill' : 'incident');
+  const lines = options.excerptLines ?? 20;
+
+  const timeline: TimelineRow[] = [];
+  const actions: ActionEntry[] = [];
+  const notes: ReportData['notes'] = [];
+  const attachments: ReportData['attachments'] = [];
+  const stepStatus = new Map<string, { status: string; at: string; reason?: string }>();
+  const stepFirstSeen = new Map<string, string>();
+  const doneOrder: string[] = [];
+  const refused: ReportData['deviations']['refused'] = [];
+  const operators = new Set<string>([String(started.operator ?? 'operator')]);
+
+  for (const event of events) {
+    const step = typeof event.step === 'string' ? event.step : undefined;
+    if (step && !stepFirstSeen.has(step)) stepFirstSeen.set(step, event.ts);
+    const row = (what: string, evidence?: string) => timeline.push({ ts: event.ts, seq: event.seq, what, ...(evidence ? { evidence } : {}) });
+    switch (event.type) {
+      case 'started': {
+        const p = purpose.kind === 'incident' ? `incident ${purpose.id ?? ''}${purpose.severity ? ` (sev ${purpose.severity})` : ''}`.trim() : purpose.kind;
+        row(`Session started by ${String(event.operator ?? 'operator')} on ${String(event.env ?? '')} for ${p}`);
+        break;
+      }
+      case 'step': {
+        stepStatus.set(step ?? '', { status: String(event.status), at: event.ts, ...(typeof event.reason === 'string' ? { reason: event.reason } : {}) });
+        if (event.status === 'done' && step) doneOrder.push(step);
+        row(`${short(step)}: **${String(event.status)}**${typeof event.reason === 'string' ? ` (${oneLine(event.reason, 80)})` : ''}`);
+        break;
+      }
+      case 'note':
+        notes.push({ ts: event.ts, seq: event.seq, text: String(event.text ?? ''), ...(step ? { step, stepLabel: label(step) } : {}) });
+        row(`Note${step ? ` on ${short(step)}` : ''}: ${oneLine(String(event.text ?? ''), 120)}`);
+        break;
+      case 'attachment': {
+        const evidence = event.evidence as EvidenceRef | undefined;
+        attachments.push({ ts: event.ts, seq: event.seq, name: String(event.name), kind: String(event.kind), ...(evidence ? { evidence } : {}) });
+        row(`Attached ${event.kind === 'file' ? `file ${String(event.name)}` : 'text'}${step ? ` to ${short(step)}` : ''}`, evidence?.sha256);
+        break;
+      }
+      case 'action.started':
+        actions.push({
+          number: actions.length + 1, seq: event.seq, action: String(event.action), kind: String(event.kind), code: String(event.code ?? ''), status: 'running', startedAt: event.ts, outputs: [],
+          ...(step ? { step, stepLabel: label(step) } : {}),
+        });
+        row(`Ran ${String(event.kind)} on ${short(step)}: \`${oneLine(String(event.code ?? ''), 80).replace(/`/g, "'")}\``);
+        break;
+      case 'action.output': {
+        const entry = actions.find((a) => a.seq === event.run);
+        const evidence = event.evidence as EvidenceRef | undefined;
+        entry?.outputs.push({ ...(evidence ? { evidence } : {}), ...(typeof event.command === 'string' ? { command: event.command } : {}), ...(typeof event.rows === 'number' ? { rows: event.rows } : {}) });
+        break;
+      }
+      case 'action.finished': {
+        const entry = actions.find((a) => a.seq === event.run);
+        if (entry) {
+          entry.status = String(event.status);
+          if (typeof event.exitCode === 'number') entry.exitCode = event.exitCode;
+          if (typeof event.signal === 'string') entry.signal = event.signal;
+          if (typeof event.rows === 'number') entry.rows = event.rows;
+          if (typeof event.durationMs === 'number') entry.durationMs = event.durationMs;
+          if (typeof event.error === 'string') entry.error = event.error;
+        }
+        const result = [String(event.status), typeof event.rows === 'number' ? `${event.rows} rows` : '', typeof event.exitCode === 'number' ? `exit ${event.exitCode}` : '', typeof event.durationMs === 'number' ? `${event.durationMs} ms` : '']
+          .filter(Boolean)
+          .join(', ');
+        row(`→ action ${entry?.number ?? '?'} ${result}${typeof event.error === 'string' ? `: ${oneLine(event.error, 100)}` : ''}`, entry?.outputs.at(-1)?.evidence?.sha256);
+        break;
+      }
+      case 'action.refused':
+        refused.push({ action: String(event.action), reason: String(event.reason ?? ''), ...(step ? { label: label(step) } : {}) });
+        row(`Refused on ${short(step)}: ${oneLine(String(event.reason ?? ''), 120)}`);
+        break;
+      case 'confirmed':
+        row(event.what === 'environment' ? `Confirmed the protected environment ${String(event.env)}` : `Allowed to run on ${short(step)}: ${((event.reasons as string[]) ?? []).join('; ')}`);
+        break;
+      case 'environment':
+        row(`Switched to environment ${String(event.env)}`);
+        break;
+      case 'interrupted':
+        row(`Session interrupted: ${String(event.reason ?? '')}`);
+        break;
+      case 'resumed':
+        row(`Session resumed on ${String(event.host ?? '')}`);
+        break;
+      case 'recovered':
+        row('A line torn by a crash was moved aside and recorded');
+        break;
+      case 'sealed':
+        operators.add(String(event.signer));
+        row(`Sealed and signed by ${String(event.signer)}`);
+        break;
+    }
+  }
+
+  // Evidence excerpts: first and last lines of outputs, first and last rows of results.
+  for (const entry of actions) {
+    for (const output of entry.outputs) {
+      if (!output.evidence) continue;
+      const path = evidencePath(dir, output.evidence.sha256);
+      if (entry.kind === 'sql') {
+        const ex = excerpt(path, lines + 1, lines);
+        if (!ex || !ex.head.length) continue;
+        const [header, ...headRows] = ex.head;
+        output.table = { columns: parseCsvLine(header ?? '').map((c) => c ?? ''), head: headRows.map(parseCsvLine), tail: ex.tail.map(parseCsvLine), omitted: ex.omitted };
+      } else {
+        const ex = excerpt(path, lines, lines);
+        if (ex) output.excerpt = ex;
+      }
+    }
+  }
+
+  // Deviations.
+  const section = (started.section ?? undefined) as { id: string; title: string } | undefined;
+  const sectionSteps = model.runbook && section ? findSectionById(model.runbook, section.id) : undefined;
+  const inSection = sectionSteps ? [sectionSteps, ...allSubsections(sectionSteps)].flatMap((s) => flattenSteps(s.steps)) : [];
+  const skipped = [...stepStatus].filter(([, s]) => s.status === 'skipped').map(([step, s]) => ({ step, label: label(step), ...(s.reason ? { reason: s.reason } : {}) }));
+  const failedSteps = [...stepStatus].filter(([, s]) => s.status === 'failed').map(([step]) => ({ step, label: label(step) }));
+  const failedActions = actions.filter((a) => a.status !== 'ok').map((a) => ({ number: a.number, action: a.action, ...(a.error ? { error: a.error } : {}) }));
+  const outOfOrder: ReportData['deviations']['outOfOrder'] = [];
+  for (let i = 1; i < doneOrder.length; i++) {
+    const previous = labels.get(doneOrder[i - 1]!);
+    const current = labels.get(doneOrder[i]!);
+    if (previous && current && current.order < previous.order) outOfOrder.push({ step: doneOrder[i]!, label: current.label, after: previous.label });
+  }
+  const touched = new Set([...stepStatus.keys(), ...actions.map((a) => a.step ?? '')]);
+  const neverReached = inSection.filter((s) => !touched.has(s.id) && !s.steps.length).map((s) => ({ step: s.id, label: label(s.id) }));
+
+  // Gantt: each step from its first event to its last status.
+  const gantt: GanttTask[] = [...stepFirstSeen].map(([step, start]) => {
+    const status = stepStatus.get(step);
+    const outcome: GanttTask['outcome'] = status ? (status.status === 'done' ? 'done' : status.status === 'failed' ? 'failed' : status.status === 'skipped' ? 'skipped' : 'open') : 'open';
+    const text = labels.get(step)?.step.text.split('\n')[0] ?? '';
+    return { step, label: `${short(step).replace(/^step /, '')} ${text.length > 40 ? `${text.slice(0, 39)}…` : text}`, start, end: status?.at ?? last.ts, outcome };
+  });
+
+  const sealed = events.find((e) => e.type === 'sealed');
+  const end = sealed?.ts ?? last.ts;
+  const counts = {
+    done: [...stepStatus.values()].filter((s) => s.status === 'done').length,
+    skipped: skipped.length,
+    failed: failedSteps.length,
+    actions: actions.length,
+  };
+  const header: ReportData['header'] = {
+    runbookTitle: String(runbookInfo.title ?? ''),
+    runbookPath: String(runbookInfo.path ?? ''),
+    runbookSha256: String(runbookInfo.sha256 ?? ''),
+    ...(model.sha256 && runbookInfo.sha256 && model.sha256 !== runbookInfo.sha256 ? { runbookChanged: true } : {}),
+    ...(section ? { section } : {}),
+    env: String(started.env ?? ''),
+    operators: [...operators],
+    host: String(started.host ?? ''),
+    purpose,
+    start: started.ts,
+    end,
+    durationMs: Date.parse(end) - Date.parse(started.ts),
+    status: `${verification.sealed ? 'sealed' : 'not sealed (interrupted or open)'}; ${counts.done} steps done, ${counts.skipped} skipped, ${counts.failed} failed`,
+    counts,
+  };
+
+  const report: ReportData = {
+    template,
+    session: { id: dir.split(/[\\/]/).filter(Boolean).pop()!, dir },
+    verification,
+    header,
+    timeline,
+    gantt,
+    actions,
+    deviations: { skipped, failedSteps, failedActions, refused, outOfOrder, neverReached },
+    notes,
+    attachments,
+  };
+
+  if (template === 'drill') {
+    const done = [...stepStatus].filter(([, s]) => s.status === 'done');
+    let rtoStep = options.rtoStep ? done.find(([step]) => step === options.rtoStep || label(step).toLowerCase().includes(options.rtoStep!.toLowerCase())) : undefined;
+    if (!rtoStep) rtoStep = [...done].reverse().find(([step]) => VERIFICATION_STEP.test(label(step))) ?? done.at(-1);
+    report.drill = {
+      ...(rtoStep ? { rtoMs: Date.parse(rtoStep[1].at) - Date.parse(started.ts), rtoStep: { id: rtoStep[0], label: label(rtoStep[0]), at: rtoStep[1].at } } : {}),
+      ...(options.rpo ? { rpo: options.rpo } : {}),
+    };
+  }
+  return report;
+}
+
+function allSubsections(section: Runbook['sections'][number]): Runbook['sections'] {
+  return section.sections.flatMap((s) => [s, ...allSubsections(s)]);
+}
