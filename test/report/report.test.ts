@@ -114,7 +114,7 @@ describe('incident report', () => {
 
 describe('secrets and tampering', () => {
   it('keeps secrets out of the report', async () => {
-    const s = fixedSession(join(root, 'sessions'), '20261124-031000-secrets-0002', { kind: 'routine' }, ['db-password-value']);
+    const s = fixedSession(join(root, 'sessions'), '20261124-031000-secrets-0002', { kind: 'routine' }, undefined, ['db-password-value']);
     recordAction(s, { section: 'weekly', step: 'weekly/1' }, {
       id: 'weekly/1#1', kind: 'shell', code: 'PGPASSWORD=hunter2-secret psql "postgres://app:db-password-value@db/app" -c "select 1"',
       output: 'connecting with password=db-password-value\nservice key eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.c2lnbmF0dXJlLXZhbHVlLWhlcmU\n',
