@@ -67,12 +67,23 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     });
 
   program
+    .command('db')
+    .description('migrate the team store schema: migrate, status or rollback (npm run db:migrate …)')
+    .argument('<action>', 'migrate | status | rollback')
+    .option('--env <name>', 'environment whose database to use (default: DATABASE_URL)')
+    .action(async (action: string, options: { env?: string }) => {
+      const { dbCommand } = await import('./commands/db.js');
+      await dbCommand(action, options);
+    });
+
+  program
     .command('verify')
     .description('check a session: the hash chain line by line, every evidence file, and the signature')
     .argument('<session>', 'a session id (or unique part of one), `last`, or a session folder')
     .option('--json', 'print the result as JSON (ok, sealed, events, signer, firstBadLine, …)')
     .option('--allowed-signers <file>', 'trusted signers (default: $XDG_CONFIG_HOME/runbook/allowed_signers)')
-    .action(async (session: string, options: { json?: boolean; allowedSigners?: string }) => {
+    .option('--store <url>', "verify the session's mirror in the team store, and compare it with the local log")
+    .action(async (session: string, options: { json?: boolean; allowedSigners?: string; store?: string }) => {
       const { verifyCommand } = await import('./commands/verify.js');
       await verifyCommand(session, options);
     });

@@ -129,6 +129,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
     purpose: purposeFrom(options),
     secrets: env.secrets,
   });
+  const mirror = env.store ? await startMirror(env.store, session) : undefined;
   const permissions = { environmentConfirmed: !env.protected || options.confirm === env.name, allowWrites: Boolean(options.allowWrites) };
   if (env.protected && permissions.environmentConfirmed) session.record('confirmed', { what: 'environment', env: env.name, via: '--confirm' });
   for (const [name, value] of Object.entries(values)) session.setPlaceholder({ section: section.id }, name, value, /pass|token|secret|key/i.test(name));
@@ -180,9 +181,30 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   }
   if (interrupted) session.record('interrupted', { reason: 'Ctrl-C: the running action was cancelled' });
   await session.seal(signer);
+  if (mirror && env.store) await finishMirror(mirror, env.store, style);
   process.stdout.write(`\n${failures ? style.red(`${failures} action${failures > 1 ? 's' : ''} did not succeed.`) : style.green('Every action succeeded.')} Sealed session: ${session.dir}\n`);
   process.stdout.write(style.dim(`Verify: runbook verify ${session.id}\n`));
   return interrupted ? 130 : failures ? 1 : 0;
+}
+
+async function startMirror(store: string, session: Session) {
+  const { Mirror } = await import('../store/mirror.js');
+  const mirror = new Mirror({ connectionString: store }, session.id, session.dir);
+  session.subscribe((event) => mirror.push(event));
+  mirror.push();
+  return mirror;
+}
+
+/** Give the store a moment to catch up, send earlier runs' backlog, and say where the mirror stands. */
+async function finishMirror(mirror: import('../store/mirror.js').Mirror, store: string, style: Style): Promise<void> {
+  const { flushBacklog } = await import('../store/mirror.js');
+  const status = await mirror.close(3_000);
+  if (status.health === 'live' && status.behind === 0) {
+    const backlog = await flushBacklog({ connectionString: store }, process.env, 3_000);
+    process.stdout.write(style.dim(`Mirrored to the team store${backlog.sent.length ? `, with ${backlog.sent.length} earlier session${backlog.sent.length > 1 ? 's' : ''} from the backlog` : ''}.\n`));
+  } else {
+    process.stdout.write(style.yellow(`The team store is ${status.health}${status.error ? ` (${status.error})` : ''}: ${status.behind || 'some'} events wait locally and go on the next run.\n`));
+  }
 }
 
 function reportOutcome(outcome: ActionOutcome, style: Style): void {

@@ -7,6 +7,7 @@ import { verifySession, type VerifyResult } from '../session/verify.js';
 export interface VerifyCommandOptions {
   json?: boolean;
   allowedSigners?: string;
+  store?: string;
 }
 
 export function describeVerification(result: VerifyResult): string[] {
@@ -26,9 +27,30 @@ export function describeVerification(result: VerifyResult): string[] {
 
 /** `runbook verify SESSION`: exit 0 when the log can be trusted, 1 when it cannot. */
 export async function verifyCommand(ref: string, options: VerifyCommandOptions): Promise<void> {
+  if (options.store) return verifyStoreCommand(ref, options as VerifyCommandOptions & { store: string });
   const dir = resolveSession(ref);
   const result = await verifySession(dir, { allowedSigners: options.allowedSigners ?? keyFiles().allowedSigners });
   if (options.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(describeVerification(result).join('\n') + '\n');
   if (!result.ok) throw new CheckFailedError(result.firstBadLine !== undefined ? `verification failed at line ${result.firstBadLine}` : 'verification failed');
+}
+
+async function verifyStoreCommand(ref: string, options: VerifyCommandOptions & { store: string }): Promise<void> {
+  const { verifyStore } = await import('../store/verifyStore.js');
+  let localDir: string | undefined;
+  let id = ref;
+  try {
+    localDir = resolveSession(ref);
+    id = localDir.split(/[\\/]/).filter(Boolean).pop()!;
+  } catch {
+    // Only in the store: verify it alone.
+  }
+  const result = await verifyStore({ connectionString: options.store }, id, localDir, options.allowedSigners ?? keyFiles().allowedSigners);
+  if (options.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else {
+    process.stdout.write(['Store:', ...describeVerification(result.store)].join('\n') + '\n');
+    if (result.local) process.stdout.write(['Local:', ...describeVerification(result.local)].join('\n') + '\n');
+    process.stdout.write(result.differences.length ? `Differences:\n${result.differences.map((d) => `  - ${d}`).join('\n')}\n` : result.local ? 'The store and the local log hold the same events.\n' : '');
+  }
+  if (!result.ok) throw new CheckFailedError(result.differences[0] ?? `the stored copy did not verify${result.store.firstBadLine ? ` (line ${result.store.firstBadLine})` : ''}`);
 }

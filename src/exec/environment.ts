@@ -59,6 +59,8 @@ export interface Environment {
   configPath?: string;
   /** The config's signing key, resolved to a path. */
   signingKey?: string;
+  /** The team store (RUNBOOK_STORE_URL, or the config's store) that mirrors sessions. */
+  store?: string;
   timeouts: { shellSeconds: number; sqlSeconds: number };
 }
 
@@ -182,6 +184,7 @@ export function resolveEnvironment(options: ResolveOptions = {}): Environment {
     secrets: [...new Set(secrets)],
     cwd: envConfig?.cwd ? resolve(base, envConfig.cwd) : cwd,
     configPath,
+    ...(vars.RUNBOOK_STORE_URL || config.store ? { store: vars.RUNBOOK_STORE_URL || expand(config.store!, vars) } : {}),
     ...(config.signingKey ? { signingKey: resolve(base, config.signingKey.replace(/^~(?=\/)/, processEnv.HOME ?? '~')) } : {}),
     timeouts: {
       shellSeconds: config.timeouts?.shellSeconds ?? DEFAULT_SHELL_TIMEOUT_SECONDS,
