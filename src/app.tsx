@@ -131,6 +131,7 @@ export function App({ store }: { store: AppStore }) {
         {...(state.session ? { sessionId: state.session.id } : {})}
         {...(state.sessionStartedAt ? { startedAt: state.sessionStartedAt } : {})}
         sealed={Boolean(state.session?.sealed)}
+        {...(state.mirror ? { mirror: state.mirror } : {})}
         width={width}
       />
       <Box height={bodyHeight} flexDirection="column" overflow="hidden">

@@ -67,6 +67,16 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     });
 
   program
+    .command('watch')
+    .description('follow a session live from the team store (read-only)')
+    .argument('[session]', 'a session id or part of one (default: the newest in the store)')
+    .option('--store <url>', 'the team store (default: RUNBOOK_STORE_URL or the config)')
+    .action(async (session: string | undefined, options: { store?: string }) => {
+      const { watchCommand } = await import('./commands/watch.js');
+      await watchCommand(session, options);
+    });
+
+  program
     .command('db')
     .description('migrate the team store schema: migrate, status or rollback (npm run db:migrate …)')
     .argument('<action>', 'migrate | status | rollback')

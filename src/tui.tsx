@@ -25,6 +25,11 @@ export async function runTui(options: AppOptions): Promise<void> {
     },
     size: { columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 },
   });
+  // Sessions an earlier run could not mirror go to the team store now, in the background.
+  if (options.env?.store) {
+    const store = options.env.store;
+    void import('./store/mirror.js').then(({ flushBacklog }) => flushBacklog({ connectionString: store })).catch(() => undefined);
+  }
   const instance = render(<App store={store} />, { exitOnCtrlC: false, maxFps: 20, patchConsole: true });
   // A terminal closed under us (SIGHUP) leaves the session open for `runbook resume`, recorded as such.
   const hangup = () => {

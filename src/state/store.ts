@@ -80,6 +80,8 @@ export interface AppState {
   envConfirmed: boolean;
   purpose?: Purpose;
   session?: Session;
+  /** The team store mirror's state, when a store is configured. */
+  mirror?: { health: 'live' | 'behind' | 'offline'; behind: number };
   view: SessionView;
   sessionStartedAt?: number;
   screen: Screen;
@@ -180,6 +182,15 @@ export function createAppStore(options: AppOptions): AppStore {
 
     if (resumed) follow(resumed.session);
 
+    const mirrorSession = async (session: Session, store: string) => {
+      const { Mirror } = await import('../store/mirror.js');
+      const mirror = new Mirror({ connectionString: store }, session.id, session.dir);
+      mirror.onChange((status) => set({ mirror: { health: status.health, behind: status.behind } }));
+      session.subscribe((event) => mirror.push(event));
+      mirror.push();
+    };
+    if (resumed && env.store) void mirrorSession(resumed.session, env.store);
+
     const ensureSession = async (): Promise<Session | undefined> => {
       const state = get();
       if (state.session && !state.session.sealed) return state.session;
@@ -224,6 +235,7 @@ export function createAppStore(options: AppOptions): AppStore {
       });
       follow(session);
       set({ session, purpose, sessionStartedAt: Date.now(), view: emptyView() });
+      if (state.env.store) void mirrorSession(session, state.env.store);
       say(created ? `Session ${session.id} started; created a signing key at ${created}.` : `Session ${session.id} started.`, 'ok');
       return session;
     };

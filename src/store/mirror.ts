@@ -186,8 +186,12 @@ export class Mirror {
 
   /** Send what can be sent within `timeoutMs`, then stop; the rest waits for the next run. */
   async close(timeoutMs = 2_000): Promise<MirrorStatus> {
+    const deadline = Date.now() + timeoutMs;
     this.push();
-    await Promise.race([this.flushing, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+    // A flush in progress may be followed by another for events recorded meanwhile (the seal): wait for both.
+    while ((this.flushing || this.again) && Date.now() < deadline) {
+      await Promise.race([this.flushing, new Promise((resolve) => setTimeout(resolve, Math.max(1, deadline - Date.now())).unref())]);
+    }
     this.closed = true;
     clearTimeout(this.retryTimer);
     await this.client?.end().catch(() => undefined);

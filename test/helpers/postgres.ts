@@ -15,6 +15,10 @@ export interface Cluster {
   bin: string;
   /** Superuser connection URL for the `runbook_test` database. */
   url: string;
+  /** Stop the server, keeping its data (a store going down). */
+  pause(): void;
+  /** Start it again on the same port. */
+  resume(): void;
   stop(): void;
 }
 
@@ -74,12 +78,16 @@ export async function startCluster(options: { preload?: string[] } = {}): Promis
   if (options.preload?.length) settings.push(`-c shared_preload_libraries=${options.preload.join(',')}`);
   run(join(bin, 'pg_ctl'), ['-D', dataDir, '-l', join(dataDir, 'server.log'), '-w', '-t', '60', '-o', settings.join(' '), 'start']);
   run(join(bin, 'createdb'), ['-h', socketDir, '-p', String(port), '-U', 'postgres', 'runbook_test']);
+  const ctl = (action: 'start' | 'stop') =>
+    run(join(bin, 'pg_ctl'), action === 'start' ? ['-D', dataDir, '-l', join(dataDir, 'server.log'), '-w', '-t', '60', '-o', settings.join(' '), 'start'] : ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
   const stop = () => {
     try {
       run(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
+    } catch {
+      // Already stopped (a test paused it).
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
   };
-  return { port, host: '127.0.0.1', socketDir, dataDir, bin, url: `postgresql://postgres:${SUPERUSER_PASSWORD}@127.0.0.1:${port}/runbook_test`, stop };
+  return { port, host: '127.0.0.1', socketDir, dataDir, bin, url: `postgresql://postgres:${SUPERUSER_PASSWORD}@127.0.0.1:${port}/runbook_test`, pause: () => ctl('stop'), resume: () => ctl('start'), stop };
 }

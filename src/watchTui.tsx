@@ -1,0 +1,12 @@
+// Starting the read-only watch view.
+import { render } from 'ink';
+import React from 'react';
+import { Watch } from './screens/Watch.js';
+import { followSession } from './store/follow.js';
+import { assertTerminal } from './tui.js';
+
+export async function runWatch(store: string, ref: string | undefined): Promise<void> {
+  assertTerminal();
+  const app = render(<Watch start={(onEvents, onSession) => followSession({ connectionString: store }, ref, onEvents, onSession)} />);
+  await app.waitUntilExit();
+}
