@@ -145,6 +145,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
 
   let failures = 0;
   let stopped = false;
+  let shownEarly = false;
   try {
     for (const { section: stepSection, step, number, actions } of plan) {
       const where = { runbook: file, section: stepSection.id, step: step.id };
@@ -165,8 +166,13 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
         const outcome: ActionOutcome = await runAction(action, {
           session, env, where, actionId: id, values, permissions, signal: controller.signal,
           onOutput: (chunk) => process.stdout.write(chunk),
+          onFirstPage: ({ columns, page }) => {
+            shownEarly = true;
+            process.stdout.write(indent(formatTable(columns, page).join('\n'), '   ') + '\n');
+          },
         });
-        reportOutcome(outcome, style);
+        reportOutcome(outcome, style, shownEarly);
+        shownEarly = false;
         if (outcome.status !== 'ok') {
           stepFailed = true;
           failures++;
@@ -207,12 +213,13 @@ async function finishMirror(mirror: import('../store/mirror.js').Mirror, store: 
   }
 }
 
-function reportOutcome(outcome: ActionOutcome, style: Style): void {
+/** The outcome of an action; a result's first page may already be on screen (`pageShown`). */
+function reportOutcome(outcome: ActionOutcome, style: Style, pageShown = false): void {
   const sql = outcome.sql;
   if (sql) {
     for (const statement of sql.statements) {
       if (statement.columns.length) {
-        process.stdout.write(indent(formatTable(statement.columns, statement.page).join('\n'), '   ') + '\n');
+        if (!pageShown) process.stdout.write(indent(formatTable(statement.columns, statement.page).join('\n'), '   ') + '\n');
         const more = statement.rowCount - statement.page.length;
         process.stdout.write(style.dim(`   ${statement.rowCount} row${statement.rowCount === 1 ? '' : 's'}${more > 0 ? ` (${more} more in the evidence file)` : ''} · ${statement.durationMs} ms\n`));
       } else {

@@ -29,6 +29,8 @@ export interface RunActionOptions {
   permissions: Permissions;
   signal?: AbortSignal;
   onOutput?: (chunk: Buffer) => void;
+  /** A query's first rows, as soon as they arrive. */
+  onFirstPage?: (page: { columns: string[]; page: Array<Array<string | null>> }) => void;
 }
 
 export interface ActionOutcome {
@@ -123,6 +125,7 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
       allowWrites: options.permissions.allowWrites && (risk.writes || risk.destructive),
       evidence: () => session.evidenceWriter(),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onFirstPage ? { onFirstPage: options.onFirstPage } : {}),
     });
     for (const statement of sql.statements) {
       session.record('action.output', {

@@ -17,6 +17,8 @@ export interface SqlOptions {
   pageSize?: number;
   signal?: AbortSignal;
   connectTimeoutMs?: number;
+  /** Called with the first page of each statement's rows as soon as it arrives, before the rest is read. */
+  onFirstPage?: (statement: { index: number; columns: string[]; page: Array<Array<string | null>> }) => void;
 }
 
 export interface StatementResult {
@@ -220,7 +222,10 @@ async function runStatement(client: Client, Cursor: CursorClass, text: string, i
       }
       command = result.command ?? command;
       serverRowCount = result.rowCount ?? serverRowCount;
-      if (!rows.length) break;
+      if (!rows.length) {
+        if (rowCount === 0 && columns.length) options.onFirstPage?.({ index, columns, page });
+        break;
+      }
       let chunk = '';
       for (const row of rows) {
         const values = row.map((v) => (v === null || v === undefined ? null : String(v)));
@@ -228,6 +233,7 @@ async function runStatement(client: Client, Cursor: CursorClass, text: string, i
         chunk += csvLine(values);
       }
       writer.write(chunk);
+      if (rowCount === 0) options.onFirstPage?.({ index, columns, page });
       rowCount += rows.length;
       if (rows.length < BATCH) break;
     }
