@@ -163,8 +163,10 @@ export class Mirror {
         writeProgress(this.sessionId, this.progress, this.env);
         pending = pending.slice(batch.length);
       }
+      // The signature is written after the sealed line: send it only when every line, that one
+      // included, is in the store (a flush that read the log before the seal sends it next time).
       const sigPath = join(this.sessionDir, SIG_FILE);
-      if (!this.progress.signature && existsSync(sigPath)) {
+      if (!this.progress.signature && existsSync(sigPath) && !linesAfter(path, this.progress.offset).length) {
         await client.query('select runbook_set_signature($1, $2)', [this.sessionId, readFileSync(sigPath, 'utf8')]);
         this.progress = { ...this.progress, signature: true };
         writeProgress(this.sessionId, this.progress, this.env);
