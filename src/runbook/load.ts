@@ -4,6 +4,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Runbook } from './model.js';
+import { cachedModel } from './cache.js';
 import { parseRunbook, RunbookTooDeepError } from './parse.js';
 
 /** A runbook is text a person reads; past this it is a wrong path, and parsing it would take seconds and gigabytes. */
@@ -86,7 +87,7 @@ export async function loadRunbook(path: string): Promise<LoadedRunbook> {
   }
   const text = decodeRunbookBytes(bytes, path);
   try {
-    return { file: path, runbook: parseRunbook(text, { fileName: basename(path) }), bytes };
+    return { file: path, runbook: cachedModel(bytes, basename(path), () => parseRunbook(text, { fileName: basename(path) })), bytes };
   } catch (error) {
     if (error instanceof RunbookTooDeepError) throw new UsageError(`${path} ${error.message}.`);
     throw error;

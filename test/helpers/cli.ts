@@ -1,5 +1,11 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/** Parsed-model cache of the processes tests start: never the developer's own ~/.cache. */
+const CACHE = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = `${ROOT}bin/runbook.js`;
@@ -19,7 +25,7 @@ export function runCli(args: string[], options: SpawnSyncOptions = {}): CliResul
     timeout: 60_000,
     maxBuffer: 256 * 1024 * 1024,
     ...options,
-    env: { ...process.env, NO_COLOR: '1', ...(options.env ?? {}) },
+    env: { ...process.env, XDG_CACHE_HOME: CACHE, NO_COLOR: '1', ...(options.env ?? {}) },
   });
   return { code: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
 }

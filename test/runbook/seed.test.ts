@@ -56,3 +56,28 @@ describe('the bundled Supabase runbook', () => {
     expect(byTitle('Tooling & References').id).toBe('tooling--references');
   });
 });
+
+describe('the model cache', () => {
+  it('parses a large runbook once, then reads the same model back; a changed byte misses', async () => {
+    const { mkdtempSync, writeFileSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { cachedModel, CACHE_MIN_BYTES } = await import('../../src/runbook/cache.js');
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
+    const env = { XDG_CACHE_HOME: dir };
+    const bytes = Buffer.from(`# Big\n## S\n${'- `kubectl get pods`\n'.repeat(Math.ceil(CACHE_MIN_BYTES / 20))}`);
+    let parses = 0;
+    const parse = (b: Buffer) => () => (parses++, parseRunbook(b.toString(), { fileName: 'big.md' }));
+    const first = cachedModel(bytes, 'big.md', parse(bytes), env);
+    const second = cachedModel(bytes, 'big.md', parse(bytes), env);
+    expect(parses).toBe(1);
+    expect(second).toEqual(first);
+    expect(readdirSync(join(dir, 'runbook', 'models'))).toHaveLength(1);
+    const changed = Buffer.from(bytes);
+    changed[changed.length - 2] = 0x78;
+    cachedModel(changed, 'big.md', parse(changed), env);
+    expect(parses).toBe(2);
+    cachedModel(Buffer.from('# small\n'), 'small.md', parse(Buffer.from('# small\n')), env);
+    expect(readdirSync(join(dir, 'runbook', 'models'))).toHaveLength(2);
+  });
+});
