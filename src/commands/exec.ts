@@ -10,7 +10,7 @@ import { formatTable } from '../format/table.js';
 import { loadRunbook } from '../runbook/load.js';
 import type { Action, Section, Step } from '../runbook/model.js';
 import { findSection, SectionNotFoundError } from '../runbook/select.js';
-import { allSections, flattenSteps } from '../runbook/walk.js';
+import { allSections, numberedSteps } from '../runbook/walk.js';
 import { redactString } from '../session/redact.js';
 import { Session, type Purpose } from '../session/session.js';
 import { loadSigner } from '../session/signer.js';
@@ -52,15 +52,8 @@ function parseSets(sets: string[] = []): Record<string, string> {
 export function planSection(section: Section): PlannedStep[] {
   const plan: PlannedStep[] = [];
   for (const current of allSections({ title: '', sections: [section] })) {
-    const numbers = new Map<Step, string>();
-    const number = (steps: Step[], prefix: string) =>
-      steps.forEach((step, i) => {
-        numbers.set(step, `${prefix}${i + 1}`);
-        number(step.steps, `${prefix}${i + 1}.`);
-      });
-    number(current.steps, '');
-    for (const step of flattenSteps(current.steps)) {
-      plan.push({ section: current, step, number: numbers.get(step)!, actions: step.actions.filter((a) => a.kind !== 'url').map((action, i) => ({ action, id: `${step.id}#${i + 1}` })) });
+    for (const { step, number } of numberedSteps(current.steps)) {
+      plan.push({ section: current, step, number, actions: step.actions.filter((a) => a.kind !== 'url').map((action, i) => ({ action, id: `${step.id}#${i + 1}` })) });
     }
   }
   return plan;

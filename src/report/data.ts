@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runbook, Step } from '../runbook/model.js';
 import { parseRunbook } from '../runbook/parse.js';
-import { findSectionById, flattenSteps } from '../runbook/walk.js';
+import { findSectionById, flattenSteps, numberedSteps } from '../runbook/walk.js';
 import { sha256Hex, type EventRecord } from '../session/chain.js';
 import type { EvidenceRef } from '../session/evidence.js';
 import { evidencePath } from '../session/evidence.js';
@@ -133,18 +133,11 @@ function stepLabels(runbook: Runbook | undefined): Map<string, { label: string; 
   let order = 0;
   const visit = (sections: Runbook['sections']) => {
     for (const section of sections) {
-      const numbers = new Map<Step, string>();
-      const number = (steps: Step[], prefix: string) =>
-        steps.forEach((step, i) => {
-          numbers.set(step, `${prefix}${i + 1}`);
-          number(step.steps, `${prefix}${i + 1}.`);
-        });
-      number(section.steps, '');
-      for (const step of flattenSteps(section.steps)) {
+      for (const { step, number } of numberedSteps(section.steps)) {
         const text = (step.text.split('\n')[0] ?? '').replace(/\s+/g, ' ').trim();
         labels.set(step.id, {
-          label: `${section.title} › ${numbers.get(step)}. ${text.length > 80 ? `${text.slice(0, 79)}…` : text}`,
-          short: `${section.title} ${numbers.get(step)}`,
+          label: `${section.title} › ${number}. ${text.length > 80 ? `${text.slice(0, 79)}…` : text}`,
+          short: `${section.title} ${number}`,
           order: order++,
           step,
         });

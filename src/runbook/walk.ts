@@ -26,6 +26,25 @@ export function flattenSteps(steps: Step[]): Step[] {
   return out;
 }
 
+export interface NumberedStep {
+  step: Step;
+  /** For people: `2.1`. */
+  number: string;
+  /** 0 for a top-level step, 1 for its sub-steps, … */
+  depth: number;
+}
+
+/** A section's steps in document order, sub-steps right after their parent, each with its number. */
+export function numberedSteps(steps: Step[], prefix = ''): NumberedStep[] {
+  const out: NumberedStep[] = [];
+  steps.forEach((step, i) => {
+    const number = `${prefix}${i + 1}`;
+    out.push({ step, number, depth: prefix ? prefix.split('.').length - 1 : 0 });
+    out.push(...numberedSteps(step.steps, `${number}.`));
+  });
+  return out;
+}
+
 export function allActions(runbook: Runbook): Array<{ section: Section; step: Step; action: Action }> {
   const out: Array<{ section: Section; step: Step; action: Action }> = [];
   for (const section of allSections(runbook)) {

@@ -18,28 +18,26 @@ function writeAll(fd: number, data: Buffer): void {
   while (written < data.length) written += writeSync(fd, data, written, data.length - written);
 }
 
-/** Write a new file (never replacing one) and fsync it. */
-export function writeNewFileDurable(path: string, data: Buffer | string, mode = 0o600): void {
-  const fd = openSync(path, 'wx', mode);
+function writeSynced(path: string, flag: 'wx' | 'w', data: Buffer | string, mode: number): void {
+  const fd = openSync(path, flag, mode);
   try {
     writeAll(fd, typeof data === 'string' ? Buffer.from(data) : data);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Write a new file (never replacing one) and fsync it. */
+export function writeNewFileDurable(path: string, data: Buffer | string, mode = 0o600): void {
+  writeSynced(path, 'wx', data, mode);
   fsyncDir(dirname(path));
 }
 
 /** Replace a file atomically: write a temporary beside it, fsync, rename over, fsync the folder. */
 export function replaceFileDurable(path: string, data: Buffer | string, mode = 0o600): void {
   const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    writeAll(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  writeSynced(tmp, 'w', data, mode);
   renameSync(tmp, path);
   fsyncDir(dirname(path));
 }

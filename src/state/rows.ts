@@ -1,6 +1,7 @@
 // What the Home and Section screens list, derived from the runbook and the session view. Pure.
 
 import type { Runbook, Section, Step } from '../runbook/model.js';
+import { numberedSteps } from '../runbook/walk.js';
 import type { SessionView, StepState } from '../session/view.js';
 
 export interface SectionRow {
@@ -27,22 +28,12 @@ export function stepState(view: SessionView, step: Step): StepState {
   return view.steps[step.id]?.state ?? 'pending';
 }
 
-function numbered(steps: Step[], prefix = ''): Array<{ step: Step; number: string; depth: number }> {
-  const out: Array<{ step: Step; number: string; depth: number }> = [];
-  steps.forEach((step, i) => {
-    const number = `${prefix}${i + 1}`;
-    out.push({ step, number, depth: prefix ? prefix.split('.').length - 1 : 0 });
-    out.push(...numbered(step.steps, `${number}.`));
-  });
-  return out;
-}
-
 /** Steps of a section and its sub-sections, done or skipped against all. */
 export function progress(section: Section, view: SessionView): { total: number; finished: number } {
   let total = 0;
   let finished = 0;
   const visit = (s: Section) => {
-    for (const { step } of numbered(s.steps)) {
+    for (const { step } of numberedSteps(s.steps)) {
       total++;
       const state = stepState(view, step);
       if (state === 'done' || state === 'skipped') finished++;
@@ -66,7 +57,7 @@ export function homeRows(runbook: Runbook, view: SessionView, filter = ''): Row[
       const sectionRow: SectionRow = { kind: 'section', section, depth, ...progress(section, view) };
       if (!filter) rows.push(sectionRow);
       else {
-        const steps = numbered(section.steps).filter(({ step }) => matches(step.text, filter));
+        const steps = numberedSteps(section.steps).filter(({ step }) => matches(step.text, filter));
         if (matches(section.title, filter) || steps.length) {
           rows.push(sectionRow);
           for (const { step, number } of steps) rows.push({ kind: 'step', section, step, depth: depth + 1, number, state: stepState(view, step) });
@@ -83,7 +74,7 @@ export function homeRows(runbook: Runbook, view: SessionView, filter = ''): Row[
 export function checklistRows(section: Section, view: SessionView, filter = ''): Row[] {
   const rows: Row[] = [];
   const visit = (s: Section, depth: number) => {
-    const steps = numbered(s.steps).filter(({ step }) => !filter || matches(step.text, filter));
+    const steps = numberedSteps(s.steps).filter(({ step }) => !filter || matches(step.text, filter));
     if (s !== section && (steps.length || !filter)) rows.push({ kind: 'section', section: s, depth, ...progress(s, view) });
     for (const { step, number, depth: d } of steps) rows.push({ kind: 'step', section: s, step, depth: depth + d + (s === section ? 0 : 1), number, state: stepState(view, step) });
     for (const child of s.sections) visit(child, depth + (s === section ? 0 : 1));
@@ -96,7 +87,7 @@ export function checklistRows(section: Section, view: SessionView, filter = ''):
 export function locateStep(runbook: Runbook, stepId: string): { section: Section; step: Step; number: string } | undefined {
   const visit = (sections: Section[]): { section: Section; step: Step; number: string } | undefined => {
     for (const section of sections) {
-      const found = numbered(section.steps).find(({ step }) => step.id === stepId);
+      const found = numberedSteps(section.steps).find(({ step }) => step.id === stepId);
       if (found) return { section, step: found.step, number: found.number };
       const inner = visit(section.sections);
       if (inner) return inner;

@@ -2,9 +2,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { BIN, runCli, SEED } from '../helpers/cli.js';
+import { query as queryDatabase } from '../helpers/postgres.js';
 import { freshHome } from '../helpers/session.js';
 
 const databaseUrl = inject('databaseUrl');
@@ -32,15 +32,7 @@ function verify(stdout: string) {
   return { code: out.code, result: JSON.parse(out.stdout) };
 }
 
-async function query(sql: string): Promise<unknown[]> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = (sql: string) => queryDatabase(databaseUrl, sql);
 
 function runbook(name: string, text: string): string {
   const path = join(project, name);

@@ -1,9 +1,9 @@
 // The SQL runner against a real PostgreSQL.
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { evidencePath, EvidenceWriter } from '../../src/session/evidence.js';
 import { runSql, type SqlOptions } from '../../src/exec/sql.js';
+import { query as queryDatabase } from '../helpers/postgres.js';
 import { freshHome, startTestSession } from '../helpers/session.js';
 
 const url = inject('databaseUrl');
@@ -13,15 +13,7 @@ function options(dir: string, overrides: Partial<SqlOptions> = {}): SqlOptions {
   return { database: { connectionString: url }, statementTimeoutMs: 10_000, allowWrites: false, evidence: () => new EvidenceWriter(dir), ...overrides };
 }
 
-async function query(sql: string): Promise<unknown[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = (sql: string) => queryDatabase(url, sql);
 
 describe('runSql', () => {
   const session = startTestSession(freshHome().env);

@@ -91,3 +91,15 @@ export async function startCluster(options: { preload?: string[] } = {}): Promis
   };
   return { port, host: '127.0.0.1', socketDir, dataDir, bin, url: `postgresql://postgres:${SUPERUSER_PASSWORD}@127.0.0.1:${port}/runbook_test`, pause: () => ctl('stop'), resume: () => ctl('start'), stop };
 }
+
+/** Run one query on its own connection (for setting up and checking what actions did). */
+export async function query<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}

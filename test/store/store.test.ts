@@ -2,13 +2,12 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex, splitLines } from '../../src/session/chain.js';
 import type { EventRecord } from '../../src/session/chain.js';
 import { followSession } from '../../src/store/follow.js';
 import { BIN, runCli } from '../helpers/cli.js';
-import { startCluster, type Cluster } from '../helpers/postgres.js';
+import { query, startCluster, type Cluster } from '../helpers/postgres.js';
 import { freshHome } from '../helpers/session.js';
 
 let cluster: Cluster;
@@ -17,15 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => cluster.stop());
 
-async function query<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
 
 function db(action: string, url: string) {
   return runCli(['db', action], { env: { DATABASE_URL: url } });
