@@ -14,4 +14,3 @@ export async function draftReport(dir: string, options: BuildOptions & { allowed
   return buildReport(dir, verification, options);
 }
 
-export { renderMarkdown as toMarkdown };

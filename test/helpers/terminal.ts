@@ -17,13 +17,13 @@ export function requireTmux(): void {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function openTerminal(command: string, env: Record<string, string>, size = { columns: 120, rows: 40 }): Terminal {
+export function openTerminal(command: string, env: Record<string, string>, size = { columns: 120, rows: 40 }, cwd = process.cwd()): Terminal {
   requireTmux();
   const socket = `runbook-e2e-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
   const exports = Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, "'\\''")}'`).join(' ');
   // `env -u CI`: with CI set, Ink renders only at exit (FACTS.md); `; sleep` keeps the pane for a last look.
-  tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'e2e', '-x', String(size.columns), '-y', String(size.rows), `env -u CI ${exports} ${command}; echo "[exited $?]"; sleep 30`);
+  tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'e2e', '-c', cwd, '-x', String(size.columns), '-y', String(size.rows), `env -u CI ${exports} ${command}; echo "[exited $?]"; sleep 30`);
   const terminal: Terminal = {
     send: (...keys) => {
       for (const key of keys) tmux('send-keys', '-t', 'e2e', key);
