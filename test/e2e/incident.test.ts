@@ -21,7 +21,8 @@ describe('the TUI in a real terminal', () => {
     t.type('RLS');
     await t.waitFor(/❯ +RLS Misconfiguration/);
     t.send('Enter');
-    await t.waitFor('Enter keep');
+    // The filter is kept: its line stays, without the editing hint.
+    await t.waitFor(/^\/ RLS$/m);
     t.send('Enter');
     await t.waitFor('RLS Misconfiguration  ');
     t.send('j');

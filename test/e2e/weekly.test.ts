@@ -22,7 +22,8 @@ describe('the Weekly checklist, as a new user does it', () => {
     t.type('weekly');
     await t.waitFor(/❯ +Weekly/);
     t.send('Enter');
-    await t.waitFor('Enter keep');
+    // The filter is kept: its line stays, without the editing hint.
+    await t.waitFor(/^\/ weekly$/m);
     t.send('Enter');
     const checklist = await t.waitFor('Weekly  ░');
     expect(checklist).toMatch(/r run +d done +s skip +f failed +n note/);
