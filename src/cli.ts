@@ -1,6 +1,6 @@
 // Argument parsing and subcommand dispatch only; each command lives in src/commands/.
 
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { exitCodeOf, UsageError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -18,6 +18,9 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--drill', 'a session started here is a drill')
     .option('--key <file>', 'sign with this OpenSSH key instead of the runbook signing key')
     .showSuggestionAfterError(true)
+    // The program's own options (for the navigator) come before a subcommand; a subcommand's
+    // options, --env among them, belong to the subcommand.
+    .enablePositionalOptions()
     .action(async (target: string, options: import('./commands/open.js').OpenOptions) => {
       const { openCommand } = await import('./commands/open.js');
       await openCommand(target, options);
@@ -64,6 +67,17 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (file: string, options: import('./commands/exec.js').ExecOptions) => {
       const { execCommand } = await import('./commands/exec.js');
       setExitCode(await execCommand(file, options));
+    });
+
+  program
+    .command('sandbox')
+    .description('the embedded practice database: create, reset, list, rm NAME, dump FILE, restore FILE --name NAME')
+    .argument('<action>', 'create | reset | list | rm | dump | restore')
+    .argument('[arg]', 'a sandbox name (create, reset, rm) or a file (dump, restore)')
+    .option('--name <name>', 'which sandbox (default: default); for restore, the new one')
+    .action(async (action: string, arg: string | undefined, options: { name?: string }) => {
+      const { sandboxCommand } = await import('./commands/sandbox.js');
+      await sandboxCommand(action, arg, options);
     });
 
   program
@@ -135,12 +149,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
 
   // Every subcommand answers --help and --version, and reports usage errors the same way.
   for (const command of [program, ...program.commands]) {
-    if (command !== program) command.addOption(new Option('-V, --version', 'print the version').hideHelp()).hook('preAction', (cmd) => {
-      if (cmd.opts().version) {
-        process.stdout.write(`${VERSION}\n`);
-        process.exit(0);
-      }
-    });
+    if (command !== program) command.version(VERSION, '-V, --version', 'print the version');
     command.exitOverride().configureOutput({
       outputError: (message, write) => write(`runbook: ${message.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}\n`),
     });

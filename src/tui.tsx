@@ -40,6 +40,7 @@ export async function runTui(options: AppOptions): Promise<void> {
   process.once('SIGHUP', hangup);
   process.once('SIGTERM', hangup);
   await instance.waitUntilExit();
+  if (store.getState().env.sandbox) await (await import('./sandbox/sandbox.js')).stopSandboxes();
   process.off('SIGHUP', hangup);
   process.off('SIGTERM', hangup);
   const { summary, session } = store.getState();

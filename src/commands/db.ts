@@ -2,7 +2,7 @@
 // `npm run db:migration:status` and `npm run db:rollback`.
 
 import { UsageError } from '../errors.js';
-import { resolveEnvironment } from '../exec/environment.js';
+import { prepareEnvironment, resolveEnvironment } from '../exec/environment.js';
 import { migrate, migrationStatus, rollback } from '../store/migrate.js';
 
 function where(env: { name: string }, url?: string): string {
@@ -16,7 +16,7 @@ function where(env: { name: string }, url?: string): string {
 }
 
 export async function dbCommand(action: string, options: { env?: string }): Promise<void> {
-  const env = resolveEnvironment(options.env ? { name: options.env } : {});
+  const env = await prepareEnvironment(resolveEnvironment(options.env ? { name: options.env } : {}), (message) => process.stderr.write(`runbook: ${message}\n`));
   if (!env.database) throw new UsageError(`No database for ${env.name}: set DATABASE_URL (or PGHOST…), or databaseUrl for it in runbook.config.json.`);
   const target = where(env, env.database.connectionString);
   try {
@@ -33,6 +33,7 @@ export async function dbCommand(action: string, options: { env?: string }): Prom
       const undone = await rollback(env.database);
       process.stdout.write(undone ? `Rolled back migration ${undone} on ${target}.\n` : `Nothing to roll back on ${target}: no migration is applied.\n`);
     } else throw new UsageError(`Unknown db action "${action}": use migrate, status or rollback.`);
+    if (env.sandbox) await (await import('../sandbox/sandbox.js')).stopSandboxes();
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const e = error as { code?: string; message: string };

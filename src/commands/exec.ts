@@ -2,7 +2,7 @@
 // lands in a session that is sealed at the end; the exit code says whether every action succeeded.
 
 import { UsageError } from '../errors.js';
-import { resolveEnvironment, type Environment } from '../exec/environment.js';
+import { prepareEnvironment, resolveEnvironment, type Environment } from '../exec/environment.js';
 import { filledCode, missingValues, runAction, type ActionOutcome } from '../exec/run.js';
 import { actionRisk } from '../exec/guards.js';
 import { colorEnabled, makeStyle, type Style } from '../format/style.js';
@@ -99,6 +99,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
     throw error;
   }
   const env = resolveEnvironment({ ...(options.env ? { name: options.env } : {}) });
+  if (env.sandbox && !options.dryRun) await prepareEnvironment(env, (message) => process.stderr.write(`runbook: ${message}\n`));
   if (options.confirm && options.confirm !== env.name) throw new UsageError(`--confirm ${options.confirm} does not match the environment, ${env.name}.`);
   const values = parseSets(options.set);
   const plan = planSection(section);
@@ -127,7 +128,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   if (env.protected && permissions.environmentConfirmed) session.record('confirmed', { what: 'environment', env: env.name, via: '--confirm' });
   for (const [name, value] of Object.entries(values)) session.setPlaceholder({ section: section.id }, name, value, /pass|token|secret|key/i.test(name));
 
-  process.stdout.write(`${style.bold(`runbook exec · ${section.title}`)} · env ${env.name}${env.protected ? style.red(' PROTECTED') : ''} · session ${session.id}\n`);
+  process.stdout.write(`${style.bold(`runbook exec · ${section.title}`)} · env ${env.name}${env.protected ? style.red(' PROTECTED') : ''}${env.sandbox ? style.yellow(' SANDBOX (an embedded database on this machine)') : ''} · session ${session.id}\n`);
   const controller = new AbortController();
   let interrupted = false;
   const onSigint = () => {
@@ -183,6 +184,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   if (mirror && env.store) await finishMirror(mirror, env.store, style);
   process.stdout.write(`\n${failures ? style.red(`${failures} action${failures > 1 ? 's' : ''} did not succeed.`) : style.green('Every action succeeded.')} Sealed session: ${session.dir}\n`);
   process.stdout.write(style.dim(`Verify: runbook verify ${session.id}\n`));
+  if (env.sandbox) await (await import('../sandbox/sandbox.js')).stopSandboxes();
   return interrupted ? 130 : failures ? 1 : 0;
 }
 

@@ -33,7 +33,7 @@ export function StatusBar(props: StatusBarProps) {
     <Box width={props.width}>
       <Text bold wrap="truncate-end">{props.title}</Text>
       <Text> · </Text>
-      {props.protectedEnv ? <Text backgroundColor={color('danger')} color={color('danger') ? 'white' : undefined} bold>{env}{color('danger') ? '' : ' (PROTECTED)'}</Text> : <Text color={color('accent')}>env {env}</Text>}
+      {props.env === 'sandbox' ? <Text backgroundColor={color('warn')} color={color('warn') ? 'black' : undefined} bold> SANDBOX </Text> : props.protectedEnv ? <Text backgroundColor={color('danger')} color={color('danger') ? 'white' : undefined} bold>{env}{color('danger') ? '' : ' (PROTECTED)'}</Text> : <Text color={color('accent')}>env {env}</Text>}
       <Text> · </Text>
       {props.sessionId ? (
         <Text>

@@ -61,6 +61,8 @@ export interface Environment {
   signingKey?: string;
   /** The team store (RUNBOOK_STORE_URL, or the config's store) that mirrors sessions. */
   store?: string;
+  /** The embedded sandbox database this environment uses (started on first use). */
+  sandbox?: string;
   timeouts: { shellSeconds: number; sqlSeconds: number };
 }
 
@@ -143,10 +145,12 @@ export function resolveEnvironment(options: ResolveOptions = {}): Environment {
   const config = configPath ? readConfig(configPath) : {};
   const base = configPath ? dirname(configPath) : cwd;
   const names = Object.keys(config.environments ?? {});
-  const name = options.name ?? config.defaultEnv ?? (names.length === 1 ? names[0]! : 'local');
+  // With nothing that names a database, the default is the sandbox: the runbook still works end to end.
+  const noDatabase = !names.length && !processEnv.DATABASE_URL && !processEnv.PGHOST && !processEnv.PGDATABASE;
+  const name = options.name ?? config.defaultEnv ?? (names.length === 1 ? names[0]! : noDatabase ? 'sandbox' : 'local');
   const envConfig = config.environments?.[name];
-  if (!envConfig && name !== 'local') {
-    const known = names.length ? `known: ${names.join(', ')}` : `there is no ${CONFIG_FILE} here`;
+  if (!envConfig && name !== 'local' && name !== 'sandbox') {
+    const known = names.length ? `known: ${[...names, 'sandbox'].join(', ')}` : `there is no ${CONFIG_FILE} here; local and sandbox are always there`;
     throw new UsageError(`No environment "${name}" (${known}).`);
   }
 
@@ -161,7 +165,8 @@ export function resolveEnvironment(options: ResolveOptions = {}): Environment {
     const value = configured !== undefined ? expand(configured, vars) : vars[fallbackVar];
     return value ? value : undefined;
   };
-  const database = databaseFrom(pick(envConfig?.databaseUrl, 'DATABASE_URL'), vars);
+  const sandbox = name === 'sandbox' && !envConfig ? (vars.RUNBOOK_SANDBOX || 'default') : undefined;
+  const database = sandbox ? undefined : databaseFrom(pick(envConfig?.databaseUrl, 'DATABASE_URL'), vars);
   const supabase = {
     url: pick(envConfig?.supabaseUrl, 'SUPABASE_URL'),
     anonKey: pick(envConfig?.supabaseAnonKey, 'SUPABASE_ANON_KEY'),
@@ -184,6 +189,7 @@ export function resolveEnvironment(options: ResolveOptions = {}): Environment {
     secrets: [...new Set(secrets)],
     cwd: envConfig?.cwd ? resolve(base, envConfig.cwd) : cwd,
     configPath,
+    ...(sandbox ? { sandbox } : {}),
     ...(vars.RUNBOOK_STORE_URL || config.store ? { store: vars.RUNBOOK_STORE_URL || expand(config.store!, vars) } : {}),
     ...(config.signingKey ? { signingKey: resolve(base, config.signingKey.replace(/^~(?=\/)/, processEnv.HOME ?? '~')) } : {}),
     timeouts: {
@@ -191,4 +197,17 @@ export function resolveEnvironment(options: ResolveOptions = {}): Environment {
       sqlSeconds: config.timeouts?.sqlSeconds ?? DEFAULT_SQL_TIMEOUT_SECONDS,
     },
   };
+}
+
+/**
+ * Start the environment's sandbox if it has one and it is not running yet, and point the database
+ * settings and the shell's DATABASE_URL / PG* at it. A no-op for every other environment.
+ */
+export async function prepareEnvironment(env: Environment, onProgress?: (message: string) => void): Promise<Environment> {
+  if (!env.sandbox || env.database) return env;
+  const { startSandbox } = await import('../sandbox/sandbox.js');
+  const sandbox = await startSandbox(env.sandbox, onProgress ? { onProgress } : {});
+  env.database = { connectionString: sandbox.url };
+  Object.assign(env.vars, { DATABASE_URL: sandbox.url, PGHOST: '127.0.0.1', PGPORT: String(sandbox.port), PGUSER: 'postgres', PGDATABASE: 'postgres' });
+  return env;
 }

@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { resolveEnvironment, type Environment } from '../exec/environment.js';
+import { prepareEnvironment, resolveEnvironment, type Environment } from '../exec/environment.js';
 import { actionRisk } from '../exec/guards.js';
 import { filledCode, missingValues, runAction } from '../exec/run.js';
 import { OutputTail } from '../exec/tail.js';
@@ -357,6 +357,13 @@ export function createAppStore(options: AppOptions): AppStore {
         const session = await ensureSession();
         if (!session) return;
         if (!(await ensureEnvironment(session))) return;
+        if (get().env.sandbox) {
+          try {
+            await prepareEnvironment(get().env, (message) => say(message));
+          } catch (error) {
+            return say(`The sandbox database could not start: ${(error as Error).message}`, 'error');
+          }
+        }
         const where = currentWhere(section, step);
         // Placeholders are asked once per session and remembered.
         const values = { ...get().view.values, ...secretValues };

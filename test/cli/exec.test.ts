@@ -98,6 +98,16 @@ describe('runbook exec', () => {
     expect(readFileSync(join(dir, 'session.jsonl'), 'utf8')).not.toContain('pg-test-superuser-pw');
   });
 
+  it('uses the environment named with --env, among several', () => {
+    writeFileSync(join(project, 'runbook.config.json'), JSON.stringify({ defaultEnv: 'dev', environments: { dev: { databaseUrl: '$DEV_URL' }, staging: { databaseUrl: '$STAGING_URL' } } }));
+    const file = runbook('which.md', '# W\n## Which\n- `echo "env=$RUNBOOK_ENV"`\n');
+    const out = exec([file, '--section', 'which', '--env', 'staging'], { DEV_URL: databaseUrl, STAGING_URL: databaseUrl });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/· env staging ·/);
+    expect(out.stdout).toMatch(/^env=staging$/m);
+    expect(exec([file, '--section', 'which', '--env', 'nope']).stderr).toMatch(/No environment "nope" \(known: dev, staging, sandbox\)/);
+  });
+
   it('refuses a destructive command, stops at the first failure, or goes on with --keep-going', () => {
     const file = runbook('cleanup.md', '# Clean\n## Up\n1. `rm -rf ./old`\n2. List pods:\n   ```sh\n   kubectl-missing get pods\n   ```\n3. `echo reached-step-three`\n');
     const stop = exec([file, '--section', 'up']);

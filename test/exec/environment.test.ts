@@ -11,6 +11,13 @@ function project(files: Record<string, string>): string {
 }
 
 describe('environments', () => {
+  it('is the sandbox when nothing names a database', () => {
+    const dir = project({});
+    expect(resolveEnvironment({ cwd: dir, processEnv: {} })).toMatchObject({ name: 'sandbox', sandbox: 'default', protected: false });
+    expect(resolveEnvironment({ cwd: dir, processEnv: { RUNBOOK_SANDBOX: 'clarivum-restore-test' } }).sandbox).toBe('clarivum-restore-test');
+    expect(resolveEnvironment({ cwd: dir, processEnv: {} }).database).toBeUndefined();
+  });
+
   it('is local with DATABASE_URL or PG* from the process and .env when there is no config', () => {
     const dir = project({ '.env': 'SUPABASE_URL=http://localhost:54321\nSUPABASE_SERVICE_ROLE_KEY=service-key-from-dotenv\n' });
     const env = resolveEnvironment({ cwd: dir, processEnv: { PGHOST: 'db', PGUSER: 'ops', PGPASSWORD: 'pg-pass-1', PGDATABASE: 'app' } });
@@ -36,7 +43,7 @@ describe('environments', () => {
     expect(prod.vars).toMatchObject({ REGION: 'eu-west', DATABASE_URL: 'postgres://ops:prod-secret-pw@prod-db:5432/app', RUNBOOK_ENV: 'prod' });
     expect(prod.secrets).toEqual(['prod-secret-pw']);
     expect(prod.configPath).toBe(join(dir, 'runbook.config.json'));
-    expect(() => resolveEnvironment({ name: 'staging', cwd: dir, processEnv: {} })).toThrow('No environment "staging" (known: dev, prod).');
+    expect(() => resolveEnvironment({ name: 'staging', cwd: dir, processEnv: {} })).toThrow('No environment "staging" (known: dev, prod, sandbox).');
   });
 
   it('resolves the signing key named in the config', () => {

@@ -15,7 +15,8 @@ describe('Home', () => {
   it('shows the section tree with step counts, and a footer with its keys', async () => {
     const tui = await renderTui();
     const frame = tui.frame();
-    expect(frame).toContain('Supabase Operations Runbook · env local · no session yet');
+    // No database configured: the sandbox, said plainly.
+    expect(frame).toContain('Supabase Operations Runbook ·  SANDBOX  · no session yet');
     expect(frame).toMatch(/❯ Purpose {2}0\/2 steps/);
     expect(frame).toMatch(/ {4}RLS Misconfiguration {2}0\/6 steps/);
     expect(frame).toContain('Enter open  / filter  e environment  Esc back  ? help  q quit');
