@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unl
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { processAlive } from '../session/lock.js';
 import { stateDir } from '../session/paths.js';
 import { packageRoot } from '../store/packageRoot.js';
 
@@ -31,20 +32,11 @@ export function sandboxDir(name: string, env: NodeJS.ProcessEnv = process.env): 
   return join(sandboxRoot(env), name);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The server another live process runs for this sandbox, if any. */
 export function runningServer(dir: string): { pid: number; port: number } | undefined {
   try {
     const info = JSON.parse(readFileSync(join(dir, SERVER_FILE), 'utf8')) as { pid: number; port: number; host: string };
-    return info.host === hostname() && alive(info.pid) ? info : undefined;
+    return info.host === hostname() && processAlive(info.pid) ? info : undefined;
   } catch {
     return undefined;
   }

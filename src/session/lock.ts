@@ -18,7 +18,8 @@ export class SessionLockedError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of this host is alive (EPERM: alive, owned by someone else). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -39,7 +40,7 @@ export function readLock(dir: string): LockHolder | undefined {
 export function isLockHeld(dir: string): boolean {
   const holder = readLock(dir);
   if (!holder) return false;
-  return holder.host !== hostname() || alive(holder.pid);
+  return holder.host !== hostname() || processAlive(holder.pid);
 }
 
 export function acquireLock(dir: string): { release(): void; staleHolder?: LockHolder } {
@@ -58,7 +59,7 @@ export function acquireLock(dir: string): { release(): void; staleHolder?: LockH
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readLock(dir);
-      if (holder && (holder.host !== me.host || alive(holder.pid))) throw new SessionLockedError(holder);
+      if (holder && (holder.host !== me.host || processAlive(holder.pid))) throw new SessionLockedError(holder);
       staleHolder = holder;
       try {
         unlinkSync(path);
