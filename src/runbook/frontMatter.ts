@@ -1,4 +1,12 @@
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+
+// yaml is loaded only for a file that has front matter: most runbooks have none, and every start pays
+// for what it loads.
+let yamlParse: ((text: string) => unknown) | undefined;
+function parseYaml(text: string): unknown {
+  yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse;
+  return yamlParse(text);
+}
 
 export interface FrontMatter {
   meta?: Record<string, unknown>;
