@@ -17,7 +17,10 @@ export function ListView<T>({ items, cursor, height, render }: { items: T[]; cur
     <Box flexDirection="column">
       {items.slice(start, end).map((item, i) => (
         <Box key={start + i} flexShrink={0}>
-          <Text color={color('accent')}>{start + i === cursor ? '❯ ' : '  '}</Text>
+          {/* A long row is truncated; the cursor mark must not be the part that shrinks. */}
+          <Box flexShrink={0} width={2}>
+            <Text color={color('accent')}>{start + i === cursor ? '❯' : ' '}</Text>
+          </Box>
           {render(item, start + i === cursor)}
         </Box>
       ))}
