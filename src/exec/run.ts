@@ -73,7 +73,8 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
   const missing = missingValues(action, env, options.values);
   if (missing.length) throw new MissingPlaceholdersError(missing);
   const risk = actionRisk(action.kind, action.code);
-  const shown = session.redact(filledCode(action, options.values)).text;
+  const code = filledCode(action, options.values);
+  const shown = session.redact(code).text;
   const base = { ...where, action: options.actionId, kind: action.kind, code: shown, line: action.line };
 
   const refusal = refusalReason(action, env, risk, options.permissions);
@@ -87,7 +88,6 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
 
   const started = session.record('action.started', { ...base, env: env.name });
   const run = started.seq;
-  const code = filledCode(action, options.values);
   const timeoutSeconds = Number(action.attrs?.timeout) || (action.kind === 'sql' ? env.timeouts.sqlSeconds : env.timeouts.shellSeconds);
   let outcome: ActionOutcome;
 
@@ -103,7 +103,7 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
       evidence.abort();
       throw error;
     }
-    const { tail: _tail, ...ref } = evidence.finish();
+    const ref = evidence.finish();
     session.record('action.output', { ...where, action: options.actionId, run, stream: 'combined', evidence: ref, lines: shell.tail.droppedLines + shell.tail.last().length });
     const status: ActionStatus = shell.cancelled ? 'cancelled' : shell.exitCode === 0 && !shell.timedOut ? 'ok' : 'failed';
     session.record('action.finished', {

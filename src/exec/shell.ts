@@ -99,14 +99,16 @@ export async function runShell(code: string, options: ShellOptions): Promise<She
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  child.stdout?.on('data', (chunk: Buffer) => {
-    const out = options.evidence.write(chunk);
+  const show = (out: Buffer) => {
     if (out.length) {
       tail.push(out);
       options.onOutput?.(out);
     }
-  });
+  };
+  child.stdout?.on('data', (chunk: Buffer) => show(options.evidence.write(chunk)));
   const result = await child;
+  // A last line without a newline is held back by redaction until the output ends.
+  show(options.evidence.end());
   for (const t of timers) clearTimeout(t);
   options.signal?.removeEventListener('abort', onAbort);
   // Whatever is left of the group (a background job) goes with the command.

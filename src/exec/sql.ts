@@ -242,7 +242,7 @@ async function runStatement(client: Client, Cursor: CursorClass, text: string, i
     writer.abort();
     throw error;
   }
-  const { tail: _tail, ...evidence } = writer.finish();
+  const evidence = writer.finish();
   return {
     index,
     text,

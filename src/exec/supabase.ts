@@ -128,6 +128,6 @@ export async function runSupabase(code: string, options: SupabaseOptions): Promi
       break;
     }
   }
-  const { tail: _tail, ...evidence } = writer.finish();
+  const evidence = writer.finish();
   return { verb: verbs.join('; '), summary, evidence, durationMs: Math.round(performance.now() - start), ...(error ? { error } : {}) };
 }

@@ -48,12 +48,21 @@ export class EvidenceWriter {
     return out;
   }
 
+  /**
+   * Write the last line when it has no newline (held back until now in case a secret continued in
+   * the next chunk); returns its redacted bytes for the screen. Safe to call more than once.
+   */
+  end(): Buffer {
+    const rest = this.redactor.end();
+    this.put(rest);
+    return rest;
+  }
+
   /** Flush the last partial line, fsync, and name the file by its hash. */
-  finish(): EvidenceRef & { tail: Buffer } {
+  finish(): EvidenceRef {
     if (this.done) throw new Error('evidence already finished');
     this.done = true;
-    const tail = this.redactor.end();
-    this.put(tail);
+    this.end();
     fsyncSync(this.fd);
     closeSync(this.fd);
     const sha256 = this.hash.digest('hex');
@@ -62,7 +71,7 @@ export class EvidenceWriter {
     if (existsSync(final)) unlinkSync(this.tmp);
     else renameSync(this.tmp, final);
     fsyncDir(join(this.sessionDir, EVIDENCE_DIR));
-    const ref: EvidenceRef & { tail: Buffer } = { sha256, size: this.size, tail };
+    const ref: EvidenceRef = { sha256, size: this.size };
     if (this.redactor.total) ref.redactions = { ...this.redactor.counts };
     return ref;
   }
@@ -88,6 +97,5 @@ export function writeEvidence(sessionDir: string, data: Buffer | string, options
     writer.abort();
     throw error;
   }
-  const { tail: _tail, ...ref } = writer.finish();
-  return ref;
+  return writer.finish();
 }

@@ -16,7 +16,7 @@ function options(overrides: Partial<ShellOptions> = {}): ShellOptions {
 async function run(code: string, overrides: Partial<ShellOptions> = {}) {
   const opts = options(overrides);
   const result = await runShell(code, opts);
-  const { tail: _t, ...ref } = opts.evidence.finish();
+  const ref = opts.evidence.finish();
   return { result, ref, output: readFileSync(evidencePath(session.dir, ref.sha256)) };
 }
 
@@ -34,6 +34,14 @@ describe('runShell', () => {
     const { result, output } = await run('echo one; echo two >&2; echo three; exit 3');
     expect(output.toString()).toBe('one\ntwo\nthree\n');
     expect(result).toMatchObject({ exitCode: 3, timedOut: false, cancelled: false, error: 'exited with status 3' });
+  });
+
+  it('shows and stores a last line that has no newline', async () => {
+    const shown: Buffer[] = [];
+    const { result, output } = await run('echo first; printf "last line without newline"', { onOutput: (chunk) => shown.push(chunk) });
+    expect(output.toString()).toBe('first\nlast line without newline');
+    expect(Buffer.concat(shown).toString()).toBe('first\nlast line without newline');
+    expect(result.tail.last(1)).toEqual(['last line without newline']);
   });
 
   it('stores 50 MB of output byte-exact while memory stays flat', async () => {

@@ -43,7 +43,7 @@ export function recordAction(session: Session, where: { section: string; step: s
   const writer = session.evidenceWriter();
   if (typeof action.output === 'function') action.output((chunk) => writer.write(chunk));
   else writer.write(action.output);
-  const { tail: _tail, ...evidence } = writer.finish();
+  const evidence = writer.finish();
   session.record('action.output', { ...where, action: action.id, run: started.seq, evidence, ...(action.rows !== undefined ? { rows: action.rows, command: 'SELECT' } : {}) });
   session.record('action.finished', {
     ...where, action: action.id, run: started.seq, status: action.status ?? 'ok', durationMs: 1234,

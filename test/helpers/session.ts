@@ -38,7 +38,7 @@ export async function sealedSession(env: NodeJS.ProcessEnv): Promise<Session> {
   session.record('action.started', { ...where, action: 'a1', kind: 'sql', code: "select * from pg_policies where tablename = 'ebooks'" });
   const writer = session.evidenceWriter();
   writer.write('policyname,cmd\nowner_read,SELECT\nanon_read,SELECT\n');
-  const { tail: _tail, ...evidence } = writer.finish();
+  const evidence = writer.finish();
   session.record('action.output', { ...where, action: 'a1', evidence });
   session.record('action.finished', { ...where, action: 'a1', rows: 2, durationMs: 12 });
   session.note(where, 'anon_read policy has USING (true): that is the leak');
