@@ -126,9 +126,6 @@ export class Mirror {
       if (this.client === client) this.client = undefined;
     });
     await client.connect();
-    // Start from what the store already holds (another run may have sent part of it).
-    const { rows } = await client.query<{ events: number }>('select coalesce(max(seq) + 1, 0)::int as events from runbook_events where session_id = $1', [this.sessionId]);
-    if ((rows[0]?.events ?? 0) !== this.progress.acked) this.progress = { acked: 0, offset: 0 };
     this.client = client;
     return client;
   }
@@ -137,16 +134,22 @@ export class Mirror {
     clearTimeout(this.retryTimer);
     const path = join(this.sessionDir, LOG_FILE);
     try {
+      const fresh = !this.client;
       const client = await this.connect();
-      const { rows } = await client.query<{ events: number }>('select coalesce(max(seq) + 1, 0)::int as events from runbook_events where session_id = $1', [this.sessionId]);
-      const stored = rows[0]?.events ?? 0;
       let pending = linesAfter(path, this.progress.offset);
-      // Skip what the store already has.
-      let seq = this.progress.acked;
-      while (seq < stored && pending.length) {
-        this.progress = { ...this.progress, acked: seq + 1, offset: pending[0]!.end };
-        pending = pending.slice(1);
-        seq++;
+      // On a new connection, start from what the store holds: another run may have sent part of the
+      // session, or the store may have lost some. While connected, this mirror is the only sender.
+      if (fresh) {
+        const { rows } = await client.query<{ events: number }>('select coalesce(max(seq) + 1, 0)::int as events from runbook_events where session_id = $1', [this.sessionId]);
+        const stored = rows[0]?.events ?? 0;
+        if (stored < this.progress.acked) {
+          this.progress = { acked: 0, offset: 0 };
+          pending = linesAfter(path, 0);
+        }
+        while (this.progress.acked < stored && pending.length) {
+          this.progress = { ...this.progress, acked: this.progress.acked + 1, offset: pending[0]!.end };
+          pending = pending.slice(1);
+        }
       }
       while (pending.length) {
         const batch = pending.slice(0, BATCH);
@@ -214,8 +217,8 @@ export async function flushBacklog(database: ClientConfig, env: NodeJS.ProcessEn
     const path = join(dir, LOG_FILE);
     if (!existsSync(path)) continue;
     const progress = readProgress(id, env);
-    const total = linesAfter(path, 0).length;
-    if (progress.acked >= total && (progress.signature || !existsSync(join(dir, SIG_FILE)))) continue;
+    // Only the part of the log after what the store confirmed is read.
+    if (!linesAfter(path, progress.offset).length && (progress.signature || !existsSync(join(dir, SIG_FILE)))) continue;
     const mirror = new Mirror(database, id, dir, env);
     const status = await mirror.close(Math.max(500, deadline - Date.now()));
     (status.health === 'live' && status.behind === 0 ? sent : failed).push(id);
