@@ -4,6 +4,7 @@ import { render } from 'ink';
 import React from 'react';
 import { App } from './app.js';
 import { UsageError } from './errors.js';
+import { releaseEnvironment } from './exec/environment.js';
 import { createAppStore, type AppOptions } from './state/store.js';
 
 export function assertTerminal(): void {
@@ -40,7 +41,7 @@ export async function runTui(options: AppOptions): Promise<void> {
   process.once('SIGHUP', hangup);
   process.once('SIGTERM', hangup);
   await instance.waitUntilExit();
-  if (store.getState().env.sandbox) await (await import('./sandbox/sandbox.js')).stopSandboxes();
+  await releaseEnvironment(store.getState().env);
   process.off('SIGHUP', hangup);
   process.off('SIGTERM', hangup);
   const { summary, session } = store.getState();

@@ -2,7 +2,7 @@
 // `npm run db:migration:status` and `npm run db:rollback`.
 
 import { UsageError } from '../errors.js';
-import { prepareEnvironment, resolveEnvironment } from '../exec/environment.js';
+import { prepareEnvironment, releaseEnvironment, resolveEnvironment } from '../exec/environment.js';
 import { migrate, migrationStatus, rollback } from '../store/migrate.js';
 
 function where(env: { name: string }, url?: string): string {
@@ -33,7 +33,7 @@ export async function dbCommand(action: string, options: { env?: string }): Prom
       const undone = await rollback(env.database);
       process.stdout.write(undone ? `Rolled back migration ${undone} on ${target}.\n` : `Nothing to roll back on ${target}: no migration is applied.\n`);
     } else throw new UsageError(`Unknown db action "${action}": use migrate, status or rollback.`);
-    if (env.sandbox) await (await import('../sandbox/sandbox.js')).stopSandboxes();
+    await releaseEnvironment(env);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const e = error as { code?: string; message: string };

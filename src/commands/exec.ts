@@ -2,7 +2,7 @@
 // lands in a session that is sealed at the end; the exit code says whether every action succeeded.
 
 import { UsageError } from '../errors.js';
-import { prepareEnvironment, resolveEnvironment, type Environment } from '../exec/environment.js';
+import { prepareEnvironment, releaseEnvironment, resolveEnvironment, type Environment } from '../exec/environment.js';
 import { filledCode, missingValues, runAction, type ActionOutcome } from '../exec/run.js';
 import { actionRisk } from '../exec/guards.js';
 import { colorEnabled, makeStyle, type Style } from '../format/style.js';
@@ -184,7 +184,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   if (mirror && env.store) await finishMirror(mirror, env.store, style);
   process.stdout.write(`\n${failures ? style.red(`${failures} action${failures > 1 ? 's' : ''} did not succeed.`) : style.green('Every action succeeded.')} Sealed session: ${session.dir}\n`);
   process.stdout.write(style.dim(`Verify: runbook verify ${session.id}\n`));
-  if (env.sandbox) await (await import('../sandbox/sandbox.js')).stopSandboxes();
+  await releaseEnvironment(env);
   return interrupted ? 130 : failures ? 1 : 0;
 }
 

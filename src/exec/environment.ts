@@ -211,3 +211,10 @@ export async function prepareEnvironment(env: Environment, onProgress?: (message
   Object.assign(env.vars, { DATABASE_URL: sandbox.url, PGHOST: '127.0.0.1', PGPORT: String(sandbox.port), PGUSER: 'postgres', PGDATABASE: 'postgres' });
   return env;
 }
+
+/** Stop the sandbox this process serves for the environment, if any (the counterpart of prepareEnvironment). */
+export async function releaseEnvironment(env: Environment): Promise<void> {
+  if (!env.sandbox) return;
+  const { stopSandboxes } = await import('../sandbox/sandbox.js');
+  await stopSandboxes();
+}

@@ -10,7 +10,6 @@ import { OutputTail } from '../exec/tail.js';
 import type { Action, Runbook, Section, Step } from '../runbook/model.js';
 import { findSectionById } from '../runbook/walk.js';
 import type { EventRecord } from '../session/chain.js';
-import { redactString } from '../session/redact.js';
 import { Session, type Purpose, type StepStatus } from '../session/session.js';
 import { loadSigner, type LoadSignerOptions } from '../session/signer.js';
 import { applyEvent, emptyView, viewOf, type SessionView } from '../session/view.js';
@@ -39,7 +38,6 @@ export interface RunningAction {
   actionId: string;
   stepId: string;
   kind: Action['kind'];
-  code: string;
   startedAt: number;
   controller: AbortController;
   tail: OutputTail;
@@ -393,7 +391,7 @@ export function createAppStore(options: AppOptions): AppStore {
         }
         const controller = new AbortController();
         const tail = new OutputTail();
-        set({ running: { actionId: id, stepId: step.id, kind: action.kind, code: redactString(filledCode(action, values), { knownSecrets: Object.values(secretValues) }).text, startedAt: Date.now(), controller, tail }, scroll: 0, message: undefined });
+        set({ running: { actionId: id, stepId: step.id, kind: action.kind, startedAt: Date.now(), controller, tail }, scroll: 0, message: undefined });
         try {
           const outcome = await runAction(action, {
             session,

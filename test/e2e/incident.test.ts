@@ -77,7 +77,8 @@ describe('the TUI in a real terminal', () => {
     const t = terminal;
     await t.waitFor('Purpose  0/2 steps');
     t.resize(60, 20);
-    const small = await t.waitFor(/q quit/);
+    // Ink clears and redraws on a shrink: wait for the whole new frame, list and footer.
+    const small = await t.waitFor(/Purpose[\s\S]*… \d+ more[\s\S]*q quit/);
     expect(small).toMatch(/… \d+ more/);
     expect(small).toContain('Migration Deployment Procedure  0/14 steps');
     expect(small).toMatch(/\? help  q quit/);
