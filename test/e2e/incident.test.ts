@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { BIN, runCli, SEED } from '../helpers/cli.js';
 import { freshHome } from '../helpers/session.js';
-import { openTerminal, type Terminal } from '../helpers/terminal.js';
+import { filterAndOpen, openTerminal, type Terminal } from '../helpers/terminal.js';
 
 let terminal: Terminal | undefined;
 afterEach(() => terminal?.close());
@@ -16,15 +16,7 @@ describe('the TUI in a real terminal', () => {
     terminal = openTerminal(`node ${BIN} ${SEED}`, { ...(home.env as Record<string, string>), DATABASE_URL: inject('databaseUrl'), NO_COLOR: '1' });
     const t = terminal;
     await t.waitFor('Purpose  0/2 steps');
-    t.send('/');
-    await t.waitFor('/ ');
-    t.type('RLS');
-    await t.waitFor(/❯ +RLS Misconfiguration/);
-    t.send('Enter');
-    // The filter is kept: its line stays, without the editing hint.
-    await t.waitFor(/^\/ RLS$/m);
-    t.send('Enter');
-    await t.waitFor('RLS Misconfiguration  ');
+    await filterAndOpen(t, 'RLS', 'RLS Misconfiguration');
     t.send('j');
     t.send('j');
     await t.waitFor(/❯ +○ 2\.1\./);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { BIN, ROOT, runCli, SEED } from '../helpers/cli.js';
 import { freshHome } from '../helpers/session.js';
-import { openTerminal, type Terminal } from '../helpers/terminal.js';
+import { filterAndOpen, openTerminal, type Terminal } from '../helpers/terminal.js';
 
 let terminal: Terminal | undefined;
 afterEach(() => terminal?.close());
@@ -17,15 +17,8 @@ describe('the Weekly checklist, as a new user does it', () => {
     const t = terminal;
     const home1 = await t.waitFor('? help  q quit');
     expect(home1).toContain('Enter open');
-    t.send('/');
-    await t.waitFor('/ ');
-    t.type('weekly');
-    await t.waitFor(/❯ +Weekly/);
-    t.send('Enter');
-    // The filter is kept: its line stays, without the editing hint.
-    await t.waitFor(/^\/ weekly$/m);
-    t.send('Enter');
-    const checklist = await t.waitFor('Weekly  ░');
+    const checklist = await filterAndOpen(t, 'weekly', 'Weekly');
+    expect(checklist).toContain('Weekly  ░');
     expect(checklist).toMatch(/r run +d done +s skip +f failed +n note/);
     t.send('Enter');
     await t.waitFor('[shell] npm run db:migration:status');

@@ -59,3 +59,20 @@ export function openTerminal(command: string, env: Record<string, string>, size 
   };
   return terminal;
 }
+
+/**
+ * On the Home screen: type a filter, keep it, and open the section whose title matches; resolves with
+ * the section's screen. Each key waits for the frame that answers the one before it.
+ */
+export async function filterAndOpen(t: Terminal, text: string, section: string): Promise<string> {
+  t.send('/');
+  await t.waitFor('/ ');
+  t.type(text);
+  await t.waitFor(new RegExp(`❯ +${section}`));
+  t.send('Enter');
+  // The filter is kept: its line stays, without the editing hint.
+  await t.waitFor(new RegExp(`^/ ${text}$`, 'm'));
+  t.send('Enter');
+  // The section's own screen: its title beside a progress bar (the Home row shows a count instead).
+  return t.waitFor(new RegExp(`${section}  [█░]`));
+}
