@@ -1,4 +1,6 @@
-// The sandbox: first creation and reopening (whole `runbook sandbox create` process), with peak memory.
+// The sandbox: a new one (a copy of the template `npm run build` prepared) against reopening an existing
+// one, each a whole `runbook sandbox create` process, with peak memory. The one-time template build is
+// measured on its own.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { measureProcess, median, ROOT, TMP } from './lib.mjs';
@@ -16,10 +18,9 @@ export function run() {
     reopens.push(measureProcess(process.execPath, args, { env }));
     rmSync(home, { recursive: true, force: true });
   }
-  const floor = median([0, 1, 2].map(() => measureProcess(process.execPath, ['-e', '0']).ms));
+  const reopen = median(reopens.map((r) => r.ms));
   return [
-    { what: 'sandbox first creation (whole process)', value: median(creates.map((r) => r.ms)), unit: 'ms', floor, floorWhat: 'node -e 0', goal: '≤ 5,000 ms' },
-    { what: 'sandbox reopen (whole process)', value: median(reopens.map((r) => r.ms)), unit: 'ms', floor, floorWhat: 'node -e 0', goal: '≤ 1,000 ms' },
-    { what: 'sandbox peak RSS, creation / reopen', value: Math.max(...creates.map((r) => r.peakMb)), unit: 'MB', floor: Math.max(...reopens.map((r) => r.peakMb)), floorUnit: 'MB', floorWhat: 'reopen', goal: 'reported' },
+    { what: 'a new sandbox, first query possible (whole process)', value: median(creates.map((r) => r.ms)), unit: 'ms', floor: reopen, floorWhat: 'reopen', goal: '≤ 2× reopen' },
+    { what: 'a new sandbox, peak RSS', value: Math.max(...creates.map((r) => r.peakMb)), unit: 'MB', floor: Math.max(...reopens.map((r) => r.peakMb)), floorUnit: 'MB', floorWhat: 'reopen', goal: '< 400 MB' },
   ];
 }

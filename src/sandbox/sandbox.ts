@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { processAlive } from '../session/lock.js';
 import { stateDir } from '../session/paths.js';
-import { packageRoot } from '../store/packageRoot.js';
+import { createFromTemplate } from './template.js';
 
 export const DEFAULT_SANDBOX = 'default';
 const SERVER_FILE = '.runbook-server.json';
@@ -46,17 +46,16 @@ const urlFor = (port: number) => `postgresql://postgres@127.0.0.1:${port}/postgr
 
 const served = new Map<string, Promise<RunningSandbox>>();
 
-async function openDatabase(dir: string, onProgress?: (message: string) => void, loadDataDir?: Blob) {
-  const fresh = !existsSync(join(dir, 'PG_VERSION'));
-  if (fresh && !loadDataDir) onProgress?.('Creating the sandbox database (the first time takes about 5 s)…');
+async function openDatabase(dir: string, options: { env?: NodeJS.ProcessEnv; onProgress?: (message: string) => void; loadDataDir?: Blob } = {}) {
+  const { loadDataDir } = options;
+  if (!loadDataDir && !existsSync(join(dir, 'PG_VERSION'))) {
+    // A folder without PG_VERSION is a creation that never finished: start it again.
+    rmSync(dir, { recursive: true, force: true });
+    await createFromTemplate(dir, options.env ?? process.env, options.onProgress);
+  }
   mkdirSync(dir, { recursive: true });
   const [{ PGlite }, { pg_stat_statements }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_stat_statements')]);
-  const db = await PGlite.create({ dataDir: dir, extensions: { pg_stat_statements }, ...(loadDataDir ? { loadDataDir } : {}) });
-  if (fresh && !loadDataDir) {
-    const schemaDir = join(packageRoot(), 'db', 'sandbox');
-    for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.sql')).sort()) await db.exec(readFileSync(join(schemaDir, file), 'utf8'));
-  }
-  return db;
+  return PGlite.create({ dataDir: dir, extensions: { pg_stat_statements }, ...(loadDataDir ? { loadDataDir } : {}) });
 }
 
 /** Serve a sandbox on 127.0.0.1 (creating it the first time), or join the server another process runs. */
@@ -67,7 +66,7 @@ export function startSandbox(name = DEFAULT_SANDBOX, options: { env?: NodeJS.Pro
   const starting = (async (): Promise<RunningSandbox> => {
     const other = runningServer(dir);
     if (other) return { name, url: urlFor(other.port), port: other.port, owned: false, stop: async () => undefined };
-    const db = await openDatabase(dir, options.onProgress);
+    const db = await openDatabase(dir, { env: options.env, onProgress: options.onProgress });
     const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0 });
     await server.start();
@@ -148,7 +147,7 @@ export function removeSandbox(name: string, env: NodeJS.ProcessEnv = process.env
 export async function dumpSandbox(name: string, file: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const dir = assertIdle(name, env);
   if (!existsSync(join(dir, 'PG_VERSION'))) throw new UsageError(`There is no sandbox "${name}" to dump (runbook sandbox create).`);
-  const db = await openDatabase(dir);
+  const db = await openDatabase(dir, { env });
   try {
     const blob = await db.dumpDataDir('gzip');
     const bytes = Buffer.from(await blob.arrayBuffer());
@@ -164,6 +163,6 @@ export async function restoreSandbox(file: string, name: string, env: NodeJS.Pro
   const dir = sandboxDir(name, env);
   if (existsSync(dir)) throw new UsageError(`A sandbox "${name}" exists already; pick another name or remove it (runbook sandbox rm ${name}).`);
   if (!existsSync(file)) throw new UsageError(`No such dump: ${file}.`);
-  const db = await openDatabase(dir, undefined, new Blob([readFileSync(file)]));
+  const db = await openDatabase(dir, { env, loadDataDir: new Blob([readFileSync(file)]) });
   await db.close();
 }

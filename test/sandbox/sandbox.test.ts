@@ -87,3 +87,23 @@ describe('the sandbox environment', () => {
     expect(runningServer(sandboxDir('first', env))).toBeUndefined();
   }, 60_000);
 });
+
+describe('the sandbox template', () => {
+  it('is built once, reused, and a copy of it is a working sandbox with the demo data', async () => {
+    const { buildTemplate, createFromTemplate } = await import('../../src/sandbox/template.js');
+    const root = join(home.root, 'template-cache');
+    const messages: string[] = [];
+    const first = await buildTemplate(root, (m) => messages.push(m));
+    const second = await buildTemplate(root, (m) => messages.push(m));
+    expect(second).toBe(first);
+    expect(messages).toHaveLength(1);
+    const env = { ...cleanEnv(), XDG_CACHE_HOME: join(home.root, 'unused-cache') };
+    await createFromTemplate(sandboxDir('from-template', env), env);
+    const sandbox = await startSandbox('from-template', { env });
+    try {
+      expect((await query(sandbox.url, 'select count(*)::int as n from ebooks'))[0]).toEqual({ n: 3 });
+    } finally {
+      await sandbox.stop();
+    }
+  });
+});
