@@ -2,7 +2,7 @@
 // Thin launcher: the CLI is bundled into dist/ by `npm run build` (run by `npm ci` through `prepare`).
 import { existsSync } from 'node:fs';
 
-const cli = new URL('../dist/cli.js', import.meta.url);
+const cli = new URL('../dist/runbook.js', import.meta.url);
 if (!existsSync(cli)) {
   process.stderr.write('runbook: not built yet; run `npm ci` (or `npm run build`) in the runbook folder first.\n');
   process.exit(2);

@@ -13,7 +13,7 @@ for (const entry of (() => { try { return readdirSync(`${root}dist`); } catch { 
 await build({
   absWorkingDir: root,
   // `session` is the evidence chain as a library, for scripts and for tests that run it in a child process.
-  entryPoints: { cli: 'src/cli.ts', session: 'src/session/index.ts', 'sandbox-template': 'src/sandbox/template.ts' },
+  entryPoints: { runbook: 'src/launch.ts', cli: 'src/cli.ts', session: 'src/session/index.ts', 'sandbox-template': 'src/sandbox/template.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

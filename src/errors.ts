@@ -14,3 +14,11 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError || error instanceof CheckFailedError) return error.exitCode;
   return 1;
 }
+
+/** Say what went wrong in one sentence on stderr (the stack only with RUNBOOK_DEBUG); returns the exit code. */
+export function reportFatal(error: unknown): number {
+  const message = error instanceof Error ? error.message : String(error);
+  if (process.env.RUNBOOK_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.stderr.write(`runbook: ${error instanceof UsageError ? message : `${message}${/[.!?]$/.test(message) ? '' : '.'}`}\n`);
+  return exitCodeOf(error);
+}
