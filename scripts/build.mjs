@@ -1,7 +1,8 @@
 // Bundles the CLI into dist/ with esbuild: one file loads in about half the time of many
 // (FACTS.md). The TUI and the database/Supabase clients are split into chunks loaded on first use.
 import { build } from 'esbuild';
-import { readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -9,6 +10,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 for (const entry of (() => { try { return readdirSync(`${root}dist`); } catch { return []; } })()) {
   if (entry !== 'sandbox-template') rmSync(`${root}dist/${entry}`, { recursive: true, force: true });
 }
+
+// The parse cache is keyed by the parser's own source, so a changed parser never reads an old model.
+const parserHash = createHash('sha256');
+for (const file of readdirSync(`${root}src/runbook`).sort()) parserHash.update(file).update(readFileSync(`${root}src/runbook/${file}`));
 
 await build({
   absWorkingDir: root,
@@ -24,7 +29,7 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   chunkNames: 'chunks/[name]-[hash]',
-  define: { 'process.env.NODE_ENV': '"production"' },
+  define: { 'process.env.NODE_ENV': '"production"', __PARSER_ID__: JSON.stringify(parserHash.digest('hex').slice(0, 16)) },
   // Ink imports react-devtools-core only when DEV is set; keep it out of the bundle.
   alias: { 'react-devtools-core': './scripts/stub-devtools.mjs' },
   // Optional native addons that are never installed; PGlite loads its WASM and extension files from

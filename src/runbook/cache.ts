@@ -1,33 +1,36 @@
-// Parsed models cached by content: a big runbook is parsed once, then read back as JSON. The key is
-// the SHA-256 of the exact bytes and the tool version, so a changed file or a new parser never hits.
+// Parsed models cached by content: a runbook is parsed once, then read back as JSON, so that opening it
+// again loads neither the Markdown parser nor the classifier (a measurable part of the first frame).
+// The key is the SHA-256 of the exact bytes and of the parser's own source, so a changed file or a
+// changed parser never hits.
 
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Hex } from '../session/chain.js';
-import { VERSION } from '../version.js';
 import type { Runbook } from './model.js';
 
-/** Below this a parse is quicker than the cache's own reading and writing. */
-export const CACHE_MIN_BYTES = 64 * 1024;
+declare const __PARSER_ID__: string | undefined;
+
+/** The build's hash of src/runbook/; unbundled code (tests) has none and does not cache. */
+export const PARSER_ID: string | undefined = typeof __PARSER_ID__ === 'string' ? __PARSER_ID__ : undefined;
 
 function cacheDir(env: NodeJS.ProcessEnv): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'runbook', 'models');
 }
 
-function keyOf(bytes: Buffer, fileName: string): string {
-  return sha256Hex(Buffer.concat([Buffer.from(`${VERSION}\0${fileName}\0`), bytes]));
+function keyOf(bytes: Buffer, fileName: string, parserId: string): string {
+  return sha256Hex(Buffer.concat([Buffer.from(`${parserId}\0${fileName}\0`), bytes]));
 }
 
-export function cachedModel(bytes: Buffer, fileName: string, parse: () => Runbook, env: NodeJS.ProcessEnv = process.env): Runbook {
-  if (bytes.length < CACHE_MIN_BYTES || env.RUNBOOK_NO_CACHE) return parse();
-  const path = join(cacheDir(env), `${keyOf(bytes, fileName)}.json`);
+export async function cachedModel(bytes: Buffer, fileName: string, parse: () => Runbook | Promise<Runbook>, env: NodeJS.ProcessEnv = process.env, parserId = PARSER_ID): Promise<Runbook> {
+  if (!parserId || env.RUNBOOK_NO_CACHE) return parse();
+  const path = join(cacheDir(env), `${keyOf(bytes, fileName, parserId)}.json`);
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as Runbook;
   } catch {
     // Not cached yet, or unreadable: parse, and keep the result when the cache can be written.
   }
-  const model = parse();
+  const model = await parse();
   try {
     mkdirSync(cacheDir(env), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;

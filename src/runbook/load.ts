@@ -5,7 +5,6 @@ import { basename, join, relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Runbook } from './model.js';
 import { cachedModel } from './cache.js';
-import { parseRunbook, RunbookTooDeepError } from './parse.js';
 
 /** A runbook is text a person reads; past this it is a wrong path, and parsing it would take seconds and gigabytes. */
 export const MAX_RUNBOOK_BYTES = 8 * 1024 * 1024;
@@ -86,12 +85,17 @@ export async function loadRunbook(path: string): Promise<LoadedRunbook> {
     throw new UsageError(describeFsError(error as NodeJS.ErrnoException, path));
   }
   const text = decodeRunbookBytes(bytes, path);
-  try {
-    return { file: path, runbook: cachedModel(bytes, basename(path), () => parseRunbook(text, { fileName: basename(path) })), bytes };
-  } catch (error) {
-    if (error instanceof RunbookTooDeepError) throw new UsageError(`${path} ${error.message}.`);
-    throw error;
-  }
+  // The parser loads only when the cache misses.
+  const parse = async () => {
+    const { parseRunbook, RunbookTooDeepError } = await import('./parse.js');
+    try {
+      return parseRunbook(text, { fileName: basename(path) });
+    } catch (error) {
+      if (error instanceof RunbookTooDeepError) throw new UsageError(`${path} ${error.message}.`);
+      throw error;
+    }
+  };
+  return { file: path, runbook: await cachedModel(bytes, basename(path), parse), bytes };
 }
 
 /** Markdown files under a folder, recursively, in a stable order; tool and dependency folders are skipped. */

@@ -58,26 +58,29 @@ describe('the bundled Supabase runbook', () => {
 });
 
 describe('the model cache', () => {
-  it('parses a large runbook once, then reads the same model back; a changed byte misses', async () => {
+  it('parses a runbook once, then reads the same model back; a changed byte or parser misses', async () => {
     const { mkdtempSync, writeFileSync, readdirSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const { cachedModel, CACHE_MIN_BYTES } = await import('../../src/runbook/cache.js');
+    const { cachedModel } = await import('../../src/runbook/cache.js');
     const dir = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
     const env = { XDG_CACHE_HOME: dir };
-    const bytes = Buffer.from(`# Big\n## S\n${'- `kubectl get pods`\n'.repeat(Math.ceil(CACHE_MIN_BYTES / 20))}`);
+    const bytes = Buffer.from(`# Big\n## S\n${'- `kubectl get pods`\n'.repeat(100)}`);
     let parses = 0;
     const parse = (b: Buffer) => () => (parses++, parseRunbook(b.toString(), { fileName: 'big.md' }));
-    const first = cachedModel(bytes, 'big.md', parse(bytes), env);
-    const second = cachedModel(bytes, 'big.md', parse(bytes), env);
+    const first = await cachedModel(bytes, 'big.md', parse(bytes), env, 'parser-1');
+    const second = await cachedModel(bytes, 'big.md', parse(bytes), env, 'parser-1');
     expect(parses).toBe(1);
     expect(second).toEqual(first);
     expect(readdirSync(join(dir, 'runbook', 'models'))).toHaveLength(1);
     const changed = Buffer.from(bytes);
     changed[changed.length - 2] = 0x78;
-    cachedModel(changed, 'big.md', parse(changed), env);
+    await cachedModel(changed, 'big.md', parse(changed), env, 'parser-1');
     expect(parses).toBe(2);
-    cachedModel(Buffer.from('# small\n'), 'small.md', parse(Buffer.from('# small\n')), env);
-    expect(readdirSync(join(dir, 'runbook', 'models'))).toHaveLength(2);
+    await cachedModel(bytes, 'big.md', parse(bytes), env, 'parser-2');
+    expect(parses).toBe(3);
+    await cachedModel(bytes, 'big.md', parse(bytes), env, undefined);
+    expect(parses).toBe(4);
+    expect(readdirSync(join(dir, 'runbook', 'models'))).toHaveLength(3);
   });
 });
