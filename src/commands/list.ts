@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { renderSummary, renderTree } from '../format/tree.js';
 import { colorEnabled, makeStyle } from '../format/style.js';
 import { findRunbookFiles, isDirectory, loadRunbook } from '../runbook/load.js';
+import { loadRunbooks } from '../runbook/loadMany.js';
 import type { Runbook } from '../runbook/model.js';
 import { UsageError } from '../errors.js';
 
@@ -25,13 +26,9 @@ export async function listCommand(target: string, options: ListOptions, out: Nod
   const files = await findRunbookFiles(target);
   const loaded: Array<{ file: string; runbook: Runbook }> = [];
   const problems: string[] = [];
-  for (const file of files) {
-    try {
-      loaded.push(await loadRunbook(file));
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      problems.push(error.message);
-    }
+  for (const outcome of await loadRunbooks(files)) {
+    if ('loaded' in outcome) loaded.push(outcome.loaded);
+    else problems.push(outcome.problem);
   }
   for (const problem of problems) process.stderr.write(`runbook: skipped: ${problem}\n`);
   if (options.json) {
