@@ -304,11 +304,14 @@ end $$;
 
 -- Operators append only to sessions they own (or start a new one); reviewers read.
 drop policy operators_append_events on public.runbook_events;
+-- Volatile, so that it sees the session row the trigger has just created for a first event in the
+-- same statement (a subquery in the policy would see only the statement's starting snapshot).
+create function public.runbook_owns_session(session text) returns boolean
+language sql volatile set search_path = pg_catalog, pg_temp as $$
+  select exists (select 1 from public.runbook_sessions s where s.id = session and s.owner_role = session_user);
+$$;
 create policy operators_append_own_sessions on public.runbook_events for insert to runbook_operator
-  with check (
-    exists (select 1 from public.runbook_sessions s where s.id = session_id and s.owner_role = session_user)
-    or (seq = 0 and not exists (select 1 from public.runbook_sessions s where s.id = session_id))
-  );
+  with check (public.runbook_owns_session(session_id));
 grant select on public.runbook_sessions, public.runbook_events to runbook_reviewer;
 create policy reviewers_read_sessions on public.runbook_sessions for select to runbook_reviewer using (true);
 create policy reviewers_read_events on public.runbook_events for select to runbook_reviewer using (true);
@@ -338,3 +341,4 @@ begin
   end loop;
 end $$;
 grant execute on function public.runbook_set_signature(text, text) to runbook_operator;
+grant execute on function public.runbook_owns_session(text) to runbook_operator;

@@ -68,6 +68,7 @@ revoke all on function public.runbook_set_signature(text, text) from public;
 grant execute on function public.runbook_set_signature(text, text) to runbook_operator;
 
 drop function if exists public.runbook_sshsig_key(text);
+drop function if exists public.runbook_owns_session(text);
 drop function if exists public.runbook_json_duplicate_key(json);
 alter table public.runbook_sessions drop column owner_role;
 -- runbook_reviewer stays: roles belong to the whole cluster and may be granted to people.
