@@ -282,13 +282,14 @@ end $$;
 create trigger runbook_session_guard before update or delete on public.runbook_sessions
   for each row execute function public.runbook_session_guard();
 
--- The signature arrives after the sealed event; only the session's owner may set it (once).
+-- The signature arrives after the sealed event; only the session's owner may set it (once). It runs
+-- with the caller's rights: the RLS policy below and the guard trigger above both check the owner.
 create or replace function public.runbook_set_signature(session text, armored text) returns void
-language plpgsql security definer set search_path = pg_catalog, pg_temp as $$
+language plpgsql security invoker set search_path = pg_catalog, pg_temp as $$
 declare
   current public.runbook_sessions%rowtype;
 begin
-  select * into current from public.runbook_sessions s where s.id = session for update;
+  select * into current from public.runbook_sessions s where s.id = session;
   if not found then
     raise exception 'runbook_set_signature: the store has no session %', session;
   end if;
@@ -300,7 +301,15 @@ begin
     return;
   end if;
   update public.runbook_sessions s set signature = armored where s.id = session;
+  if not found then
+    raise exception 'runbook_set_signature: session % may not be signed by %', session, session_user using errcode = 'insufficient_privilege';
+  end if;
 end $$;
+
+-- The one column an operator may change, on their own sessions only.
+grant update (signature) on public.runbook_sessions to runbook_operator;
+create policy operators_sign_own_sessions on public.runbook_sessions for update to runbook_operator
+  using (owner_role = session_user) with check (owner_role = session_user);
 
 -- Operators append only to sessions they own (or start a new one); reviewers read.
 drop policy operators_append_events on public.runbook_events;

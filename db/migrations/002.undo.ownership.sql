@@ -18,6 +18,8 @@ drop policy if exists reviewers_read_events on public.runbook_events;
 drop policy if exists reviewers_read_sessions on public.runbook_sessions;
 revoke all on public.runbook_sessions, public.runbook_events from runbook_reviewer;
 drop policy if exists operators_append_own_sessions on public.runbook_events;
+drop policy if exists operators_sign_own_sessions on public.runbook_sessions;
+revoke update (signature) on public.runbook_sessions from runbook_operator;
 create policy operators_append_events on public.runbook_events for insert to runbook_operator with check (true);
 
 drop trigger if exists runbook_session_guard on public.runbook_sessions;

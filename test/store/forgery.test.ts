@@ -3,6 +3,7 @@
 // exact log line; everything claimed beside the line is checked against it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex, splitLines, ZERO_HASH } from '../../src/session/chain.js';
 import { migrate } from '../../src/store/migrate.js';
@@ -182,6 +183,7 @@ describe('ownership', () => {
       await expect(as(role, "update runbook_events set type = 'x' where session_id = $1", [id])).rejects.toThrow(/permission denied/);
       await expect(as(role, 'delete from runbook_events where session_id = $1', [id])).rejects.toThrow(/permission denied/);
       await expect(as(role, "update runbook_sessions set operator = 'x' where id = $1", [id])).rejects.toThrow(/permission denied/);
+      await expect(as(role, "update runbook_sessions set signature = 'x', events = 0 where id = $1", [id])).rejects.toThrow(/permission denied/);
       await expect(as(role, 'delete from runbook_sessions where id = $1', [id])).rejects.toThrow(/permission denied/);
     }
     await expect(as('postgres', "update runbook_events set line = 'x' where session_id = $1", [id])).rejects.toThrow(/append-only/);
@@ -297,6 +299,27 @@ describe('signatures', () => {
     expect((await storedSession(mine.id))!.signature).toBe(mine.signature);
   });
 
+  it("lets an operator update only their own session's signature column; RLS refuses the rest even with the guard trigger disabled", async () => {
+    const mine = await realSealed();
+    for (const line of mine.lines) await insertLine('op_a', mine.id, line);
+    await as('op_b', 'update runbook_sessions set signature = $2 where id = $1', [mine.id, mine.signature]);
+    expect((await storedSession(mine.id))!.signature).toBeNull();
+    await as('postgres', 'alter table runbook_sessions disable trigger runbook_session_guard');
+    try {
+      // RLS alone: op_b's update matches no row.
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: urlOf('op_b') });
+      await client.connect();
+      const result = await client.query('update runbook_sessions set signature = $2 where id = $1', [mine.id, mine.signature]).finally(() => client.end());
+      expect(result.rowCount).toBe(0);
+    } finally {
+      await as('postgres', 'alter table runbook_sessions enable trigger runbook_session_guard');
+    }
+    await expect(as('op_a', "update runbook_sessions set status = 'open' where id = $1", [mine.id])).rejects.toThrow(/permission denied/);
+    await as('op_a', 'update runbook_sessions set signature = $2 where id = $1', [mine.id, mine.signature]);
+    expect((await storedSession(mine.id))!.signature).toBe(mine.signature);
+  });
+
   it('refuses a signature set by updating the row, even by the table owner', async () => {
     const { id, lines } = await realSealed();
     for (const line of lines) await insertLine('op_a', id, line);
@@ -324,5 +347,44 @@ describe('functions', () => {
         await expect(as('outsider', `select ${f.name}(${args.join(', ')})`), f.name).rejects.toThrow(/permission denied/);
       }
     }
+  });
+});
+
+describe('what the tool writes', () => {
+  it('is accepted as written, whatever the strings and values hold (no over-rejection)', async () => {
+    // Any value JSON.stringify writes except NUL, which PostgreSQL's jsonb cannot hold.
+    const text = fc.string({ unit: 'grapheme', maxLength: 20 }).filter((t) => !t.includes('\u0000'));
+    const value = fc.letrec((tie) => ({
+      v: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(text, tie('v'), { maxKeys: 3 })),
+    })).v;
+    const fields = fc.dictionary(text.filter((k) => !['seq', 'ts', 'type', 'prev', 'session_id'].includes(k)), value, { maxKeys: 5 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fields, { minLength: 1, maxLength: 4 }), text.filter((t) => t.length > 0), async (bodies, type) => {
+        const id = newId();
+        const lines = chain([['started', { ...STARTED, operator: bodies[0]!['operator'] ?? 'x' }], ...bodies.map((b): [string, Record<string, unknown>] => [type === 'started' || type === 'sealed' ? 'note' : type, b])]);
+        const client = await import('pg').then(({ default: pg }) => new pg.Client({ connectionString: urlOf('op_a') }));
+        await client.connect();
+        try {
+          await client.query(`insert into runbook_events (session_id, line) values ${lines.map((_, i) => `($1, $${i + 2})`).join(', ')}`, [id, ...lines]);
+        } finally {
+          await client.end();
+        }
+        expect(await storedLines(id)).toEqual(lines);
+        const bodiesStored = await as<{ body: unknown }>('postgres', 'select body from runbook_events where session_id = $1 order by seq', [id]);
+        expect(bodiesStored.map((r) => r.body)).toEqual(lines.map((l) => JSON.parse(l)));
+      }),
+      { numRuns: 40 },
+    );
+  }, 60_000);
+
+  it('lets exactly one of two operators racing for the same new session id have it', async () => {
+    const id = newId();
+    const [mine] = chain([['started', STARTED]]);
+    const [theirs] = chain([['started', { ...STARTED, operator: 'mallory' }]]);
+    const results = await Promise.allSettled([insertLine('op_a', id, mine!), insertLine('op_b', id, theirs!)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const session = (await storedSession(id))!;
+    expect(session.operator).toBe(session.owner_role === 'op_a' ? 'alex' : 'mallory');
+    expect(await storedLines(id)).toEqual([session.owner_role === 'op_a' ? mine : theirs]);
   });
 });
