@@ -25,13 +25,17 @@ export async function syncCommand(ref: string | undefined, options: { store?: st
   const result = await flushBacklog(database, process.env, seconds * 1000, dir ? [basename(dir)] : undefined);
   const where = storeName(store);
   for (const id of result.sent) process.stdout.write(`sent      ${id}\n`);
-  for (const id of result.failed) process.stdout.write(`waiting   ${id} (the store did not answer in time; run runbook sync again)\n`);
+  for (const id of result.failed) process.stdout.write(`waiting   ${id} (${result.error ? `the store: ${result.error}` : 'the store did not answer in time'}; run runbook sync again)\n`);
   for (const { id, message } of result.conflicts) process.stdout.write(`CONFLICT  ${id}: ${message}\n`);
   if (dir && !result.sent.length && !result.failed.length && !result.conflicts.length) {
     // Nothing needed sending: say so only when the store really holds it as recorded.
     const exact = await storeHoldsExactly(database, basename(dir), dir);
     if (!exact.exact) throw new CheckFailedError(`${basename(dir)} is not in ${where} as recorded: ${exact.reason}.`);
     process.stdout.write(`${basename(dir)} is up to date in ${where}.\n`);
+    return;
+  }
+  if (!dir && !result.sent.length && !result.failed.length && !result.conflicts.length && !result.current.length) {
+    process.stdout.write('There are no local sessions to send.\n');
     return;
   }
   const problems = result.failed.length + result.conflicts.length;

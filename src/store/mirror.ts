@@ -310,6 +310,10 @@ export interface BacklogResult {
   failed: string[];
   /** Sessions the store holds differently or refuses: mirroring them stopped. */
   conflicts: Array<{ id: string; message: string }>;
+  /** Sessions the store already held exactly. */
+  current: string[];
+  /** Why the store could not be asked, when it could not. */
+  error?: string;
 }
 
 /**
@@ -318,7 +322,7 @@ export interface BacklogResult {
  */
 export async function flushBacklog(database: ClientConfig, env: NodeJS.ProcessEnv = process.env, timeoutMs = 10_000, only?: string[]): Promise<BacklogResult> {
   const root = sessionsDir(env);
-  const result: BacklogResult = { sent: [], failed: [], conflicts: [] };
+  const result: BacklogResult = { sent: [], failed: [], conflicts: [], current: [] };
   if (!existsSync(root)) return result;
   const deadline = Date.now() + timeoutMs;
   const ids = (only ?? readdirSync(root)).filter((id) => existsSync(join(root, id, LOG_FILE)));
@@ -334,8 +338,8 @@ export async function flushBacklog(database: ClientConfig, env: NodeJS.ProcessEn
       [ids],
     );
     stored = new Map(rows.map((r) => [r.id, { events: r.events, head: r.head_hash, signed: r.signed }]));
-  } catch {
-    return { ...result, failed: ids };
+  } catch (error) {
+    return { ...result, failed: ids, error: (error as Error).message };
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -346,11 +350,18 @@ export async function flushBacklog(database: ClientConfig, env: NodeJS.ProcessEn
     const signed = existsSync(join(dir, SIG_FILE));
     // Up to date when the store agrees with the cache and nothing was written after it (only the
     // unsent end of the log is read).
-    if (held && held.events === progress.acked && held.head === (progress.head ?? null) && held.signed === signed && !linesAfter(join(dir, LOG_FILE), progress.offset).length) continue;
+    if (held && held.events === progress.acked && held.head === (progress.head ?? null) && held.signed === signed && !linesAfter(join(dir, LOG_FILE), progress.offset).length) {
+      result.current.push(id);
+      continue;
+    }
     const mirror = new Mirror(database, id, dir, env);
     const status = await mirror.close(Math.max(500, deadline - Date.now()));
     if (status.health === 'conflict') result.conflicts.push({ id, message: status.error ?? 'conflict' });
-    else (status.health === 'live' && status.behind === 0 ? result.sent : result.failed).push(id);
+    else if (status.health === 'live' && status.behind === 0) result.sent.push(id);
+    else {
+      result.failed.push(id);
+      result.error ??= status.error;
+    }
   }
   return result;
 }

@@ -152,6 +152,23 @@ describe('a recreated store', () => {
   }, 90_000);
 });
 
+describe('runbook sync', () => {
+  it('needs a store, names a session it does not know, and says why it could not send', () => {
+    const home = freshHome();
+    const noStore = runCli(['sync'], { env: { ...home.env, RUNBOOK_STORE_URL: '' } });
+    expect(noStore).toMatchObject({ code: 2, stderr: expect.stringMatching(/^runbook: No team store: set RUNBOOK_STORE_URL/) });
+    const env = { ...home.env, RUNBOOK_STORE_URL: 'postgresql://op:pw@127.0.0.1:1/ops' };
+    expect(runCli(['sync'], { env })).toMatchObject({ code: 0, stdout: 'There are no local sessions to send.\n' });
+    expect(runCli(['sync', 'nope'], { env })).toMatchObject({ code: 2, stderr: expect.stringMatching(/No session "nope"/) });
+    const session = startTestSession(home.env);
+    session.close();
+    const down = runCli(['sync'], { env });
+    expect(down.code).toBe(1);
+    expect(down.stdout).toMatch(new RegExp(`^waiting   ${session.id} \\(the store: .*ECONNREFUSED.*; run runbook sync again\\)$`, 'm'));
+    expect(down.stderr).toMatch(/1 session is not mirrored to 127\.0\.0\.1:1\/ops\./);
+  });
+});
+
 describe('rolling back a store that holds sessions', () => {
   it('refuses without --force and the database name, says how to dump first, and proceeds only with the typed decision', async () => {
     await query(cluster.url, 'create database held');
