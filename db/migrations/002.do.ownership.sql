@@ -233,11 +233,15 @@ end $$;
 create function public.runbook_events_append_only() returns trigger
 language plpgsql set search_path = pg_catalog, pg_temp as $$
 begin
-  raise exception 'runbook_events is append-only: a recorded event is never changed or deleted';
+  raise exception '% is append-only: a recorded event or session is never changed or deleted', tg_table_name;
 end $$;
 
 create trigger runbook_events_append_only before update or delete on public.runbook_events
   for each row execute function public.runbook_events_append_only();
+create trigger runbook_events_no_truncate before truncate on public.runbook_events
+  for each statement execute function public.runbook_events_append_only();
+create trigger runbook_sessions_no_truncate before truncate on public.runbook_sessions
+  for each statement execute function public.runbook_events_append_only();
 
 -- The session row follows from its events; the only other change is its signature, set once, by its
 -- owner, on a sealed session, made with the key its sealed event names.

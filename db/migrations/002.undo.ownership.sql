@@ -25,6 +25,8 @@ create policy operators_append_events on public.runbook_events for insert to run
 drop trigger if exists runbook_session_guard on public.runbook_sessions;
 drop function if exists public.runbook_session_guard();
 drop trigger if exists runbook_events_append_only on public.runbook_events;
+drop trigger if exists runbook_events_no_truncate on public.runbook_events;
+drop trigger if exists runbook_sessions_no_truncate on public.runbook_sessions;
 drop function if exists public.runbook_events_append_only();
 
 create or replace function public.runbook_event_arrives() returns trigger

@@ -60,9 +60,13 @@ interface StoredState {
   owner: string | null;
 }
 
-/** Errors PostgreSQL raised about the statement (a SQLSTATE), as opposed to a lost connection. */
-function isStatementError(error: unknown): error is Error & { code: string } {
-  return typeof (error as { code?: unknown }).code === 'string' && /^[0-9A-Z]{5}$/.test((error as { code: string }).code) && !/^(08|57P)/.test((error as { code: string }).code);
+/**
+ * The store refused the statement for what it says (bad data, a constraint, a privilege, the
+ * trigger's checks), as opposed to a lost connection, a timeout or a busy server, which are retried.
+ */
+function isRefusal(error: unknown): error is Error & { code: string } {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^(22|23|42|P0)[0-9A-Z]{3}$/.test(code);
 }
 
 /** Complete lines of the log after `offset`, with the offset after each. */
@@ -218,7 +222,7 @@ export class Mirror {
         try {
           await client.query(`insert into runbook_events (session_id, line) values ${tuples.join(', ')}`, values);
         } catch (error) {
-          if (!isStatementError(error)) throw error;
+          if (!isRefusal(error)) throw error;
           // Refused: either the store already holds these events (sent by another run of ours), or it
           // holds others, or it refuses ours. Only the first is not a conflict.
           const before = this.progress.acked;
@@ -240,7 +244,7 @@ export class Mirror {
         try {
           await client.query('select runbook_set_signature($1, $2)', [this.sessionId, readFileSync(sigPath, 'utf8')]);
         } catch (error) {
-          if (!isStatementError(error)) throw error;
+          if (!isRefusal(error)) throw error;
           throw new MirrorConflict(`the team store refused the signature of session ${this.sessionId}: ${error.message}`);
         }
         this.saveProgress({ ...this.progress, signature: true });

@@ -188,6 +188,9 @@ describe('ownership', () => {
     }
     await expect(as('postgres', "update runbook_events set line = 'x' where session_id = $1", [id])).rejects.toThrow(/append-only/);
     await expect(as('postgres', 'delete from runbook_events where session_id = $1', [id])).rejects.toThrow(/append-only/);
+    await expect(as('postgres', 'truncate runbook_events')).rejects.toThrow(/append-only/);
+    await expect(as('postgres', 'truncate runbook_sessions cascade')).rejects.toThrow(/append-only/);
+    await expect(as('op_a', 'truncate runbook_events')).rejects.toThrow(/permission denied/);
     await expect(as('postgres', "update runbook_sessions set owner_role = 'op_b' where id = $1", [id])).rejects.toThrow(/follows from its events|cannot change/);
     expect((await storedSession(id))!.owner_role).toBe('op_a');
   });
@@ -353,7 +356,8 @@ describe('functions', () => {
 describe('what the tool writes', () => {
   it('is accepted as written, whatever the strings and values hold (no over-rejection)', async () => {
     // Any value JSON.stringify writes except NUL, which PostgreSQL's jsonb cannot hold.
-    const text = fc.string({ unit: 'grapheme', maxLength: 20 }).filter((t) => !t.includes('\u0000'));
+    const tricky = fc.constantFrom('"', '\\', '\\"', ' ', '\n', '\t', '\r', '{', '}', ':', ',', '[', 'é', '\u2028', '\u00a0', '😀', '\u001f');
+    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 20 }), fc.string({ unit: tricky, maxLength: 12 })).filter((t) => !t.includes('\u0000'));
     const value = fc.letrec((tie) => ({
       v: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.array(tie('v'), { maxLength: 3 }), fc.dictionary(text, tie('v'), { maxKeys: 3 })),
     })).v;
