@@ -79,7 +79,7 @@ describe('mirroring', () => {
     ]);
     const verified = runCli(['verify', id, '--store', cluster.url, '--json'], { env: home.env });
     expect(verified.code).toBe(0);
-    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, differences: [], store: { ok: true, sealed: true, signature: 'valid' } });
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, owner: 'postgres', differences: [], store: { ok: true, sealed: true, signature: 'valid' } });
   });
 
   it('keeps working while the store is down, and sends the backlog once it is back', async () => {
