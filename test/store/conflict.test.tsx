@@ -152,6 +152,25 @@ describe('a recreated store', () => {
   }, 90_000);
 });
 
+describe('a store recorded before ownership was kept', () => {
+  it('keeps its sessions through migration 2, with no owner: nobody appends to them, new sessions belong to their role', async () => {
+    await query(cluster.url, 'create database upgrade');
+    const url = urlOf('postgres', 'upgrade');
+    await migrate({ connectionString: url });
+    await rollback({ connectionString: url });
+    // An old client mirrors a session into schema 1 (all columns sent, as before).
+    const line = JSON.stringify({ seq: 0, ts: '2026-11-20T09:00:00.000Z', type: 'started', prev: '0'.repeat(64), operator: 'dana', env: 'prod' });
+    await query(url, 'insert into runbook_events (session_id, seq, ts, type, prev, hash, line, body) values ($1, 0, $2, $3, $4, $5, $6, $7::jsonb)', ['old-session', '2026-11-20T09:00:00.000Z', 'started', '0'.repeat(64), sha256Hex(line), line, line]);
+    expect(runCli(['db', 'migrate'], { env: { DATABASE_URL: url } })).toMatchObject({ code: 0, stdout: expect.stringMatching(/Applied migration 2/) });
+    expect(await query(url, "select id, owner_role, operator, events from runbook_sessions where id = 'old-session'")).toEqual([{ id: 'old-session', owner_role: null, operator: 'dana', events: 1 }]);
+    const next = JSON.stringify({ seq: 1, ts: '2026-11-20T09:01:00.000Z', type: 'note', prev: sha256Hex(line), text: 'late' });
+    await expect(query(urlOf('op_a', 'upgrade'), 'insert into runbook_events (session_id, line) values ($1, $2)', ['old-session', next])).rejects.toThrow(/belongs to no one/);
+    await expect(query(url, 'insert into runbook_events (session_id, line) values ($1, $2)', ['old-session', next])).rejects.toThrow(/belongs to no one/);
+    await query(urlOf('op_a', 'upgrade'), 'insert into runbook_events (session_id, line) values ($1, $2)', ['new-session', line]);
+    expect(await query(url, "select owner_role from runbook_sessions where id = 'new-session'")).toEqual([{ owner_role: 'op_a' }]);
+  });
+});
+
 describe('runbook sync', () => {
   it('needs a store, names a session it does not know, and says why it could not send', () => {
     const home = freshHome();
