@@ -1,7 +1,8 @@
 // Mirroring a session into the team store. The local log is the queue: after each fsync'd event the
-// mirror sends whatever the store lacks, from the byte offset it last confirmed. It never blocks or
-// fails the operator: errors make it `offline` and it retries with backoff; what it could not send is
-// sent by the next run (flushBacklog).
+// mirror sends whatever the store lacks, from the byte offset it last confirmed. It never blocks the
+// operator: a lost connection makes it `offline` and it retries with backoff; what it could not send
+// is sent by the next run or `runbook sync` (flushBacklog). When the store holds something else than
+// the local log, or refuses it, the mirror stops and says so (`conflict`): that is never retried away.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync, closeSync, openSync, readSync, fstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
