@@ -15,6 +15,8 @@ end $$;
 
 -- Null for sessions recorded before ownership was kept: no one can append to those.
 alter table public.runbook_sessions add column owner_role name;
+-- First events by hash: a session cannot be recorded again under another id.
+create index runbook_events_first_hash on public.runbook_events (hash) where seq = 0;
 
 -- A JSON value's first duplicate key, at any depth (jsonb keeps the last; another reader may keep the first).
 create function public.runbook_json_duplicate_key(value json) returns text
@@ -164,6 +166,11 @@ begin
     end if;
     if new.prev <> repeat('0', 64) then
       raise exception 'runbook_events: the first event of % must record 64 zeros as prev', new.session_id;
+    end if;
+    -- Every later line chains to this one, so a session is recorded once: not again under another id.
+    select e.session_id into previous from public.runbook_events e where e.seq = 0 and e.hash = new.hash limit 1;
+    if previous is not null then
+      raise exception 'runbook_events: this first event is already recorded as session %: a session is recorded once', previous;
     end if;
     select * into session from public.runbook_sessions s where s.id = new.session_id;
     if found then

@@ -75,4 +75,5 @@ drop function if exists public.runbook_sshsig_key(text);
 drop function if exists public.runbook_owns_session(text);
 drop function if exists public.runbook_json_duplicate_key(json);
 alter table public.runbook_sessions drop column owner_role;
+drop index if exists public.runbook_events_first_hash;
 -- runbook_reviewer stays: roles belong to the whole cluster and may be granted to people.

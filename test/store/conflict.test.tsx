@@ -166,7 +166,9 @@ describe('a store recorded before ownership was kept', () => {
     const next = JSON.stringify({ seq: 1, ts: '2026-11-20T09:01:00.000Z', type: 'note', prev: sha256Hex(line), text: 'late' });
     await expect(query(urlOf('op_a', 'upgrade'), 'insert into runbook_events (session_id, line) values ($1, $2)', ['old-session', next])).rejects.toThrow(/belongs to no one/);
     await expect(query(url, 'insert into runbook_events (session_id, line) values ($1, $2)', ['old-session', next])).rejects.toThrow(/belongs to no one/);
-    await query(urlOf('op_a', 'upgrade'), 'insert into runbook_events (session_id, line) values ($1, $2)', ['new-session', line]);
+    // The same first event cannot start another session; a new one can.
+    await expect(query(urlOf('op_a', 'upgrade'), 'insert into runbook_events (session_id, line) values ($1, $2)', ['new-session', line])).rejects.toThrow(/already recorded as session old-session/);
+    await query(urlOf('op_a', 'upgrade'), 'insert into runbook_events (session_id, line) values ($1, $2)', ['new-session', line.replace('"dana"', '"alex"')]);
     expect(await query(url, "select owner_role from runbook_sessions where id = 'new-session'")).toEqual([{ owner_role: 'op_a' }]);
   });
 });

@@ -50,10 +50,15 @@ function chain(events: Array<[string, Record<string, unknown>?]>, from = { seq: 
 
 const STARTED: Record<string, unknown> = { runbook: { path: '/ops/runbook.md', sha256: 'a'.repeat(64), title: 'Ops' }, section: { id: 'rls', title: 'RLS' }, env: 'prod', purpose: { kind: 'incident', id: 'INC-1' }, operator: 'alex', host: 'laptop-a', tool: { name: 'runbook', version: '0.0.0' } };
 
+/** A started event of its own (the store records each first event once). */
+function started(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...STARTED, host: `laptop-${++counter}`, ...fields };
+}
+
 /** An open session of op_a in the store: started and one note. Returns its id and lines. */
 async function openSessionOfA(): Promise<{ id: string; lines: string[] }> {
   const id = newId();
-  const lines = chain([['started', STARTED], ['note', { text: 'looking' }]]);
+  const lines = chain([['started', started()], ['note', { text: 'looking' }]]);
   for (const line of lines) await insertLine('op_a', id, line);
   return { id, lines };
 }
@@ -146,10 +151,20 @@ describe('ownership', () => {
 
   it('refuses a second first event for an existing session id (squatting or replacing it)', async () => {
     const { id } = await openSessionOfA();
-    const other = chain([['started', { ...STARTED, operator: 'mallory' }]]);
+    const other = chain([['started', started({ operator: 'mallory' })]]);
     await expect(insertLine('op_b', id, other[0]!)).rejects.toThrow(/already|duplicate|row-level security/);
     await expect(insertLine('op_a', id, other[0]!)).rejects.toThrow(/already|duplicate/);
     expect((await storedSession(id))!.operator).toBe('alex');
+  });
+
+  it("refuses another operator's whole sealed session replayed under a new id, signature and all", async () => {
+    const { id, lines, signature } = await realSealed();
+    for (const line of lines) await insertLine('op_a', id, line);
+    await as('op_a', 'select runbook_set_signature($1, $2)', [id, signature]);
+    const copy = newId();
+    await expect(insertLine('op_b', copy, lines[0]!)).rejects.toThrow(new RegExp(`already recorded as session ${id}`));
+    await expect(insertLine('op_a', copy, lines[0]!)).rejects.toThrow(/a session is recorded once/);
+    expect(await storedSession(copy)).toBeUndefined();
   });
 
   it('enforces ownership in the trigger: the table owner, who bypasses RLS, cannot append to op_a’s session either', async () => {
@@ -174,7 +189,7 @@ describe('ownership', () => {
     await expect(as('reviewer', 'select runbook_set_signature($1, $2)', [id, 'x'])).rejects.toThrow(/permission denied/);
     await expect(as('outsider', 'select count(*) from runbook_sessions')).rejects.toThrow(/permission denied/);
     await expect(as('outsider', 'select count(*) from runbook_events')).rejects.toThrow(/permission denied/);
-    await expect(insertLine('outsider', newId(), chain([['started', STARTED]])[0]!)).rejects.toThrow(/permission denied/);
+    await expect(insertLine('outsider', newId(), chain([['started', started()]])[0]!)).rejects.toThrow(/permission denied/);
   });
 
   it('never updates or deletes a recorded row, not even for the owner or the table owner', async () => {
@@ -199,11 +214,11 @@ describe('ownership', () => {
 describe('the line is the truth', () => {
   it('refuses a body that says something else than its line, and keeps the session row as the lines say', async () => {
     const id = newId();
-    const [started] = chain([['started', STARTED]]);
-    const claims = [{ ...JSON.parse(started!), operator: 'mallory' }, { ...JSON.parse(started!), env: 'staging' }, { ...JSON.parse(started!), type: 'sealed' }, { ...JSON.parse(started!), session_id: 'another' }];
-    for (const body of claims) await expect(insertLine('op_a', id, started!, { body: JSON.stringify(body) })).rejects.toThrow(/body/);
+    const [first] = chain([['started', started()]]);
+    const claims = [{ ...JSON.parse(first!), operator: 'mallory' }, { ...JSON.parse(first!), env: 'staging' }, { ...JSON.parse(first!), type: 'sealed' }, { ...JSON.parse(first!), session_id: 'another' }];
+    for (const body of claims) await expect(insertLine('op_a', id, first!, { body: JSON.stringify(body) })).rejects.toThrow(/body/);
     expect(await storedSession(id)).toBeUndefined();
-    await insertLine('op_a', id, started!);
+    await insertLine('op_a', id, first!);
     expect((await storedSession(id))!.operator).toBe('alex');
   });
 
@@ -241,7 +256,7 @@ describe('the line is the truth', () => {
     const id = newId();
     await expect(insertLine('op_a', id, chain([['note', { text: 'x' }]])[0]!)).rejects.toThrow(/started/);
     const { id: open, lines } = await openSessionOfA();
-    await expect(insertLine('op_a', open, next(lines, 'started', STARTED))).rejects.toThrow(/started/);
+    await expect(insertLine('op_a', open, next(lines, 'started', started()))).rejects.toThrow(/started/);
   });
 
   it('refuses lines the tool never writes: whitespace, duplicate keys, non-integer seq, not an object', async () => {
@@ -365,7 +380,7 @@ describe('what the tool writes', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fields, { minLength: 1, maxLength: 4 }), text.filter((t) => t.length > 0), async (bodies, type) => {
         const id = newId();
-        const lines = chain([['started', { ...STARTED, operator: bodies[0]!['operator'] ?? 'x' }], ...bodies.map((b): [string, Record<string, unknown>] => [type === 'started' || type === 'sealed' ? 'note' : type, b])]);
+        const lines = chain([['started', started({ operator: bodies[0]!['operator'] ?? 'x' })], ...bodies.map((b): [string, Record<string, unknown>] => [type === 'started' || type === 'sealed' ? 'note' : type, b])]);
         const client = await import('pg').then(({ default: pg }) => new pg.Client({ connectionString: urlOf('op_a') }));
         await client.connect();
         try {
@@ -383,8 +398,8 @@ describe('what the tool writes', () => {
 
   it('lets exactly one of two operators racing for the same new session id have it', async () => {
     const id = newId();
-    const [mine] = chain([['started', STARTED]]);
-    const [theirs] = chain([['started', { ...STARTED, operator: 'mallory' }]]);
+    const [mine] = chain([['started', started()]]);
+    const [theirs] = chain([['started', started({ operator: 'mallory' })]]);
     const results = await Promise.allSettled([insertLine('op_a', id, mine!), insertLine('op_b', id, theirs!)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const session = (await storedSession(id))!;
