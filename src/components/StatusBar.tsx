@@ -44,7 +44,7 @@ export function StatusBar(props: StatusBarProps) {
       )}
       {props.mirror ? (
         <Text color={props.mirror.health === 'conflict' ? color('danger') : props.mirror.health === 'offline' ? color('warn') : color('muted')}>
-          {' · '}mirror {props.mirror.health === 'conflict' ? 'CONFLICT, stopped' : props.mirror.health === 'live' && !props.mirror.behind ? 'live' : props.mirror.health === 'offline' ? `offline${props.mirror.behind ? `, ${props.mirror.behind} queued` : ''}` : `behind by ${props.mirror.behind}`}
+          {' · '}mirror {props.mirror.health === 'conflict' ? 'CONFLICT' : props.mirror.health === 'live' && !props.mirror.behind ? 'live' : props.mirror.health === 'offline' ? `offline${props.mirror.behind ? `, ${props.mirror.behind} queued` : ''}` : `behind by ${props.mirror.behind}`}
         </Text>
       ) : null}
     </Box>

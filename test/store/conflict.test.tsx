@@ -15,6 +15,8 @@ import { migrate, rollback } from '../../src/store/migrate.js';
 import { BIN, runCli } from '../helpers/cli.js';
 import { query, startCluster, type Cluster } from '../helpers/postgres.js';
 import { freshHome, startTestSession } from '../helpers/session.js';
+import { KEY, renderTui } from '../helpers/tui.js';
+import { resolveEnvironment } from '../../src/exec/environment.js';
 
 let cluster: Cluster;
 
@@ -95,6 +97,39 @@ describe('a live hijack', () => {
     }
   }, 60_000);
 
+  it("is shown in the navigator's status bar as it happens", async () => {
+    const home = freshHome();
+    const env = resolveEnvironment({ cwd: home.root, processEnv: { PATH: process.env.PATH, DATABASE_URL: cluster.url, RUNBOOK_STORE_URL: urlOf('op_a') } });
+    const tui = await renderTui({ purpose: { kind: 'incident', id: 'INC-4711' }, env });
+    try {
+      await tui.press('/', 'r', 'l', 's');
+      await tui.waitFor(/❯ +RLS Misconfiguration/);
+      await tui.press(KEY.enter);
+      await tui.waitFor('RLS Misconfiguration');
+      // A note starts the session (on the section or on its first step, wherever Enter landed).
+      const note = async (text: string) => {
+        await tui.press('n');
+        await tui.waitFor('Note:');
+        await tui.press(...text.split(''), KEY.enter);
+        await tui.waitFor('Note recorded');
+      };
+      await note('first');
+      const id = tui.store.getState().session!.id;
+      // Live once the store holds what was recorded.
+      await tui.waitFor('mirror live');
+      const lines = localLines(tui.store.getState().session!.dir);
+      const forged = JSON.stringify({ seq: lines.length, ts: new Date().toISOString(), type: 'note', prev: sha256Hex(lines[lines.length - 1]!), text: 'all clear' });
+      await query(urlOf('op_a'), 'insert into runbook_events (session_id, line) values ($1, $2)', [id, forged]);
+      await note('second');
+      const frame = await tui.waitFor('mirror CONFLICT');
+      // On the status bar's one line, beside the session it is about.
+      expect(frame.split('\n')[0]).toMatch(new RegExp(`· session ${id.slice(0, 15)} .* · mirror CONFLICT$`));
+    } finally {
+      tui.store.getState().session?.close();
+      tui.unmount();
+    }
+  });
+
   it('is shown in the status bar when a session id is taken in the store by another operator', async () => {
     const home = freshHome();
     const session = startTestSession(home.env);
@@ -112,7 +147,7 @@ describe('a live hijack', () => {
     expect(status).toMatchObject({ health: 'conflict', error: expect.stringMatching(/holds a different event #0 .*belongs to op_b/) });
     expect(seen[seen.length - 1]!.health).toBe('conflict');
     const bar = render(<StatusBar title="Ops" env="prod" protectedEnv={false} sessionId={session.id} sealed={false} width={140} mirror={{ health: status.health, behind: status.behind }} />);
-    expect(bar.lastFrame()).toMatch(/mirror CONFLICT, stopped/);
+    expect(bar.lastFrame()).toMatch(/mirror CONFLICT/);
     bar.unmount();
   });
 });
