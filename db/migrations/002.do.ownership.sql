@@ -207,14 +207,14 @@ begin
 
   -- A seal must describe the log it closes.
   if new.type = 'sealed' then
-    if parsed ->> 'events' is distinct from (new.seq + 1)::text then
+    if jsonb_typeof(parsed -> 'events') is distinct from 'number' or parsed ->> 'events' is distinct from (new.seq + 1)::text then
       raise exception 'runbook_events: the sealed event of % counts % events, the log has %', new.session_id, parsed ->> 'events', new.seq + 1;
     end if;
-    if parsed ->> 'head' is distinct from new.prev then
+    if jsonb_typeof(parsed -> 'head') is distinct from 'string' or parsed ->> 'head' is distinct from new.prev then
       raise exception 'runbook_events: the sealed event of % names another head than the line before it', new.session_id;
     end if;
     begin
-      key_blob := decode(split_part(parsed ->> 'key', ' ', 2), 'base64');
+      key_blob := case when jsonb_typeof(parsed -> 'key') = 'string' then decode(split_part(parsed ->> 'key', ' ', 2), 'base64') end;
     exception when others then
       key_blob := null;
     end;

@@ -284,6 +284,9 @@ describe('the line is the truth', () => {
     const fingerprint = `SHA256:${Buffer.from(sha256Hex(Buffer.from(key.split(' ')[1]!, 'base64')), 'hex').toString('base64').replace(/=+$/, '')}`;
     const seal = (fields: Record<string, unknown>) => next(lines, 'sealed', { signer: 'dana@example.com', key, fingerprint, events: lines.length + 1, head: sha256Hex(lines[lines.length - 1]!), ...fields });
     await expect(insertLine('op_a', id, seal({ events: lines.length }))).rejects.toThrow(/events/);
+    await expect(insertLine('op_a', id, seal({ events: String(lines.length + 1) }))).rejects.toThrow(/events/);
+    await expect(insertLine('op_a', id, seal({ key: undefined }))).rejects.toThrow(/no OpenSSH public key/);
+    await expect(insertLine('op_a', id, seal({ key: ['ssh-ed25519', 'AAAA'] }))).rejects.toThrow(/no OpenSSH public key/);
     await expect(insertLine('op_a', id, seal({ head: ZERO_HASH }))).rejects.toThrow(/head/);
     await expect(insertLine('op_a', id, seal({ fingerprint: 'SHA256:AAAA' }))).rejects.toThrow(/fingerprint/);
     await insertLine('op_a', id, seal({}));
