@@ -208,6 +208,22 @@ describe('a store recorded before ownership was kept', () => {
   });
 });
 
+describe('a store still on schema 1', () => {
+  it('gets nothing from this version: events wait locally and exec says to migrate', async () => {
+    await query(cluster.url, 'create database old_schema');
+    const url = urlOf('postgres', 'old_schema');
+    await migrate({ connectionString: url });
+    await rollback({ connectionString: url });
+    const home = freshHome();
+    const file = join(home.root, 'r.md');
+    writeFileSync(file, '# R\n## Steps\n\n```sh\necho one\n```\n');
+    const out = runCli(['exec', file, '--section', 'steps'], { cwd: home.root, env: { ...home.env, RUNBOOK_STORE_URL: url, DATABASE_URL: cluster.url } });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/The team store is offline \(the team store has no ownership schema yet: run runbook db migrate \(schema 2\) on it\): \d+ events wait locally/);
+    expect(await query(url, 'select count(*)::int as n from runbook_events')).toEqual([{ n: 0 }]);
+  });
+});
+
 describe('runbook sync', () => {
   it('needs a store, names a session it does not know, and says why it could not send', () => {
     const home = freshHome();
