@@ -188,7 +188,7 @@ export class Mirror {
     const path = join(this.sessionDir, LOG_FILE);
     const lines = localLines(path);
     if (stored.events > lines.length) {
-      throw new MirrorConflict(`the team store holds ${stored.events} events of session ${this.sessionId} and the local log ${lines.length}: events were added to it elsewhere${stored.owner ? ` (by ${stored.owner})` : ''}`);
+      throw new MirrorConflict(`the team store holds ${stored.events} events of session ${this.sessionId} and the local log ${lines.length}: events were added to it elsewhere${stored.owner ? ` (the stored session belongs to ${stored.owner})` : ''}`);
     }
     if (stored.events > 0 && sha256Hex(lines[stored.events - 1]!.line) !== stored.head) {
       const { rows } = await client.query<{ seq: number; hash: string }>('select seq, hash from runbook_events where session_id = $1 order by seq', [this.sessionId]);
