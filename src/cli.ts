@@ -91,13 +91,28 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     });
 
   program
+    .command('sync')
+    .description('send the team store every local session it does not hold exactly (or only SESSION)')
+    .argument('[session]', 'a session id (or unique part of one), `last`, or a session folder')
+    .option('--store <url>', 'the team store (default: RUNBOOK_STORE_URL or the config)')
+    .option('--timeout <seconds>', 'give up waiting for the store after this long (default 60)')
+    .addHelpText('after', '\nExit codes: 0 every session is mirrored, 1 a session is in conflict or could not be sent, 2 usage error.')
+    .action(async (session: string | undefined, options: { store?: string; timeout?: string }) => {
+      const { syncCommand } = await import('./commands/sync.js');
+      await syncCommand(session, options);
+    });
+
+  program
     .command('db')
     .description('migrate the team store schema: migrate, status or rollback (npm run db:migrate …)')
     .argument('<action>', 'migrate | status | rollback')
     .option('--env <name>', 'environment whose database to use (default: DATABASE_URL)')
-    .action(async (action: string, options: { env?: string }) => {
+    .option('--force', 'rollback: go on although the store holds recorded sessions (asks for the database name)')
+    .option('--confirm <name>', "a protected environment's name, or for rollback --force the database's name (repeatable)", (value: string, previous: string[] = []) => [...previous, value])
+    .addHelpText('after', '\nExit codes: 0 ok, 1 status found pending migrations or the database failed, 2 usage error or a missing confirmation.')
+    .action(async (action: string, options: import('./commands/db.js').DbOptions) => {
       const { dbCommand } = await import('./commands/db.js');
-      await dbCommand(action, options);
+      setExitCode(await dbCommand(action, options));
     });
 
   program

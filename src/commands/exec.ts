@@ -181,11 +181,11 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   }
   if (interrupted) session.record('interrupted', { reason: 'Ctrl-C: the running action was cancelled' });
   await session.seal(signer);
-  if (mirror && env.store) await finishMirror(mirror, env.store, style);
+  const mirrorConflict = mirror && env.store ? await finishMirror(mirror, env.store, session.dir, style) : false;
   process.stdout.write(`\n${failures ? style.red(`${failures} action${failures > 1 ? 's' : ''} did not succeed.`) : style.green('Every action succeeded.')} Sealed session: ${session.dir}\n`);
   process.stdout.write(style.dim(`Verify: runbook verify ${session.id}\n`));
   await releaseEnvironment(env);
-  return interrupted ? 130 : failures ? 1 : 0;
+  return interrupted ? 130 : failures || mirrorConflict ? 1 : 0;
 }
 
 async function startMirror(store: string, session: Session) {
@@ -196,16 +196,12 @@ async function startMirror(store: string, session: Session) {
   return mirror;
 }
 
-/** Give the store a moment to catch up, send earlier runs' backlog, and say where the mirror stands. */
-async function finishMirror(mirror: import('../store/mirror.js').Mirror, store: string, style: Style): Promise<void> {
-  const { flushBacklog } = await import('../store/mirror.js');
-  const status = await mirror.close(3_000);
-  if (status.health === 'live' && status.behind === 0) {
-    const backlog = await flushBacklog({ connectionString: store }, process.env, 3_000);
-    process.stdout.write(style.dim(`Mirrored to the team store${backlog.sent.length ? `, with ${backlog.sent.length} earlier session${backlog.sent.length > 1 ? 's' : ''} from the backlog` : ''}.\n`));
-  } else {
-    process.stdout.write(style.yellow(`The team store is ${status.health}${status.error ? ` (${status.error})` : ''}: ${status.behind || 'some'} events wait locally and go on the next run.\n`));
-  }
+/** Give the store a moment to catch up, send earlier runs' backlog, and say where the mirror stands; true on a conflict. */
+async function finishMirror(mirror: import('../store/mirror.js').Mirror, store: string, dir: string, style: Style): Promise<boolean> {
+  const { finishMirror: finish } = await import('../store/mirror.js');
+  const outcome = await finish(mirror, { connectionString: store }, dir);
+  process.stdout.write((outcome.ok ? style.dim : outcome.conflict ? style.red : style.yellow)(`${outcome.message}\n`));
+  return outcome.conflict;
 }
 
 /** The outcome of an action; a result's first page may already be on screen (`pageShown`). */

@@ -10,7 +10,7 @@ export interface StatusBarProps {
   startedAt?: number;
   sealed: boolean;
   width: number;
-  mirror?: { health: 'live' | 'behind' | 'offline'; behind: number };
+  mirror?: { health: 'live' | 'behind' | 'offline' | 'conflict'; behind: number };
 }
 
 function elapsed(ms: number): string {
@@ -43,8 +43,8 @@ export function StatusBar(props: StatusBarProps) {
         <Text color={color('muted')}>no session yet</Text>
       )}
       {props.mirror ? (
-        <Text color={props.mirror.health === 'offline' ? color('warn') : color('muted')}>
-          {' · '}mirror {props.mirror.health === 'live' && !props.mirror.behind ? 'live' : props.mirror.health === 'offline' ? `offline${props.mirror.behind ? `, ${props.mirror.behind} queued` : ''}` : `behind by ${props.mirror.behind}`}
+        <Text color={props.mirror.health === 'conflict' ? color('danger') : props.mirror.health === 'offline' ? color('warn') : color('muted')}>
+          {' · '}mirror {props.mirror.health === 'conflict' ? 'CONFLICT' : props.mirror.health === 'live' && !props.mirror.behind ? 'live' : props.mirror.health === 'offline' ? `offline${props.mirror.behind ? `, ${props.mirror.behind} queued` : ''}` : `behind by ${props.mirror.behind}`}
         </Text>
       ) : null}
     </Box>

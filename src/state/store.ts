@@ -79,7 +79,7 @@ export interface AppState {
   purpose?: Purpose;
   session?: Session;
   /** The team store mirror's state, when a store is configured. */
-  mirror?: { health: 'live' | 'behind' | 'offline'; behind: number };
+  mirror?: { health: 'live' | 'behind' | 'offline' | 'conflict'; behind: number };
   view: SessionView;
   sessionStartedAt?: number;
   screen: Screen;

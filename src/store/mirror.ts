@@ -1,7 +1,8 @@
 // Mirroring a session into the team store. The local log is the queue: after each fsync'd event the
-// mirror sends whatever the store lacks, from the byte offset it last confirmed. It never blocks or
-// fails the operator: errors make it `offline` and it retries with backoff; what it could not send is
-// sent by the next run (flushBacklog).
+// mirror sends whatever the store lacks, from the byte offset it last confirmed. It never blocks the
+// operator: a lost connection makes it `offline` and it retries with backoff; what it could not send
+// is sent by the next run or `runbook sync` (flushBacklog). When the store holds something else than
+// the local log, or refuses it, the mirror stops and says so (`conflict`): that is never retried away.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync, closeSync, openSync, readSync, fstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +11,8 @@ import { sha256Hex, type EventRecord } from '../session/chain.js';
 import { LOG_FILE, SIG_FILE } from '../session/log.js';
 import { sessionsDir, stateDir } from '../session/paths.js';
 
-export type MirrorHealth = 'live' | 'behind' | 'offline';
+/** `conflict`: the store holds something else than the local log, or refuses it; mirroring stopped. */
+export type MirrorHealth = 'live' | 'behind' | 'offline' | 'conflict';
 
 export interface MirrorStatus {
   health: MirrorHealth;
@@ -19,11 +21,14 @@ export interface MirrorStatus {
   error?: string;
 }
 
+/** A cache of what the store confirmed; checked against the store on every new connection. */
 interface Progress {
   /** Events the store has confirmed. */
   acked: number;
   /** Byte offset in session.jsonl just after the last confirmed line. */
   offset: number;
+  /** SHA-256 of the last confirmed line. */
+  head?: string;
   signature?: boolean;
 }
 
@@ -33,7 +38,8 @@ function progressPath(id: string, env: NodeJS.ProcessEnv): string {
 
 function readProgress(id: string, env: NodeJS.ProcessEnv): Progress {
   try {
-    return JSON.parse(readFileSync(progressPath(id, env), 'utf8')) as Progress;
+    const p = JSON.parse(readFileSync(progressPath(id, env), 'utf8')) as Progress;
+    return Number.isInteger(p.acked) && Number.isInteger(p.offset) ? p : { acked: 0, offset: 0 };
   } catch {
     return { acked: 0, offset: 0 };
   }
@@ -42,6 +48,26 @@ function readProgress(id: string, env: NodeJS.ProcessEnv): Progress {
 function writeProgress(id: string, progress: Progress, env: NodeJS.ProcessEnv): void {
   mkdirSync(join(stateDir(env), 'mirror'), { recursive: true });
   writeFileSync(progressPath(id, env), JSON.stringify(progress));
+}
+
+/** The store refuses the local log or holds another: stop and say so. */
+export class MirrorConflict extends Error {}
+
+/** What the store holds of a session (its row is kept from the lines by the store itself). */
+interface StoredState {
+  events: number;
+  head: string | null;
+  signature: string | null;
+  owner: string | null;
+}
+
+/**
+ * The store refused the statement for what it says (bad data, a constraint, a privilege, the
+ * trigger's checks), as opposed to a lost connection, a timeout or a busy server, which are retried.
+ */
+function isRefusal(error: unknown): error is Error & { code: string } {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^(22|23|42|P0)[0-9A-Z]{3}$/.test(code);
 }
 
 /** Complete lines of the log after `offset`, with the offset after each. */
@@ -66,6 +92,22 @@ function linesAfter(path: string, offset: number): Array<{ line: string; end: nu
 
 const BATCH = 500;
 
+const STORED_STATE = `select exists (select 1 from information_schema.columns where table_name = 'runbook_sessions' and column_name = 'owner_role') as migrated,
+  (select to_jsonb(s) from runbook_sessions s where s.id = $1) as session`;
+
+/** Ask the store what it holds of a session. */
+export async function storedState(client: Client, sessionId: string): Promise<StoredState> {
+  const { rows } = await client.query<{ migrated: boolean; session: Record<string, unknown> | null }>(STORED_STATE, [sessionId]);
+  if (!rows[0]?.migrated) throw new Error('the team store has no ownership schema yet: run runbook db migrate (schema 2) on it');
+  const row = rows[0].session;
+  return { events: Number(row?.events ?? 0), head: (row?.head_hash as string | null) ?? null, signature: (row?.signature as string | null) ?? null, owner: (row?.owner_role as string | null) ?? null };
+}
+
+/** The local log's lines (complete ones) with the byte offset after each. */
+function localLines(path: string): Array<{ line: string; end: number }> {
+  return existsSync(path) ? linesAfter(path, 0) : [];
+}
+
 export class Mirror {
   private client: Client | undefined;
   private progress: Progress;
@@ -74,6 +116,7 @@ export class Mirror {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryDelay = 500;
   private closed = false;
+  private stopped: string | undefined;
   private recorded = 0;
   private status: MirrorStatus = { health: 'behind', behind: 0 };
   private readonly listeners = new Set<(status: MirrorStatus) => void>();
@@ -104,7 +147,7 @@ export class Mirror {
   /** An event was recorded locally: send it (and anything before it the store lacks). */
   push(event?: EventRecord): void {
     if (event) this.recorded = Math.max(this.recorded, event.seq + 1);
-    if (this.closed) return;
+    if (this.closed || this.stopped) return;
     if (this.flushing) {
       this.again = true;
       return;
@@ -130,49 +173,82 @@ export class Mirror {
     return client;
   }
 
+  private saveProgress(progress: Progress): void {
+    this.progress = progress;
+    writeProgress(this.sessionId, progress, this.env);
+  }
+
+  /**
+   * Check the progress cache against the store: it must hold a prefix of the local log (same head
+   * hash at its count, the same signature if any). Resumes from there; a recreated store starts at 0.
+   */
+  private async reconcile(client: Client): Promise<void> {
+    const stored = await storedState(client, this.sessionId);
+    if (stored.events === this.progress.acked && stored.head === (this.progress.head ?? null) && (stored.signature !== null) === Boolean(this.progress.signature)) return;
+    const path = join(this.sessionDir, LOG_FILE);
+    const lines = localLines(path);
+    if (stored.events > lines.length) {
+      throw new MirrorConflict(`the team store holds ${stored.events} events of session ${this.sessionId} and the local log ${lines.length}: events were added to it elsewhere${stored.owner ? ` (the stored session belongs to ${stored.owner})` : ''}`);
+    }
+    if (stored.events > 0 && sha256Hex(lines[stored.events - 1]!.line) !== stored.head) {
+      const { rows } = await client.query<{ seq: number; hash: string }>('select seq, hash from runbook_events where session_id = $1 order by seq', [this.sessionId]);
+      const differs = rows.find((r) => !lines[r.seq] || sha256Hex(lines[r.seq]!.line) !== r.hash)?.seq ?? stored.events - 1;
+      throw new MirrorConflict(`the team store holds a different event #${differs} of session ${this.sessionId} than the local log${stored.owner ? ` (the stored session belongs to ${stored.owner})` : ''}`);
+    }
+    const sigPath = join(this.sessionDir, SIG_FILE);
+    if (stored.signature !== null && (!existsSync(sigPath) || readFileSync(sigPath, 'utf8') !== stored.signature)) {
+      throw new MirrorConflict(`the team store holds another signature for session ${this.sessionId} than the local one`);
+    }
+    const last = stored.events ? lines[stored.events - 1]! : undefined;
+    this.saveProgress({ acked: stored.events, offset: last?.end ?? 0, ...(last ? { head: sha256Hex(last.line) } : {}), ...(stored.signature !== null ? { signature: true } : {}) });
+  }
+
   private async flush(): Promise<void> {
     clearTimeout(this.retryTimer);
     const path = join(this.sessionDir, LOG_FILE);
     try {
       const fresh = !this.client;
       const client = await this.connect();
-      let pending = linesAfter(path, this.progress.offset);
       // On a new connection, start from what the store holds: another run may have sent part of the
-      // session, or the store may have lost some. While connected, this mirror is the only sender.
-      if (fresh) {
-        const { rows } = await client.query<{ events: number }>('select coalesce(max(seq) + 1, 0)::int as events from runbook_events where session_id = $1', [this.sessionId]);
-        const stored = rows[0]?.events ?? 0;
-        if (stored < this.progress.acked) {
-          this.progress = { acked: 0, offset: 0 };
-          pending = linesAfter(path, 0);
-        }
-        while (this.progress.acked < stored && pending.length) {
-          this.progress = { ...this.progress, acked: this.progress.acked + 1, offset: pending[0]!.end };
-          pending = pending.slice(1);
-        }
-      }
+      // session, or the store may have been recreated. While connected, this mirror is the only sender.
+      if (fresh) await this.reconcile(client);
+      let pending = linesAfter(path, this.progress.offset);
       while (pending.length) {
         const batch = pending.slice(0, BATCH);
         const values: unknown[] = [];
         const tuples = batch.map(({ line }, i) => {
-          const event = JSON.parse(line) as EventRecord;
-          values.push(this.sessionId, event.seq, event.ts, event.type, event.prev, sha256Hex(line), line, line);
-          const b = i * 8;
-          return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}::jsonb)`;
+          values.push(this.sessionId, line);
+          return `($${i * 2 + 1}, $${i * 2 + 2})`;
         });
-        await client.query(`insert into runbook_events (session_id, seq, ts, type, prev, hash, line, body) values ${tuples.join(', ')} on conflict (session_id, seq) do nothing`, values);
+        try {
+          await client.query(`insert into runbook_events (session_id, line) values ${tuples.join(', ')}`, values);
+        } catch (error) {
+          if (!isRefusal(error)) throw error;
+          // Refused: either the store already holds these events (sent by another run of ours), or it
+          // holds others, or it refuses ours. Only the first is not a conflict.
+          const before = this.progress.acked;
+          await this.reconcile(client);
+          if (this.progress.acked > before) {
+            pending = linesAfter(path, this.progress.offset);
+            continue;
+          }
+          throw new MirrorConflict(`the team store refused event #${this.progress.acked} of session ${this.sessionId}: ${error.message}`);
+        }
         const last = batch[batch.length - 1]!;
-        this.progress = { ...this.progress, acked: this.progress.acked + batch.length, offset: last.end };
-        writeProgress(this.sessionId, this.progress, this.env);
+        this.saveProgress({ ...this.progress, acked: this.progress.acked + batch.length, offset: last.end, head: sha256Hex(last.line) });
         pending = pending.slice(batch.length);
       }
       // The signature is written after the sealed line: send it only when every line, that one
       // included, is in the store (a flush that read the log before the seal sends it next time).
       const sigPath = join(this.sessionDir, SIG_FILE);
       if (!this.progress.signature && existsSync(sigPath) && !linesAfter(path, this.progress.offset).length) {
-        await client.query('select runbook_set_signature($1, $2)', [this.sessionId, readFileSync(sigPath, 'utf8')]);
-        this.progress = { ...this.progress, signature: true };
-        writeProgress(this.sessionId, this.progress, this.env);
+        try {
+          await client.query('select runbook_set_signature($1, $2)', [this.sessionId, readFileSync(sigPath, 'utf8')]);
+        } catch (error) {
+          if (!isRefusal(error)) throw error;
+          throw new MirrorConflict(`the team store refused the signature of session ${this.sessionId}: ${error.message}`);
+        }
+        this.saveProgress({ ...this.progress, signature: true });
       }
       this.retryDelay = 500;
       this.recorded = Math.max(this.recorded, this.progress.acked);
@@ -180,7 +256,13 @@ export class Mirror {
     } catch (error) {
       await this.client?.end().catch(() => undefined);
       this.client = undefined;
-      this.setStatus({ health: 'offline', behind: Math.max(0, this.recorded - this.progress.acked), error: (error as Error).message });
+      const behind = Math.max(0, this.recorded - this.progress.acked);
+      if (error instanceof MirrorConflict) {
+        this.stopped = error.message;
+        this.setStatus({ health: 'conflict', behind, error: error.message });
+        return;
+      }
+      this.setStatus({ health: 'offline', behind, error: (error as Error).message });
       if (!this.closed) {
         this.retryTimer = setTimeout(() => this.push(), this.retryDelay);
         this.retryTimer.unref();
@@ -205,23 +287,115 @@ export class Mirror {
   }
 }
 
-/** Send every local session's events the store does not have yet. Returns sessions brought up to date. */
-export async function flushBacklog(database: ClientConfig, env: NodeJS.ProcessEnv = process.env, timeoutMs = 10_000): Promise<{ sent: string[]; failed: string[] }> {
+/** Does the store hold exactly the local log of a session: every line, nothing more, and its signature? */
+export async function storeHoldsExactly(database: ClientConfig, sessionId: string, sessionDir: string): Promise<{ exact: boolean; reason?: string }> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ ...database, connectionTimeoutMillis: 5_000, application_name: 'runbook-mirror' });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const stored = await storedState(client, sessionId);
+    const lines = localLines(join(sessionDir, LOG_FILE));
+    const head = lines.length ? sha256Hex(lines[lines.length - 1]!.line) : null;
+    if (stored.events !== lines.length) return { exact: false, reason: `the store holds ${stored.events} of the ${lines.length} local events` };
+    if (stored.head !== head) return { exact: false, reason: 'the store holds other events than the local log' };
+    const sigPath = join(sessionDir, SIG_FILE);
+    const signature = existsSync(sigPath) ? readFileSync(sigPath, 'utf8') : null;
+    if (stored.signature !== signature) return { exact: false, reason: signature ? "the store lacks the session's signature" : 'the store holds a signature the local log does not have' };
+    return { exact: true };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export interface BacklogResult {
+  /** Sessions brought up to date. */
+  sent: string[];
+  /** Sessions that could not be sent now (the store is down or slow); they wait for the next run. */
+  failed: string[];
+  /** Sessions the store holds differently or refuses: mirroring them stopped. */
+  conflicts: Array<{ id: string; message: string }>;
+  /** Sessions the store already held exactly. */
+  current: string[];
+  /** Why the store could not be asked, when it could not. */
+  error?: string;
+}
+
+/**
+ * Send every local session (or only `only`) the store does not hold exactly. The progress files are
+ * a cache: they are checked against the store's own count and head, so a recreated store is refilled.
+ */
+export async function flushBacklog(database: ClientConfig, env: NodeJS.ProcessEnv = process.env, timeoutMs = 10_000, only?: string[]): Promise<BacklogResult> {
   const root = sessionsDir(env);
-  const sent: string[] = [];
-  const failed: string[] = [];
-  if (!existsSync(root)) return { sent, failed };
+  const result: BacklogResult = { sent: [], failed: [], conflicts: [], current: [] };
+  if (!existsSync(root)) return result;
   const deadline = Date.now() + timeoutMs;
-  for (const id of readdirSync(root)) {
+  const ids = (only ?? readdirSync(root)).filter((id) => existsSync(join(root, id, LOG_FILE)));
+  if (!ids.length) return result;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ ...database, connectionTimeoutMillis: 5_000, application_name: 'runbook-mirror' });
+  client.on('error', () => undefined);
+  let stored: Map<string, { events: number; head: string | null; signed: boolean }>;
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ id: string; events: number; head_hash: string | null; signed: boolean }>(
+      'select id, events, head_hash, signature is not null as signed from runbook_sessions where id = any($1)',
+      [ids],
+    );
+    stored = new Map(rows.map((r) => [r.id, { events: r.events, head: r.head_hash, signed: r.signed }]));
+  } catch (error) {
+    return { ...result, failed: ids, error: (error as Error).message };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  for (const id of ids) {
     const dir = join(root, id);
-    const path = join(dir, LOG_FILE);
-    if (!existsSync(path)) continue;
     const progress = readProgress(id, env);
-    // Only the part of the log after what the store confirmed is read.
-    if (!linesAfter(path, progress.offset).length && (progress.signature || !existsSync(join(dir, SIG_FILE)))) continue;
+    const held = stored.get(id);
+    const signed = existsSync(join(dir, SIG_FILE));
+    // Up to date when the store agrees with the cache and nothing was written after it (only the
+    // unsent end of the log is read).
+    if (held && held.events === progress.acked && held.head === (progress.head ?? null) && held.signed === signed && !linesAfter(join(dir, LOG_FILE), progress.offset).length) {
+      result.current.push(id);
+      continue;
+    }
     const mirror = new Mirror(database, id, dir, env);
     const status = await mirror.close(Math.max(500, deadline - Date.now()));
-    (status.health === 'live' && status.behind === 0 ? sent : failed).push(id);
+    if (status.health === 'conflict') result.conflicts.push({ id, message: status.error ?? 'conflict' });
+    else if (status.health === 'live' && status.behind === 0) result.sent.push(id);
+    else {
+      result.failed.push(id);
+      result.error ??= status.error;
+    }
   }
-  return { sent, failed };
+  return result;
+}
+
+export interface MirrorOutcome {
+  /** True only when the store holds exactly the local log. */
+  ok: boolean;
+  /** A conflict: the store holds something else or refuses the log (exec exits non-zero). */
+  conflict: boolean;
+  message: string;
+}
+
+/** At the end of a run: give the store a moment, send earlier runs' backlog, and say where the mirror stands. */
+export async function finishMirror(mirror: Mirror, database: ClientConfig, sessionDir: string, env: NodeJS.ProcessEnv = process.env): Promise<MirrorOutcome> {
+  const status = await mirror.close(3_000);
+  if (status.health === 'conflict') {
+    return { ok: false, conflict: true, message: `Mirroring to the team store stopped: ${status.error}. The local signed log is intact; compare them with runbook verify --store.` };
+  }
+  if (status.health !== 'live' || status.behind) {
+    return { ok: false, conflict: false, message: `The team store is ${status.health}${status.error ? ` (${status.error})` : ''}: ${status.behind || 'some'} events wait locally and go on the next run (or runbook sync).` };
+  }
+  const exact = await storeHoldsExactly(database, mirror.sessionId, sessionDir).catch((error: Error) => ({ exact: false, reason: error.message }));
+  if (!exact.exact) return { ok: false, conflict: false, message: `The team store does not hold this session as recorded yet (${exact.reason}): runbook sync ${mirror.sessionId} sends it.` };
+  const backlog = await flushBacklog(database, env, 3_000);
+  const earlier = backlog.sent.filter((id) => id !== mirror.sessionId);
+  const conflicts = backlog.conflicts.filter((c) => c.id !== mirror.sessionId);
+  return {
+    ok: true,
+    conflict: false,
+    message: `Mirrored to the team store${earlier.length ? `, with ${earlier.length} earlier session${earlier.length > 1 ? 's' : ''} from the backlog` : ''}.${conflicts.length ? ` ${conflicts.length} earlier session${conflicts.length > 1 ? 's conflict' : ' conflicts'} with the store: runbook sync says which.` : ''}`,
+  };
 }

@@ -13,27 +13,31 @@ export interface StoreVerification {
   ok: boolean;
   store: VerifyResult;
   local?: VerifyResult;
+  /** The login role the store records as the session's owner (schema 2 on). */
+  owner?: string;
   /** Where the store and the local log disagree; empty when they match or there is no local log. */
   differences: string[];
 }
 
-export async function fetchStoredLog(database: ClientConfig, sessionId: string): Promise<{ lines: string[]; signature?: string }> {
+export async function fetchStoredLog(database: ClientConfig, sessionId: string): Promise<{ lines: string[]; signature?: string; owner?: string }> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ ...database, connectionTimeoutMillis: 10_000 });
   client.on('error', () => undefined);
   await client.connect();
   try {
-    const session = await client.query<{ signature: string | null }>('select signature from runbook_sessions where id = $1', [sessionId]);
+    // owner_role exists from schema 2 on: the login role that recorded the session in the store.
+    const session = await client.query<{ signature: string | null; owner: string | null }>("select signature, to_jsonb(s) ->> 'owner_role' as owner from runbook_sessions s where id = $1", [sessionId]);
     if (!session.rows.length) throw new UsageError(`The store has no session "${sessionId}".`);
     const events = await client.query<{ line: string }>('select line from runbook_events where session_id = $1 order by seq', [sessionId]);
-    return { lines: events.rows.map((r) => r.line), ...(session.rows[0]!.signature ? { signature: session.rows[0]!.signature } : {}) };
+    const row = session.rows[0]!;
+    return { lines: events.rows.map((r) => r.line), ...(row.signature ? { signature: row.signature } : {}), ...(row.owner ? { owner: row.owner } : {}) };
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
 export async function verifyStore(database: ClientConfig, sessionId: string, localDir: string | undefined, allowedSigners: string): Promise<StoreVerification> {
-  const { lines, signature } = await fetchStoredLog(database, sessionId);
+  const { lines, signature, owner } = await fetchStoredLog(database, sessionId);
   const copy = mkdtempSync(join(tmpdir(), 'runbook-store-'));
   try {
     writeFileSync(join(copy, LOG_FILE), lines.map((l) => `${l}\n`).join(''));
@@ -57,7 +61,7 @@ export async function verifyStore(database: ClientConfig, sessionId: string, loc
       const localSig = join(localDir, SIG_FILE);
       if (existsSync(localSig) && signature && readFileSync(localSig, 'utf8') !== signature) differences.push('the stored signature differs from the local one');
     }
-    return { ok: store.ok && differences.length === 0, store, ...(local ? { local } : {}), differences };
+    return { ok: store.ok && differences.length === 0, store, ...(owner ? { owner } : {}), ...(local ? { local } : {}), differences };
   } finally {
     rmSync(copy, { recursive: true, force: true });
   }

@@ -25,12 +25,19 @@ describe('store migrations', () => {
   it('migrate, status (nothing pending), rollback (tables gone), migrate again', async () => {
     await query(cluster.url, 'create database migrations_test');
     const url = cluster.url.replace(/\/runbook_test$/, '/migrations_test');
-    expect(db('status', url).stdout).toMatch(/version 0 of 1[\s\S]*pending +001 store[\s\S]*1 pending migration: run npm run db:migrate/);
-    expect(db('migrate', url)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Applied migration 1 to local/) });
-    expect(db('status', url).stdout).toMatch(/version 1 of 1[\s\S]*applied +001 store[\s\S]*No pending migrations\./);
+    const pending = db('status', url);
+    expect(pending.stdout).toMatch(/version 0 of 2[\s\S]*pending +001 store[\s\S]*pending +002 ownership[\s\S]*2 pending migrations: run npm run db:migrate/);
+    expect(pending.code).toBe(1);
+    expect(db('migrate', url)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Applied migrations 1, 2 to local/) });
+    const applied = db('status', url);
+    expect(applied.stdout).toMatch(/version 2 of 2[\s\S]*applied +001 store[\s\S]*applied +002 ownership[\s\S]*No pending migrations\./);
+    expect(applied.code).toBe(0);
     expect(db('migrate', url).stdout).toMatch(/No pending migrations on local .*: nothing to apply/);
     const tables = () => query<{ n: number }>(url, "select count(*)::int as n from pg_tables where tablename in ('runbook_sessions', 'runbook_events')");
     expect(await tables()).toEqual([{ n: 2 }]);
+    expect(db('rollback', url)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Rolled back migration 2/) });
+    const one = db('status', url);
+    expect(one).toMatchObject({ code: 1, stdout: expect.stringMatching(/version 1 of 2[\s\S]*1 pending migration: run/) });
     expect(db('rollback', url)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Rolled back migration 1/) });
     expect(await tables()).toEqual([{ n: 0 }]);
     expect(db('rollback', url).stdout).toMatch(/Nothing to roll back/);
@@ -72,7 +79,7 @@ describe('mirroring', () => {
     ]);
     const verified = runCli(['verify', id, '--store', cluster.url, '--json'], { env: home.env });
     expect(verified.code).toBe(0);
-    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, differences: [], store: { ok: true, sealed: true, signature: 'valid' } });
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, owner: 'postgres', differences: [], store: { ok: true, sealed: true, signature: 'valid' } });
   });
 
   it('keeps working while the store is down, and sends the backlog once it is back', async () => {
@@ -132,6 +139,6 @@ describe('row level security', () => {
     // An insert that does not continue the chain is refused by the store itself.
     const [row] = await query<{ session_id: string; seq: number }>(alex, 'select session_id, max(seq) as seq from runbook_events group by session_id limit 1');
     const forged = JSON.stringify({ seq: row!.seq + 1, ts: '2026-11-24T03:10:00.000Z', type: 'note', prev: '0'.repeat(64), text: 'forged' });
-    await expect(query(alex, 'insert into runbook_events (session_id, seq, ts, type, prev, hash, line, body) values ($1, $2, now(), $3, $4, $5, $6, $7::jsonb)', [row!.session_id, row!.seq + 1, 'note', '0'.repeat(64), sha256Hex(forged), forged, forged])).rejects.toThrow(/does not follow the stored chain/);
+    await expect(query(alex, 'insert into runbook_events (session_id, line) values ($1, $2)', [row!.session_id, forged])).rejects.toThrow(/belongs to postgres; alex may not append/);
   });
 });
