@@ -1,0 +1,99 @@
+// `rls check [TABLE …]`: what the anon key can read through the Data API, table by table, in one of
+// three states: rows (exposed), denied (permission denied, or rows that row level security hides),
+// empty (nothing to read, so nothing proves it protected). Telling "denied" from "empty" takes the
+// service-role key (a HEAD with count=exact as each key); without it a table with no visible rows is
+// "unknown". Any exposed table fails the check.
+
+import { supabaseClient, type Client } from './client.js';
+import { need, VerbError, type VerbContext, type VerbResult } from './verb.js';
+
+export type TableState = 'rows' | 'denied' | 'empty' | 'unknown';
+
+interface OpenApi {
+  paths?: Record<string, unknown>;
+  definitions?: Record<string, { properties?: Record<string, unknown> }>;
+}
+
+async function describeApi(ctx: VerbContext, url: string, key: string): Promise<OpenApi> {
+  // PostgREST describes what the caller may use at its root (OpenAPI); Supabase refuses it to anon.
+  const response = await ctx.fetch(`${url.replace(/\/$/, '')}/rest/v1/`, { headers: { apikey: key, Authorization: `Bearer ${key}`, Accept: 'application/openapi+json' } });
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new VerbError(`listing tables with the service-role key failed: the Data API answered ${response.status}`);
+  }
+  return (await response.json()) as OpenApi;
+}
+
+function tablesOf(spec: OpenApi): string[] {
+  return Object.keys(spec.paths ?? {})
+    .filter((p) => p !== '/' && !p.startsWith('/rpc/'))
+    .map((p) => p.slice(1))
+    .sort();
+}
+
+interface Count {
+  status: number;
+  count: number | null;
+  denied: boolean;
+  error?: string;
+}
+
+async function headCount(client: Client, table: string, columns = '*'): Promise<Count> {
+  const { count, status, error } = await client.from(table).select(columns, { count: 'exact', head: true });
+  const denied = status === 401 || status === 403 || error?.code === '42501';
+  return { status, count: count ?? null, denied, ...(error && !denied ? { error: error.message || `HTTP ${status}` } : {}) };
+}
+
+export async function rlsCheck(ctx: VerbContext, args: string[]): Promise<VerbResult> {
+  const url = need(ctx.env.supabase.url, 'SUPABASE_URL');
+  const anonKey = need(ctx.env.supabase.anonKey, 'SUPABASE_ANON_KEY');
+  const serviceKey = ctx.env.supabase.serviceRoleKey;
+  const bad = args.find((a) => !/^[A-Za-z_][A-Za-z0-9_$-]*$/.test(a));
+  if (bad !== undefined) throw new VerbError(`"${bad}" is not a table name`);
+  if (!args.length && !serviceKey) {
+    throw new VerbError('rls check without table names needs SUPABASE_SERVICE_ROLE_KEY (or a secret key) to list the tables: the Data API no longer lists them to the anon key; name the tables (rls check TABLE …) or set the key');
+  }
+  const spec: OpenApi = serviceKey ? await describeApi(ctx, url, serviceKey).catch((error: Error) => (args.length ? {} : Promise.reject(error))) : {};
+  const tables = args.length ? args : tablesOf(spec);
+  const anon = await supabaseClient(url, anonKey, ctx.fetch);
+  const service = serviceKey ? await supabaseClient(url, serviceKey, ctx.fetch) : undefined;
+
+  const byState: Record<TableState, string[]> = { rows: [], denied: [], empty: [], unknown: [] };
+  const failed: string[] = [];
+  for (const table of tables) {
+    const asAnon = await headCount(anon, table);
+    if (asAnon.error) {
+      failed.push(table);
+      ctx.out({ table, status: asAnon.status, error: asAnon.error });
+      continue;
+    }
+    let state: TableState;
+    let total: number | null = null;
+    let readableColumns: string[] = [];
+    if (!asAnon.denied && (asAnon.count ?? 0) > 0) state = 'rows';
+    else if (service) {
+      const asService = await headCount(service, table);
+      total = asService.count;
+      if (asAnon.denied && total) {
+        // A column-level grant denies `select *` but still lets anon read those columns.
+        for (const column of Object.keys(spec.definitions?.[table]?.properties ?? {})) {
+          const one = await headCount(anon, table, column);
+          if (!one.denied && !one.error && (one.count ?? 0) > 0) readableColumns.push(column);
+        }
+      }
+      state = readableColumns.length ? 'rows' : total === 0 ? 'empty' : 'denied';
+    } else state = asAnon.denied ? 'denied' : 'unknown';
+    byState[state].push(readableColumns.length ? `${table} (columns ${readableColumns.join(', ')})` : table);
+    ctx.out({ table, state, status: asAnon.status, anonRows: asAnon.denied ? null : asAnon.count, ...(service ? { totalRows: total } : {}), ...(readableColumns.length ? { anonColumns: readableColumns } : {}) });
+    readableColumns = [];
+  }
+
+  const n = tables.length;
+  const summary: string[] = [];
+  summary.push(byState.rows.length ? `${byState.rows.length} of ${n} table${n === 1 ? '' : 's'} return rows to anon: ${byState.rows.join(', ')}` : `none of ${n} table${n === 1 ? '' : 's'} return rows to anon`);
+  if (byState.denied.length) summary.push(`denied to anon (permission or row level security): ${byState.denied.join(', ')}`);
+  if (byState.empty.length) summary.push(`empty, so nothing proves them protected (check them with rls matrix): ${byState.empty.join(', ')}`);
+  if (byState.unknown.length) summary.push(`no rows for anon, but without SUPABASE_SERVICE_ROLE_KEY empty cannot be told from blocked: ${byState.unknown.join(', ')}`);
+  if (failed.length) summary.push(`could not check: ${failed.join(', ')}`);
+  return { summary, ...(byState.rows.length ? { problem: summary[0]! } : failed.length ? { problem: `could not check: ${failed.join(', ')}` } : {}) };
+}
