@@ -5,7 +5,16 @@ export type Client = import('@supabase/supabase-js').SupabaseClient;
 
 /** fetch, aborted when the action is cancelled or runs out of time (and by the caller's own signal). */
 export function boundFetch(signal: AbortSignal): typeof fetch {
-  return (input, init = {}) => fetch(input, { ...init, signal: init.signal ? AbortSignal.any([signal, init.signal]) : signal });
+  return async (input, init = {}) => {
+    try {
+      return await fetch(input, { ...init, signal: init.signal ? AbortSignal.any([signal, init.signal]) : signal });
+    } catch (error) {
+      // A deadline aborts with a TimeoutError, which postgrest-js retries (for seconds, without the
+      // signal): an AbortError is what every supabase-js client stops at.
+      if (signal.aborted) throw new DOMException('The operation was aborted', 'AbortError');
+      throw error;
+    }
+  };
 }
 
 export async function supabaseClient(url: string, key: string, fetchImpl: typeof fetch): Promise<Client> {

@@ -38,7 +38,8 @@ export async function rlsMatrixVerb(ctx: VerbContext, words: string[]): Promise<
     throw error;
   }
   const rows = result.rows.map(matrixCells);
-  ctx.table(result.columns, rows);
+  // An empty cell (nobody may write, nothing to compare) is an empty CSV field, not a quoted "".
+  ctx.table(result.columns, rows.map((row) => row.map((cell) => (cell === '' ? null : cell))));
   ctx.out({ matrix: result.columns, rows: result.rows.length });
   const shown = formatTable(result.columns, rows.slice(0, SHOWN_ROWS), 32);
   if (rows.length > SHOWN_ROWS) shown.push(`… ${rows.length - SHOWN_ROWS} more tables in the evidence file`);

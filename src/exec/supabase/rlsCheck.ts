@@ -38,10 +38,16 @@ interface Count {
   error?: string;
 }
 
-async function headCount(client: Client, table: string, columns = '*'): Promise<Count> {
+async function headCount(client: Client, signal: AbortSignal, table: string, columns = '*'): Promise<Count> {
   const { count, status, error } = await client.from(table).select(columns, { count: 'exact', head: true });
+  // supabase-js answers a failed fetch with an error object; a deadline or cancel must stop the verb.
+  if (signal.aborted) throw signal.reason;
   const denied = status === 401 || status === 403 || error?.code === '42501';
-  return { status, count: count ?? null, denied, ...(error && !denied ? { error: error.message || `HTTP ${status}` } : {}) };
+  // postgrest-js turns a HEAD answered 404 (no such table) into "204 No Content" with no count.
+  const missing = !denied && !error && (status === 404 || status === 204 || count === null);
+  const failed = !denied && (error || status >= 400 || status === 0);
+  if (missing) return { status, count: null, denied, error: 'no such table (the answer carried no row count)' };
+  return { status, count: count ?? null, denied, ...(failed ? { error: error?.message || `HTTP ${status}` } : {}) };
 }
 
 export async function rlsCheck(ctx: VerbContext, args: string[]): Promise<VerbResult> {
@@ -61,7 +67,7 @@ export async function rlsCheck(ctx: VerbContext, args: string[]): Promise<VerbRe
   const byState: Record<TableState, string[]> = { rows: [], denied: [], empty: [], unknown: [] };
   const failed: string[] = [];
   for (const table of tables) {
-    const asAnon = await headCount(anon, table);
+    const asAnon = await headCount(anon, ctx.signal, table);
     if (asAnon.error) {
       failed.push(table);
       ctx.out({ table, status: asAnon.status, error: asAnon.error });
@@ -72,12 +78,12 @@ export async function rlsCheck(ctx: VerbContext, args: string[]): Promise<VerbRe
     let readableColumns: string[] = [];
     if (!asAnon.denied && (asAnon.count ?? 0) > 0) state = 'rows';
     else if (service) {
-      const asService = await headCount(service, table);
+      const asService = await headCount(service, ctx.signal, table);
       total = asService.count;
       if (asAnon.denied && total) {
         // A column-level grant denies `select *` but still lets anon read those columns.
         for (const column of Object.keys(spec.definitions?.[table]?.properties ?? {})) {
-          const one = await headCount(anon, table, column);
+          const one = await headCount(anon, ctx.signal, table, column);
           if (!one.denied && !one.error && (one.count ?? 0) > 0) readableColumns.push(column);
         }
       }
