@@ -26,8 +26,8 @@ describe('rls matrix on the sandbox schema (real PostgreSQL, Supabase roles)', (
     const result = await matrix(sandbox.url, 'ebooks profiles --user email=ravi@example.com --user email=mei@example.com');
     expect(result.columns).toEqual(['table', 'total', 'anon', 'ravi@example.com', 'mei@example.com', 'shared', 'insert', 'update', 'delete']);
     expect(result.rows.map(matrixCells)).toEqual([
-      ['ebooks', '3', '0', '3', '3', '3', '', '', ''],
-      ['profiles', '3', '0', '1', '1', '0', '', '', ''],
+      ['ebooks', '3', '0', '3', '3', '3', 'none', 'none', 'none'],
+      ['profiles', '3', '0', '1', '1', '0', 'none', 'none', 'none'],
     ]);
   });
 
@@ -45,7 +45,7 @@ describe('rls matrix on the sandbox schema (real PostgreSQL, Supabase roles)', (
   it('counts other roles when asked, after the shared column', async () => {
     const result = await matrix(sandbox.url, 'evidence --role admin --user email=dana@example.com');
     expect(result.columns).toEqual(['table', 'total', 'anon', 'dana@example.com', 'shared', 'admin', 'insert', 'update', 'delete']);
-    expect(matrixCells(result.rows[0]!)).toEqual(['evidence', '2', '0', '0', '', '2', '', '', '']);
+    expect(matrixCells(result.rows[0]!)).toEqual(['evidence', '2', '0', '0', '', '2', 'none', 'none', 'none']);
   });
 });
 
@@ -55,7 +55,7 @@ describe('rls matrix on a schema nobody named', () => {
     const ana = '11111111-1111-1111-1111-111111111111';
     const t = byTable(result);
     expect(result.columns.slice(0, 6)).toEqual(['table', 'total', 'anon', ana, 'bo@globex.test', 'shared']);
-    expect(t.invoices).toMatchObject({ total: '4', anon: '0', [ana]: '2', 'bo@globex.test': '1', shared: '0', insert: 'authenticated (policy)', update: '', delete: '' });
+    expect(t.invoices).toMatchObject({ total: '4', anon: '0', [ana]: '2', 'bo@globex.test': '1', shared: '0', insert: 'authenticated (policy)', update: 'none', delete: 'none' });
     // bo is resolved to his auth.users id, so auth.uid() policies see him.
     expect(t.notes).toMatchObject({ total: '3', anon: '0', [ana]: '2', 'bo@globex.test': '1', shared: '0' });
     // The view runs as its owner: everyone, anon included, reads every note.
@@ -69,7 +69,7 @@ describe('rls matrix on a schema nobody named', () => {
 
   it('reports a table a role may not read at all as denied', async () => {
     const result = await matrix(tenants.url, 'auth.users --user email=ana@acme.test');
-    expect(matrixCells(result.rows[0]!)).toEqual(['auth.users', '2', 'denied', 'denied', '', '', '', '']);
+    expect(matrixCells(result.rows[0]!)).toEqual(['auth.users', '2', 'denied', 'denied', '', 'none', 'none', 'none']);
   });
 
   it('refuses unknown tables and databases without Supabase roles in one sentence', async () => {

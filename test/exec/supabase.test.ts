@@ -103,7 +103,7 @@ describe('rls matrix over the environment database', () => {
     const table = result.tables[0]!;
     expect(table.columns).toEqual(['table', 'total', 'anon', 'authenticated', 'shared', 'insert', 'update', 'delete']);
     expect(readFileSync(evidencePath(session.dir, table.evidence.sha256), 'utf8')).toBe(
-      'table,total,anon,authenticated,shared,insert,update,delete\ndrafts,2,0,2,,,,\nebooks,2,0,1,,,,\n',
+      'table,total,anon,authenticated,shared,insert,update,delete\ndrafts,2,0,2,,none,none,none\nebooks,2,0,1,,none,none,none\n',
     );
     expect(result.summary.join('\n')).toContain('drafts │ 2     │ 0    │ 2');
   });

@@ -72,7 +72,8 @@ export function matrixColumns(args: Pick<MatrixArgs, 'roles'>, users: MatrixUser
 
 export function matrixCells(row: MatrixRow): string[] {
   const cell = (v: Visible) => String(v);
-  return [row.table, cell(row.total), cell(row.anon), ...row.users.map(cell), row.shared === undefined ? '' : String(row.shared), ...row.roles.map(cell), row.insert, row.update, row.delete];
+  const writers = (w: string) => w || 'none';
+  return [row.table, cell(row.total), cell(row.anon), ...row.users.map(cell), row.shared === undefined ? '' : String(row.shared), ...row.roles.map(cell), writers(row.insert), writers(row.update), writers(row.delete)];
 }
 
 async function endQuietly(client: Client): Promise<void> {
