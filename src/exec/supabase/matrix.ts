@@ -378,6 +378,12 @@ async function inTransaction(client: Client, args: MatrixArgs): Promise<Omit<Mat
   for (const table of tables) {
     const from = `${ident(table.schema)}.${ident(table.name)}`;
     const label = table.schema === 'public' ? table.name : `${table.schema}.${table.name}`;
+    // A migration may drop a table between the catalog read and its count: say so, and go on.
+    const exists = await client.query<{ ok: boolean }>('select to_regclass($1) is not null as ok', [from]);
+    if (!exists.rows[0]?.ok) {
+      notes.push(`${label}: dropped while the matrix ran`);
+      continue;
+    }
     const total = await countAs(client, undefined, from);
     const anonSees = await countAs(client, anon, from);
     const { visible, shared } = await usersSee(client, { ...table, name: label }, from, userProbes, total, notes);
