@@ -13,8 +13,8 @@ import { claimsJson, type MatrixArgs, type MatrixUser } from './matrixArgs.js';
 
 export class MatrixError extends Error {}
 
-/** A count, or `denied` when the role may not read the table at all. */
-export type Visible = number | 'denied';
+/** A count; `denied` when the role may not read the table at all; `error` when the query failed (see the notes). */
+export type Visible = number | 'denied' | 'error';
 
 export interface MatrixRow {
   table: string;
@@ -148,9 +148,12 @@ async function findTables(client: Client, args: MatrixArgs, schemas: string[]): 
   );
   if (!args.tables.length) return rows.filter((t) => schemas.includes(t.schema));
   return args.tables.map((wanted) => {
-    const [schema, name] = wanted.includes('.') ? wanted.split('.') : [undefined, wanted];
-    const found = rows.find((t) => t.name === name && (schema ? t.schema === schema : schemas.includes(t.schema)));
-    if (!found) throw new MatrixError(`no table or view "${wanted}" in ${schema ? `schema ${schema}` : `the exposed schema${schemas.length > 1 ? 's' : ''} ${schemas.join(', ')}`}`);
+    // A name in an exposed schema first (a table may have a dot in its name), then SCHEMA.TABLE.
+    const dot = wanted.indexOf('.');
+    const found =
+      rows.find((t) => t.name === wanted && schemas.includes(t.schema)) ??
+      (dot > 0 ? rows.find((t) => t.schema === wanted.slice(0, dot) && t.name === wanted.slice(dot + 1)) : undefined);
+    if (!found) throw new MatrixError(`no table or view "${wanted}" in the exposed schema${schemas.length > 1 ? 's' : ''} ${schemas.join(', ')}${dot > 0 ? ` or in schema ${wanted.slice(0, dot)}` : ''}`);
     return found;
   });
 }
@@ -170,8 +173,17 @@ async function checkRoles(client: Client, roles: string[]): Promise<void> {
 
 /** Fill in the claim a policy may key on: with Supabase Auth, email ⇄ sub (auth.users.id). */
 async function resolveUsers(client: Client, users: MatrixUser[], notes: string[]): Promise<Array<Record<string, string>>> {
-  const { rows } = await client.query<{ present: boolean }>("select to_regclass('auth.users') is not null as present");
-  if (!rows[0]?.present) return users.map(() => ({}));
+  let present = false;
+  await client.query('savepoint auth_users');
+  try {
+    const { rows } = await client.query<{ present: boolean }>("select to_regclass('auth.users') is not null as present");
+    present = Boolean(rows[0]?.present);
+    await client.query('release savepoint auth_users');
+  } catch {
+    // The connecting user may not look into the auth schema: users keep the claims they were given.
+    await client.query('rollback to savepoint auth_users');
+  }
+  if (!present) return users.map(() => ({}));
   const extra: Array<Record<string, string>> = [];
   for (const user of users) {
     const found: Record<string, string> = {};
@@ -207,9 +219,14 @@ function jwtSettings(claims: Record<string, unknown>): { names: string[]; values
 }
 
 interface Probe {
+  /** Who this is in the result: anon, a user's label, a role. */
+  name: string;
   role: string;
   claims: Record<string, unknown>;
 }
+
+/** A query failed as this role for a reason other than permissions (a policy that errors, say). */
+class ProbeFailed extends Error {}
 
 /** Run one query as a role with JWT claims, inside a savepoint that undoes the role and the settings. */
 async function asRole<T extends unknown[]>(client: Client, probe: Probe, sql: string): Promise<T[] | 'denied'> {
@@ -217,24 +234,37 @@ async function asRole<T extends unknown[]>(client: Client, probe: Probe, sql: st
   await client.query('savepoint probe');
   try {
     await client.query('select set_config(s.name, s.value, true) from unnest($1::text[], $2::text[]) s(name, value)', [names, values]);
-    await client.query(`set local role ${ident(probe.role)}`);
+    try {
+      await client.query(`set local role ${ident(probe.role)}`);
+    } catch (error) {
+      throw new MatrixError(`the database user may not act as the role ${probe.role} (${(error as Error).message}); grant ${probe.role} to it, as Supabase grants anon and authenticated to postgres`);
+    }
     const { rows } = await client.query<T>({ text: sql, rowMode: 'array' });
+    await client.query('rollback to savepoint probe');
     return rows;
   } catch (error) {
-    const code = (error as PgError).code;
-    // Permission denied (table, column or schema): the role cannot read it at all.
-    if (code === '42501') return 'denied';
-    throw error;
-  } finally {
     await client.query('rollback to savepoint probe');
+    if (error instanceof MatrixError) throw error;
+    const e = error as PgError;
+    // Permission denied (table, column or schema): the role cannot read it at all.
+    if (e.code === '42501') return 'denied';
+    // Out of time or blocked by a lock: the whole matrix stops, with its own sentence.
+    if (e.code === '57014' || e.code === '55P03') throw error;
+    throw new ProbeFailed(`${e.message}${e.code ? ` (${e.code})` : ''}`);
   }
 }
 
-async function countAs(client: Client, probe: Probe | undefined, from: string): Promise<Visible> {
+async function countAs(client: Client, probe: Probe | undefined, from: string, notes: string[], label: string): Promise<Visible> {
   const sql = `select count(*)::text from ${from}`;
   if (probe) {
-    const rows = await asRole<[string]>(client, probe, sql);
-    return rows === 'denied' ? rows : Number(rows[0]![0]);
+    try {
+      const rows = await asRole<[string]>(client, probe, sql);
+      return rows === 'denied' ? rows : Number(rows[0]![0]);
+    } catch (error) {
+      if (!(error instanceof ProbeFailed)) throw error;
+      notes.push(`${label} as ${probe.name}: ${error.message}`);
+      return 'error';
+    }
   }
   await client.query('savepoint total');
   try {
@@ -243,8 +273,11 @@ async function countAs(client: Client, probe: Probe | undefined, from: string): 
     return Number(rows[0]![0]);
   } catch (error) {
     await client.query('rollback to savepoint total');
-    if ((error as PgError).code === '42501') return 'denied';
-    throw error;
+    const e = error as PgError;
+    if (e.code === '42501') return 'denied';
+    if (e.code === '57014' || e.code === '55P03') throw error;
+    notes.push(`${label}: ${e.message}${e.code ? ` (${e.code})` : ''}`);
+    return 'error';
   }
 }
 
@@ -260,7 +293,7 @@ function identities(table: TableInfo): string[] {
 async function usersSee(client: Client, table: TableInfo, from: string, probes: Probe[], total: Visible, notes: string[]): Promise<{ visible: Visible[]; shared?: number }> {
   const visible: Visible[] = [];
   if (probes.length < 2 || (typeof total === 'number' && total > MAX_COMPARED_ROWS)) {
-    for (const probe of probes) visible.push(await countAs(client, probe, from));
+    for (const probe of probes) visible.push(await countAs(client, probe, from, notes, table.name));
     if (probes.length >= 2) notes.push(`${table.name}: more than ${MAX_COMPARED_ROWS} rows, so shared rows were not compared`);
     return { visible };
   }
@@ -268,29 +301,37 @@ async function usersSee(client: Client, table: TableInfo, from: string, probes: 
   let chosen = 0;
   const seen = new Map<string, number>();
   let comparable = true;
+  const identify = async (probe: Probe, i: number) => {
+    try {
+      return await asRole<[string]>(client, probe, `select ${candidates[i]} from ${from} x`);
+    } catch (error) {
+      if (error instanceof ProbeFailed) return 'denied' as const;
+      throw error;
+    }
+  };
   for (const probe of probes) {
     let rows: Array<[string]> | 'denied' = 'denied';
     // The first user picks the identity; later users must be able to read the same one.
     for (let i = chosen; i < candidates.length; i++) {
-      rows = await asRole<[string]>(client, probe, `select ${candidates[i]} from ${from} x`);
+      rows = await identify(probe, i);
       if (rows !== 'denied') {
         if (probe === probes[0]) chosen = i;
-        else if (i !== chosen) comparable = false;
         break;
       }
       if (probe !== probes[0]) break;
     }
     if (rows === 'denied') {
-      const count = await countAs(client, probe, from);
+      const count = await countAs(client, probe, from, notes, table.name);
       visible.push(count);
-      if (count !== 'denied' && count > 0) comparable = false;
+      // Rows this user sees but cannot name, or a failed count: shared would be a guess.
+      if (count === 'error' || (typeof count === 'number' && count > 0)) comparable = false;
       continue;
     }
     visible.push(rows.length);
     for (const key of new Set(rows.map((r) => r[0]))) seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   if (!comparable) {
-    notes.push(`${table.name}: the users may read too few columns to tell their rows apart, so shared rows were not compared`);
+    notes.push(`${table.name}: not every user's rows could be named (too few readable columns, or a failed count), so shared rows were not compared`);
     return { visible };
   }
   let shared = 0;
@@ -369,9 +410,9 @@ async function inTransaction(client: Client, args: MatrixArgs): Promise<Omit<Mat
   const users = args.users.length ? args.users : [STRANGER];
   if (!args.users.length) notes.push('authenticated: any signed-in user whose claims match no row (no --user given)');
   const extra = await resolveUsers(client, users, notes);
-  const userProbes: Probe[] = users.map((user, i) => ({ role: user.claims.role ?? 'authenticated', claims: claimsJson(user, extra[i]) }));
-  const anon: Probe = { role: 'anon', claims: { role: 'anon' } };
-  const roleProbes: Probe[] = args.roles.map((role) => ({ role, claims: { role } }));
+  const userProbes: Probe[] = users.map((user, i) => ({ name: user.label, role: user.claims.role ?? 'authenticated', claims: claimsJson(user, extra[i]) }));
+  const anon: Probe = { name: 'anon', role: 'anon', claims: { role: 'anon' } };
+  const roleProbes: Probe[] = args.roles.map((role) => ({ name: role, role, claims: { role } }));
   const writeRoles = [...new Set(['anon', 'authenticated', ...args.roles])];
 
   const rows: MatrixRow[] = [];
@@ -384,11 +425,11 @@ async function inTransaction(client: Client, args: MatrixArgs): Promise<Omit<Mat
       notes.push(`${label}: dropped while the matrix ran`);
       continue;
     }
-    const total = await countAs(client, undefined, from);
-    const anonSees = await countAs(client, anon, from);
+    const total = await countAs(client, undefined, from, notes, label);
+    const anonSees = await countAs(client, anon, from, notes, label);
     const { visible, shared } = await usersSee(client, { ...table, name: label }, from, userProbes, total, notes);
     const roles: Visible[] = [];
-    for (const probe of roleProbes) roles.push(await countAs(client, probe, from));
+    for (const probe of roleProbes) roles.push(await countAs(client, probe, from, notes, label));
     rows.push({
       table: label,
       kind: KINDS[table.relkind] ?? 'table',

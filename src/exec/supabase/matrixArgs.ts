@@ -24,7 +24,8 @@ export interface MatrixArgs {
 // A claim name may be a dotted path into the claims object (`app_metadata.tenant_id`).
 const CLAIM_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_$-]*$/;
-const TABLE = /^(?:[A-Za-z_][A-Za-z0-9_$-]*\.)?[A-Za-z_][A-Za-z0-9_$-]*$/;
+// Any name a table may have (quote it in the fence when it has spaces); never spliced into SQL.
+const TABLE = /^[^\x00-\x1f\x7f]+$/;
 
 function parseUser(spec: string): MatrixUser {
   const claims: Record<string, string> = {};
@@ -60,7 +61,7 @@ export function parseMatrixArgs(words: string[]): MatrixArgs {
     } else if (word.startsWith('-')) {
       throw new MatrixUsageError(`unknown option ${word}; usage: ${MATRIX_USAGE}`);
     } else if (!TABLE.test(word)) {
-      throw new MatrixUsageError(`"${word}" is not a table name (TABLE or SCHEMA.TABLE)`);
+      throw new MatrixUsageError(`"${word.replace(/[\x00-\x1f\x7f]/g, '?')}" is not a table name (TABLE or SCHEMA.TABLE)`);
     } else {
       args.tables.push(word);
     }
