@@ -64,8 +64,19 @@ describe('rls check', () => {
       '2 of 6 tables return rows to anon: audit_notes, staff (columns id, name)',
       'denied to anon (permission or row level security): ebooks, internal, drafts',
       'empty, so nothing proves them protected (check them with rls matrix): signups',
+      'readable by anon with row level security off, so exposed as soon as rows arrive: signups',
     ]);
     expect(result.error).toBe(result.summary[0]);
+  });
+
+  it('fails on an empty table anon may read with row level security off, when the database can say so', async () => {
+    const withDb = await run('rls check signups ebooks');
+    expect(withDb.rows).toContainEqual({ table: 'signups', openToAnon: true });
+    expect(withDb.result.error).toBe('readable by anon with row level security off, so exposed as soon as rows arrive: signups');
+    // Without a database only the API speaks: empty is said, not judged.
+    const apiOnly = await run('rls check signups ebooks', { DATABASE_URL: '' });
+    expect(apiOnly.result.error).toBeUndefined();
+    expect(apiOnly.result.summary).toContain('empty, so nothing proves them protected (check them with rls matrix): signups');
   });
 
   it('passes when nothing is exposed', async () => {
@@ -86,6 +97,7 @@ describe('rls check', () => {
     const { result, rows } = await run('rls check ebooks signups audit_notes internal', anonOnly);
     expect(states(rows)).toEqual({ ebooks: 'unknown', signups: 'unknown', audit_notes: 'rows', internal: 'denied' });
     expect(result.summary).toContain('no rows for anon, but without SUPABASE_SERVICE_ROLE_KEY empty cannot be told from blocked: ebooks, signups');
+    expect(result.summary).toContain('readable by anon with row level security off, so exposed as soon as rows arrive: signups');
     expect(result.error).toMatch(/^1 of 4 tables return rows to anon: audit_notes$/);
   });
 

@@ -2,7 +2,8 @@
 // three states: rows (exposed), denied (permission denied, or rows that row level security hides),
 // empty (nothing to read, so nothing proves it protected). Telling "denied" from "empty" takes the
 // service-role key (a HEAD with count=exact as each key); without it a table with no visible rows is
-// "unknown". Any exposed table fails the check.
+// "unknown". With a database connection, a table without rows that anon may read with row level
+// security off counts as exposed too. Any exposed table fails the check.
 
 import { supabaseClient, type Client } from './client.js';
 import { need, VerbError, type VerbContext, type VerbResult } from './verb.js';
@@ -94,12 +95,50 @@ export async function rlsCheck(ctx: VerbContext, args: string[]): Promise<VerbRe
     readableColumns = [];
   }
 
+  // A table with nothing to read today is exposed tomorrow when anon may read it and row level
+  // security is off: the database, when the environment has one, says which.
+  const open = ctx.env.database ? await openToAnon(ctx, [...byState.empty, ...byState.unknown]) : { tables: [] };
+  for (const table of open.tables) ctx.out({ table, openToAnon: true });
+
   const n = tables.length;
   const summary: string[] = [];
   summary.push(byState.rows.length ? `${byState.rows.length} of ${n} table${n === 1 ? '' : 's'} return rows to anon: ${byState.rows.join(', ')}` : `none of ${n} table${n === 1 ? '' : 's'} return rows to anon`);
   if (byState.denied.length) summary.push(`denied to anon (permission or row level security): ${byState.denied.join(', ')}`);
   if (byState.empty.length) summary.push(`empty, so nothing proves them protected (check them with rls matrix): ${byState.empty.join(', ')}`);
   if (byState.unknown.length) summary.push(`no rows for anon, but without SUPABASE_SERVICE_ROLE_KEY empty cannot be told from blocked: ${byState.unknown.join(', ')}`);
+  const openLine = open.tables.length ? `readable by anon with row level security off, so exposed as soon as rows arrive: ${open.tables.join(', ')}` : undefined;
+  if (openLine) summary.push(openLine);
+  if (open.error) summary.push(`could not read the database catalog to check the tables without rows: ${open.error}`);
   if (failed.length) summary.push(`could not check: ${failed.join(', ')}`);
-  return { summary, ...(byState.rows.length ? { problem: summary[0]! } : failed.length ? { problem: `could not check: ${failed.join(', ')}` } : {}) };
+  const problem = byState.rows.length ? summary[0]! : openLine ?? (failed.length ? `could not check: ${failed.join(', ')}` : undefined);
+  return { summary, ...(problem ? { problem } : {}) };
+}
+
+/** Of these tables in public, those anon may read (a grant on the table or a column) with row level security off. */
+async function openToAnon(ctx: VerbContext, tables: string[]): Promise<{ tables: string[]; error?: string }> {
+  if (!tables.length) return { tables: [] };
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ ...ctx.env.database, connectionTimeoutMillis: Math.min(ctx.timeoutMs, 10_000), application_name: 'runbook rls check' });
+  client.on('error', () => undefined);
+  const stop = () => (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  try {
+    await client.connect();
+    await client.query('begin read only');
+    const { rows } = await client.query<{ name: string }>(
+      `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relname = any($1::text[]) and c.relkind in ('r', 'p') and not c.relrowsecurity
+          and exists (select 1 from pg_roles r where r.rolname = 'anon' and (has_table_privilege(r.oid, c.oid, 'SELECT') or has_any_column_privilege(r.oid, c.oid, 'SELECT')))
+        order by 1`,
+      [tables],
+    );
+    await client.query('rollback');
+    return { tables: rows.map((r) => r.name) };
+  } catch (error) {
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+    return { tables: [], error: (error as Error).message };
+  } finally {
+    ctx.signal.removeEventListener('abort', stop);
+    await client.end().catch(() => undefined);
+  }
 }
