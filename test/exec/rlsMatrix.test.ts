@@ -98,6 +98,15 @@ describe('rls matrix on a schema nobody named', () => {
     await expect(matrix(url.toString(), 'invoices')).rejects.toThrow(/^the database user may not act as the role anon \(permission denied to set role "anon"\); grant anon to it/);
   });
 
+  it('says when row level security limits the connecting user, so total is not every row', async () => {
+    const url = new URL(tenants.url);
+    url.username = 'matrix_owner';
+    url.password = 'owner-pw';
+    const result = await matrix(url.toString(), 'ledger');
+    expect(matrixCells(result.rows[0]!).slice(0, 4)).toEqual(['ledger', '1', 'denied', 'denied']);
+    expect(result.notes).toContain('ledger: row level security applies to the connecting user too, so total is what it sees, not every row');
+  });
+
   it('keeps values out of the SQL: a claim value full of quotes is only data', async () => {
     const result = await matrix(tenants.url, `invoices --user email=x'");drop_table_invoices;--@evil`);
     expect(matrixCells(result.rows[0]!).slice(0, 4)).toEqual(['invoices', '4', '0', '0']);
@@ -107,6 +116,8 @@ describe('rls matrix on a schema nobody named', () => {
 describe('rls matrix arguments', () => {
   it('names users by their first claim and numbers duplicates', () => {
     expect(parseMatrixArgs(['--user', 'email=a@x', '--user=email=a@x']).users.map((u) => u.label)).toEqual(['a@x', 'a@x #2']);
+    expect(parseMatrixArgs(['--role', 'admin', '--user', 'email=anon', '--user', 'email=admin', '--user', 'email=anon']).users.map((u) => u.label)).toEqual(['anon (user)', 'admin (user)', 'anon #2']);
+    expect(() => parseMatrixArgs(['--role', 'anon'])).toThrow(/--role anon would repeat a column/);
   });
   it('rejects bad claims, options and table names with one sentence', () => {
     expect(() => parseMatrixArgs(['--user', 'email'])).toThrow(/--user needs CLAIM=VALUE/);

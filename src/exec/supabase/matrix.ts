@@ -415,8 +415,15 @@ async function inTransaction(client: Client, args: MatrixArgs): Promise<Omit<Mat
   const roleProbes: Probe[] = args.roles.map((role) => ({ name: role, role, claims: { role } }));
   const writeRoles = [...new Set(['anon', 'authenticated', ...args.roles])];
 
+  // The total is what the connecting user sees: all rows only if row level security does not apply to it.
+  const { rows: me } = await client.query<{ bypass: boolean }>('select rolsuper or rolbypassrls as bypass from pg_roles where rolname = current_user');
+  const filtered = me[0]?.bypass ? [] : await client.query<{ oid: number }>(
+    "select c.oid::int as oid from pg_class c where c.oid = any($1::oid[]) and c.relrowsecurity and (c.relforcerowsecurity or not pg_has_role(current_user, c.relowner, 'usage'))",
+    [tables.map((t) => t.oid)],
+  ).then((r) => new Set(r.rows.map((row) => row.oid)));
   const rows: MatrixRow[] = [];
   for (const table of tables) {
+    if (filtered instanceof Set && filtered.has(table.oid)) notes.push(`${table.schema === 'public' ? table.name : `${table.schema}.${table.name}`}: row level security applies to the connecting user too, so total is what it sees, not every row`);
     const from = `${ident(table.schema)}.${ident(table.name)}`;
     const label = table.schema === 'public' ? table.name : `${table.schema}.${table.name}`;
     // A migration may drop a table between the catalog read and its count: say so, and go on.

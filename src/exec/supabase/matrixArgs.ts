@@ -66,13 +66,19 @@ export function parseMatrixArgs(words: string[]): MatrixArgs {
       args.tables.push(word);
     }
   }
-  // Two users named by the same value would share a column: number the later ones.
-  const seen = new Map<string, number>();
+  // Every column needs its own name: a user named like a fixed column or a role, or like another
+  // user, is told apart by a suffix.
+  const reserved = new Set(['table', 'total', 'anon', 'shared', 'insert', 'update', 'delete', ...args.roles]);
+  const taken = new Set(reserved);
   for (const user of args.users) {
-    const n = (seen.get(user.label) ?? 0) + 1;
-    seen.set(user.label, n);
-    if (n > 1) user.label = `${user.label} #${n}`;
+    let label = reserved.has(user.label) ? `${user.label} (user)` : user.label;
+    for (let n = 2; taken.has(label); n++) label = `${user.label} #${n}`;
+    user.label = label;
+    taken.add(label);
   }
+  if (new Set(args.roles).size !== args.roles.length) throw new MatrixUsageError('a --role is given twice');
+  const fixed = args.roles.find((r) => ['table', 'total', 'anon', 'shared', 'insert', 'update', 'delete'].includes(r));
+  if (fixed) throw new MatrixUsageError(`--role ${fixed} would repeat a column the matrix always has`);
   return args;
 }
 
