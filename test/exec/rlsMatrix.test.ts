@@ -1,5 +1,6 @@
 // `rls matrix` on the real PostgreSQL: the sandbox's own schema with Supabase's roles, and a schema
 // the runbook never saw (tenants keyed on a JWT claim, a leaking view, column-level grants).
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MatrixError, matrixCells, rlsMatrix, type MatrixResult } from '../../src/exec/supabase/matrix.js';
 import { parseMatrixArgs } from '../../src/exec/supabase/matrixArgs.js';
@@ -110,6 +111,32 @@ describe('rls matrix on a schema nobody named', () => {
   it('keeps values out of the SQL: a claim value full of quotes is only data', async () => {
     const result = await matrix(tenants.url, `invoices --user email=x'");drop_table_invoices;--@evil`);
     expect(matrixCells(result.rows[0]!).slice(0, 4)).toEqual(['invoices', '4', '0', '0']);
+  });
+});
+
+describe('rls matrix time limits', () => {
+  it('stops a count at the action timeout with one sentence', async () => {
+    const started = Date.now();
+    await expect(rlsMatrix({ connectionString: tenants.url }, parseMatrixArgs(['slow.t']), { timeoutMs: 1_000 })).rejects.toThrow(
+      new MatrixError("a count ran longer than the action's 1 s timeout and was cancelled (57014)"),
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('stops when cancelled, and leaves no query running', async () => {
+    const controller = new AbortController();
+    const running = rlsMatrix({ connectionString: tenants.url }, parseMatrixArgs(['slow.t']), { timeoutMs: 60_000, signal: controller.signal });
+    const watcher = new pg.Client({ connectionString: tenants.url });
+    await watcher.connect();
+    const active = async () => (await watcher.query("select count(*)::int as n from pg_stat_activity where application_name = 'runbook rls matrix' and state = 'active'")).rows[0].n as number;
+    try {
+      await expect.poll(active, { timeout: 10_000 }).toBe(1);
+      controller.abort();
+      await expect(running).rejects.toThrow(new MatrixError('cancelled by the operator'));
+      await expect.poll(active, { timeout: 10_000 }).toBe(0);
+    } finally {
+      await watcher.end();
+    }
   });
 });
 

@@ -98,9 +98,16 @@ export async function rlsMatrix(database: DatabaseSettings, args: MatrixArgs, op
   let cancelled = false;
   const onAbort = () => {
     cancelled = true;
-    // Ending the socket stops the transaction on the server (it rolls back); a second connection to
-    // cancel would be refused by the single-connection sandbox anyway.
-    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    // PostgreSQL's cancel request stops the running count (the server does not notice a closed socket
+    // while it computes). The single-connection sandbox refuses that second connection, so the socket
+    // is also closed a moment later: the transaction rolls back either way.
+    const internals = client as unknown as { activeQuery?: unknown; connection?: { stream?: { destroy(): void } } };
+    if (internals.activeQuery) {
+      const canceller = new pg.Client(config);
+      canceller.on('error', () => undefined);
+      (canceller as unknown as { cancel(c: Client, q: unknown): void }).cancel(client, internals.activeQuery);
+    }
+    setTimeout(() => internals.connection?.stream?.destroy(), 1_000).unref();
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
