@@ -89,7 +89,7 @@ export async function rlsMatrix(database: DatabaseSettings, args: MatrixArgs, op
   };
   const client = new pg.Client(config);
   client.on('error', () => undefined);
-  if (options.signal?.aborted) throw new MatrixError('cancelled');
+  if (options.signal?.aborted) throw new MatrixError('cancelled by the operator');
   try {
     await client.connect();
   } catch (error) {
@@ -409,7 +409,7 @@ async function writers(client: Client, table: TableInfo, roles: string[]): Promi
   return { insert: describe('a', (g) => g.ins), update: describe('w', (g) => g.upd), delete: describe('d', (g) => g.del) };
 }
 
-async function inTransaction(client: Client, args: MatrixArgs): Promise<Omit<MatrixResult, never>> {
+async function inTransaction(client: Client, args: MatrixArgs): Promise<MatrixResult> {
   const notes: string[] = [];
   await checkRoles(client, ['anon', 'authenticated', ...args.roles, ...args.users.map((u) => u.claims.role).filter((r): r is string => Boolean(r))]);
   const schemas = await exposedSchemas(client, args);
