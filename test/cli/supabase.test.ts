@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BIN, ROOT } from '../helpers/cli.js';
+import { BIN, ROOT, runCli } from '../helpers/cli.js';
 import { scratchDatabase } from '../helpers/scratchDatabase.js';
 import { freshHome } from '../helpers/session.js';
 import { startSupabaseServer, type FakeSupabase } from '../helpers/supabaseServer.js';
@@ -46,10 +46,14 @@ describe('supabase checks in runbook exec', () => {
     expect(log.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'action.finished')).toMatchObject({ status: 'failed', error: '1 of 2 tables return rows to anon: audit_notes' });
   });
 
-  it('exits 0 when nothing is exposed, and shows the matrix table', async () => {
+  it('exits 0 when nothing is exposed, shows the matrix table, and the report carries it as a table', async () => {
     const out = await exec('Clean');
     expect(out.code, out.stdout + out.stderr).toBe(0);
     expect(out.stdout).toContain('none of 2 tables return rows to anon');
     expect(out.stdout).toMatch(/drafts │ 2 +│ 0 +│ 2 /);
+    const id = /Verify: runbook verify (\S+)/.exec(out.stdout)![1]!;
+    const report = runCli(['report', id], { env: home.env });
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).toContain('| table | total | anon | authenticated | shared | insert | update | delete |\n|---|---|---|---|---|---|---|---|\n| drafts | 2 | 0 | 2 | *NULL* | none | none | none |');
   });
 });
