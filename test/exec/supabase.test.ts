@@ -150,6 +150,13 @@ describe('storage', () => {
     expect(result.summary[0]).toBe("ebooks/folder/sub dir/nested file.pdf: signed with the service-role key for 120 s; the URL answered 206, 100000 bytes");
   });
 
+  it('signs a name with a literal %, and refuses # and ? with one sentence', async () => {
+    const { result, rows } = await run('storage signed-url ebooks "notes/100% done.txt"');
+    expect(result.error).toBeUndefined();
+    expect(rows).toContainEqual(expect.objectContaining({ path: 'notes/100% done.txt', status: 206, size: 4 }));
+    expect((await run('storage signed-url ebooks "a#b.pdf"')).result.error).toMatch(/^"a#b\.pdf" holds # or \?, which supabase-js cannot put in a signed URL/);
+  });
+
   it('measures a top-level object and an empty one', async () => {
     expect((await run('storage signed-url ebooks runbooks.pdf')).rows).toContainEqual(expect.objectContaining({ path: 'runbooks.pdf', status: 206, size: 19, expiresIn: 60 }));
     expect((await run("storage signed-url ebooks 'empty.txt' 5")).rows).toContainEqual(expect.objectContaining({ path: 'empty.txt', status: 416, size: 0 }));

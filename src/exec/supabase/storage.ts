@@ -50,10 +50,15 @@ export async function signedUrl(ctx: VerbContext, args: string[]): Promise<VerbR
   if (!bucket || !rawPath || rest.length) throw new VerbError('usage: storage signed-url BUCKET PATH [EXPIRES_SECONDS] (quote a path with spaces)');
   const path = rawPath.replace(/^\/+/, '');
   if (!path || path.endsWith('/')) throw new VerbError(`"${rawPath}" names a folder, not an object`);
+  // supabase-js puts the path into URLs as it is and encodes the signed URL with encodeURI, which
+  // leaves # and ? alone: such an object cannot be reached through it.
+  if (/[#?]/.test(path)) throw new VerbError(`"${path}" holds # or ?, which supabase-js cannot put in a signed URL; rename the object or sign it in the dashboard`);
   const expires = parseExpires(expiresText);
   const k = key(ctx);
   const supabase = await supabaseClient(need(ctx.env.supabase.url, 'SUPABASE_URL'), k.key, ctx.fetch);
-  const { data, error } = await supabase.storage.from(bucket).createSignedUrl(path, expires);
+  // A literal % must reach Storage as %25, or it would be read as an escape; the signed URL that
+  // comes back carries the raw path, which supabase-js encodes itself.
+  const { data, error } = await supabase.storage.from(bucket).createSignedUrl(path.replace(/%/g, '%25'), expires);
   if (error) throw new VerbError(`signing ${bucket}/${path} with ${keyWords(k)} failed: ${error.message}`);
   // Measure the object without downloading it: one byte is asked for, and the size read from the answer.
   const response = await ctx.fetch(data.signedUrl, { headers: { Range: 'bytes=0-0' } });
