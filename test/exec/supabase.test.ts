@@ -103,7 +103,7 @@ describe('rls check', () => {
 
   it('names a table that does not exist instead of calling it protected', async () => {
     const { result } = await run('rls check no_such_table');
-    expect(result.error).toBe('could not check: no_such_table');
+    expect(result.error).toBe('could not check: no_such_table (no such table: the answer carried no row count)');
   });
 });
 

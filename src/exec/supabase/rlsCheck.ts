@@ -47,7 +47,7 @@ async function headCount(client: Client, signal: AbortSignal, table: string, col
   // postgrest-js turns a HEAD answered 404 (no such table) into "204 No Content" with no count.
   const missing = !denied && !error && (status === 404 || status === 204 || count === null);
   const failed = !denied && (error || status >= 400 || status === 0);
-  if (missing) return { status, count: null, denied, error: 'no such table (the answer carried no row count)' };
+  if (missing) return { status, count: null, denied, error: 'no such table: the answer carried no row count' };
   return { status, count: count ?? null, denied, ...(failed ? { error: error?.message || `HTTP ${status}` } : {}) };
 }
 
@@ -70,7 +70,7 @@ export async function rlsCheck(ctx: VerbContext, args: string[]): Promise<VerbRe
   for (const table of tables) {
     const asAnon = await headCount(anon, ctx.signal, table);
     if (asAnon.error) {
-      failed.push(table);
+      failed.push(`${table} (${asAnon.error})`);
       ctx.out({ table, status: asAnon.status, error: asAnon.error });
       continue;
     }
