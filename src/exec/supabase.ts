@@ -11,7 +11,7 @@
 
 import type { EvidenceRef, EvidenceWriter } from '../session/evidence.js';
 import type { Environment } from './environment.js';
-import { boundFetch } from './supabase/client.js';
+import { anySignal, boundFetch } from './supabase/client.js';
 import { rlsCheck } from './supabase/rlsCheck.js';
 import { rlsMatrixVerb } from './supabase/matrixVerb.js';
 import { signedUrl, storageBuckets } from './supabase/storage.js';
@@ -77,7 +77,7 @@ export async function runSupabase(code: string, options: SupabaseOptions): Promi
   const start = performance.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const signal = options.signal ? anySignal([options.signal, deadline]) : deadline;
   const lines = code.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   const writer = options.evidence();
   const out = (row: unknown) => writer.write(JSON.stringify(row) + '\n');

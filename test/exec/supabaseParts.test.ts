@@ -38,3 +38,25 @@ describe('sizeFrom', () => {
     expect(sizeFrom(200, new Headers())).toBeUndefined();
   });
 });
+
+describe('anySignal', () => {
+  it('aborts with the first reason, also where AbortSignal.any is missing (Node before 20.3)', async () => {
+    const { anySignal } = await import('../../src/exec/supabase/client.js');
+    const original = AbortSignal.any;
+    try {
+      (AbortSignal as unknown as { any?: unknown }).any = undefined;
+      const a = new AbortController();
+      const b = new AbortController();
+      const both = anySignal([a.signal, b.signal]);
+      expect(both.aborted).toBe(false);
+      b.abort('second');
+      expect(both.aborted).toBe(true);
+      expect(both.reason).toBe('second');
+      const already = new AbortController();
+      already.abort('early');
+      expect(anySignal([already.signal, a.signal]).reason).toBe('early');
+    } finally {
+      AbortSignal.any = original;
+    }
+  });
+});

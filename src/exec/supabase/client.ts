@@ -3,11 +3,25 @@
 
 export type Client = import('@supabase/supabase-js').SupabaseClient;
 
+/** A signal aborted when any of these is (AbortSignal.any arrived in Node 20.3; engines allow 20.0). */
+export function anySignal(signals: AbortSignal[]): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any(signals);
+  const controller = new AbortController();
+  for (const signal of signals) {
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  }
+  return controller.signal;
+}
+
 /** fetch, aborted when the action is cancelled or runs out of time (and by the caller's own signal). */
 export function boundFetch(signal: AbortSignal): typeof fetch {
   return async (input, init = {}) => {
     try {
-      return await fetch(input, { ...init, signal: init.signal ? AbortSignal.any([signal, init.signal]) : signal });
+      return await fetch(input, { ...init, signal: init.signal ? anySignal([signal, init.signal]) : signal });
     } catch (error) {
       // A deadline aborts with a TimeoutError, which postgrest-js retries (for seconds, without the
       // signal): an AbortError is what every supabase-js client stops at.
