@@ -76,11 +76,11 @@ export async function rlsCheck(ctx: VerbContext, args: string[]): Promise<VerbRe
     }
     let state: TableState;
     let total: number | null = null;
-    let readableColumns: string[] = [];
+    const readableColumns: string[] = [];
     if (!asAnon.denied && (asAnon.count ?? 0) > 0) state = 'rows';
     else if (service) {
       const asService = await headCount(service, ctx.signal, table);
-      total = asService.count;
+      total = asService.error ? null : asService.count;
       if (asAnon.denied && total) {
         // A column-level grant denies `select *` but still lets anon read those columns.
         for (const column of Object.keys(spec.definitions?.[table]?.properties ?? {})) {
@@ -88,11 +88,12 @@ export async function rlsCheck(ctx: VerbContext, args: string[]): Promise<VerbRe
           if (!one.denied && !one.error && (one.count ?? 0) > 0) readableColumns.push(column);
         }
       }
-      state = readableColumns.length ? 'rows' : total === 0 ? 'empty' : 'denied';
+      // Denied by permission is denied, whatever the table holds; no rows for anon is "denied" only
+      // when the service-role key sees some.
+      state = readableColumns.length ? 'rows' : asAnon.denied ? 'denied' : total === null ? 'unknown' : total === 0 ? 'empty' : 'denied';
     } else state = asAnon.denied ? 'denied' : 'unknown';
     byState[state].push(readableColumns.length ? `${table} (columns ${readableColumns.join(', ')})` : table);
     ctx.out({ table, state, status: asAnon.status, anonRows: asAnon.denied ? null : asAnon.count, ...(service ? { totalRows: total } : {}), ...(readableColumns.length ? { anonColumns: readableColumns } : {}) });
-    readableColumns = [];
   }
 
   // A table with nothing to read today is exposed tomorrow when anon may read it and row level
@@ -105,7 +106,10 @@ export async function rlsCheck(ctx: VerbContext, args: string[]): Promise<VerbRe
   summary.push(byState.rows.length ? `${byState.rows.length} of ${n} table${n === 1 ? '' : 's'} return rows to anon: ${byState.rows.join(', ')}` : `none of ${n} table${n === 1 ? '' : 's'} return rows to anon`);
   if (byState.denied.length) summary.push(`denied to anon (permission or row level security): ${byState.denied.join(', ')}`);
   if (byState.empty.length) summary.push(`empty, so nothing proves them protected (check them with rls matrix): ${byState.empty.join(', ')}`);
-  if (byState.unknown.length) summary.push(`no rows for anon, but without SUPABASE_SERVICE_ROLE_KEY empty cannot be told from blocked: ${byState.unknown.join(', ')}`);
+  if (byState.unknown.length) {
+    const why = service ? 'the service-role key could not count them either, so' : 'without SUPABASE_SERVICE_ROLE_KEY';
+    summary.push(`no rows for anon, but ${why} empty cannot be told from blocked: ${byState.unknown.join(', ')}`);
+  }
   const openLine = open.tables.length ? `readable by anon with row level security off, so exposed as soon as rows arrive: ${open.tables.join(', ')}` : undefined;
   if (openLine) summary.push(openLine);
   if (open.error) summary.push(`could not read the database catalog to check the tables without rows: ${open.error}`);
