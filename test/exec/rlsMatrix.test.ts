@@ -128,7 +128,7 @@ describe('rls matrix time limits', () => {
     const running = rlsMatrix({ connectionString: tenants.url }, parseMatrixArgs(['slow.t']), { timeoutMs: 60_000, signal: controller.signal });
     const watcher = new pg.Client({ connectionString: tenants.url });
     await watcher.connect();
-    const active = async () => (await watcher.query("select count(*)::int as n from pg_stat_activity where application_name = 'runbook rls matrix' and state = 'active'")).rows[0].n as number;
+    const active = async () => (await watcher.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'runbook rls matrix' and state = 'active' and query like '%\"slow\"%'")).rows[0].n as number;
     try {
       await expect.poll(active, { timeout: 10_000 }).toBe(1);
       controller.abort();
