@@ -88,7 +88,7 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
 
   const started = session.record('action.started', { ...base, env: env.name });
   const run = started.seq;
-  const timeoutSeconds = Number(action.attrs?.timeout) || (action.kind === 'sql' ? env.timeouts.sqlSeconds : env.timeouts.shellSeconds);
+  const timeoutSeconds = Number(action.attrs?.timeout) || (action.kind === 'sql' || action.kind === 'supabase' ? env.timeouts.sqlSeconds : env.timeouts.shellSeconds);
   let outcome: ActionOutcome;
 
   if (action.kind === 'shell') {
@@ -143,10 +143,16 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
     outcome = { status, code: shown, risk, sql, ...(sql.error ? { message: sql.error.sentence } : {}) };
   } else if (action.kind === 'supabase') {
     const { runSupabase } = await import('./supabase.js');
-    const result = await runSupabase(code, { env, evidence: () => session.evidenceWriter(), ...(options.signal ? { signal: options.signal } : {}) });
+    const raw = await runSupabase(code, { env, evidence: () => session.evidenceWriter(), timeoutMs: timeoutSeconds * 1000, ...(options.signal ? { signal: options.signal } : {}) });
+    // Summaries and errors can quote what a server said: they reach the log and the screen redacted.
+    const result = { ...raw, summary: raw.summary.map((line) => session.redact(line).text), ...(raw.error ? { error: session.redact(raw.error).text } : {}) };
     session.record('action.output', { ...where, action: options.actionId, run, verb: result.verb, evidence: result.evidence, summary: result.summary });
-    session.record('action.finished', { ...where, action: options.actionId, run, status: result.error ? 'failed' : 'ok', durationMs: result.durationMs, error: result.error });
-    outcome = { status: result.error ? 'failed' : 'ok', code: shown, risk, supabase: result, ...(result.error ? { message: result.error } : {}) };
+    for (const table of result.tables) {
+      session.record('action.output', { ...where, action: options.actionId, run, verb: result.verb, columns: table.columns, rows: table.rowCount, evidence: table.evidence });
+    }
+    const status: ActionStatus = result.cancelled ? 'cancelled' : result.error ? 'failed' : 'ok';
+    session.record('action.finished', { ...where, action: options.actionId, run, status, durationMs: result.durationMs, error: result.error, timedOut: result.timedOut || undefined });
+    outcome = { status, code: shown, risk, supabase: result, ...(result.error ? { message: result.error } : {}) };
   } else {
     // A URL is for a person to open; running it means recording that it was offered.
     session.record('action.finished', { ...where, action: options.actionId, run, status: 'ok', durationMs: 0, note: 'link for the operator to open' });

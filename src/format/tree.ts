@@ -18,7 +18,7 @@ function highlightPlaceholders(action: Action, style: Style): string {
 }
 
 function actionLines(action: Action, indent: string, style: Style): string[] {
-  const kind = style.cyan(action.kind.padEnd(8));
+  const kind = style.cyan(`${action.kind.padEnd(7)} `);
   const codeLines = highlightPlaceholders(action, style).split('\n');
   const needs = action.placeholders.length ? `  ${style.yellow(`needs: ${action.placeholders.join(', ')}`)}` : '';
   const env = action.env?.length ? `  ${style.dim(`env: ${action.env.join(', ')}`)}` : '';

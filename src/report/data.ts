@@ -171,6 +171,7 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
 
   const timeline: TimelineRow[] = [];
   const actions: ActionEntry[] = [];
+  const csvOutputs = new WeakSet<ActionOutput>();
   const notes: ReportData['notes'] = [];
   const attachments: ReportData['attachments'] = [];
   const stepStatus = new Map<string, { status: string; at: string; reason?: string }>();
@@ -215,7 +216,10 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
       case 'action.output': {
         const entry = actions.find((a) => a.seq === event.run);
         const evidence = event.evidence as EvidenceRef | undefined;
-        entry?.outputs.push({ ...(evidence ? { evidence } : {}), ...(typeof event.command === 'string' ? { command: event.command } : {}), ...(typeof event.rows === 'number' ? { rows: event.rows } : {}) });
+        const output: ActionOutput = { ...(evidence ? { evidence } : {}), ...(typeof event.command === 'string' ? { command: event.command } : {}), ...(typeof event.rows === 'number' ? { rows: event.rows } : {}) };
+        // A result with columns is CSV whatever ran it (a Supabase verb's result table, like `rls matrix`).
+        if (Array.isArray(event.columns)) csvOutputs.add(output);
+        entry?.outputs.push(output);
         break;
       }
       case 'action.finished': {
@@ -265,7 +269,7 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
     for (const output of entry.outputs) {
       if (!output.evidence) continue;
       const path = evidencePath(dir, output.evidence.sha256);
-      if (entry.kind === 'sql') {
+      if (entry.kind === 'sql' || csvOutputs.has(output)) {
         const ex = excerpt(path, lines + 1, lines);
         if (!ex || !ex.head.length) continue;
         const [header, ...headRows] = ex.head;

@@ -42,7 +42,7 @@ function runbook(name: string, text: string): string {
 
 describe('runbook exec', () => {
   it('runs the bundled RLS Misconfiguration section against the database, seals, and verifies', () => {
-    const out = exec([SEED, '--section', 'RLS Misconfiguration', '--set', 'tablename=users']);
+    const out = exec([SEED, '--section', 'RLS Misconfiguration', '--set', 'tablename=users', '--set', 'customer_email=ravi@example.com', '--set', 'other_customer_email=mei@example.com']);
     expect(out.stderr).toMatch(/created a signing key for dana@example.com at .*signing_key/);
     expect(out.code).toBe(0);
     expect(out.stdout).toContain("select * from pg_policies where tablename = 'users'");
@@ -50,7 +50,7 @@ describe('runbook exec', () => {
     expect(events[0]).toMatchObject({ type: 'started', env: 'local', section: { id: 'rls-misconfiguration' } });
     expect(events.filter((e) => e.type === 'step').map((e) => [e.step, e.status])).toEqual([
       ['rls-misconfiguration/1', 'skipped'], ['rls-misconfiguration/2', 'skipped'], ['rls-misconfiguration/2.1', 'done'],
-      ['rls-misconfiguration/2.2', 'skipped'], ['rls-misconfiguration/2.3', 'skipped'], ['rls-misconfiguration/2.4', 'skipped'],
+      ['rls-misconfiguration/2.1.1', 'done'], ['rls-misconfiguration/2.2', 'skipped'], ['rls-misconfiguration/2.3', 'skipped'], ['rls-misconfiguration/2.4', 'skipped'],
     ]);
     expect(events.find((e) => e.type === 'action.finished')).toMatchObject({ status: 'ok', rows: 0, action: 'rls-misconfiguration/2.1#1' });
     expect(events.at(-1)).toMatchObject({ type: 'sealed', signer: 'dana@example.com' });

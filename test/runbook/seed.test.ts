@@ -36,7 +36,7 @@ describe('the bundled Supabase runbook', () => {
     expect(byTitle('Quarterly').steps[0]!.steps[0]!.text).toBe('Spin up temporary Supabase project (`clarivum-restore-test`).');
   });
 
-  it('finds exactly the seven actions, in their sections, with their lines and placeholders', () => {
+  it('finds exactly the eight actions, in their sections, with their lines and placeholders', () => {
     const found = allActions(runbook).map(({ section, action }) => [section.title, action.kind, action.code, action.line, action.placeholders]);
     expect(found).toEqual([
       ['Tooling & References', 'url', 'https://app.supabase.com', 21, []],
@@ -46,6 +46,7 @@ describe('the bundled Supabase runbook', () => {
       ['Migration Deployment Procedure', 'shell', 'npm run db:migrate -- --env prod', 57, []],
       ['Backup & Restore', 'shell', 'supabase db dump --project-ref <ref>', 65, ['ref']],
       ['RLS Misconfiguration', 'sql', "select * from pg_policies where tablename = '...'", 84, ['tablename']],
+      ['RLS Misconfiguration', 'supabase', 'rls matrix --user email=<customer email> --user email=<other customer email>', 86, ['customer_email', 'other_customer_email']],
     ]);
   });
 

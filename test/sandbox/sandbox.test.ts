@@ -22,9 +22,13 @@ beforeAll(() => {
 
 describe('the sandbox environment', () => {
   it('runs the bundled RLS Misconfiguration section with no database configured, and the session verifies', () => {
-    const out = run(['exec', SEED, '--section', 'RLS Misconfiguration', '--set', 'tablename=profiles']);
+    const out = run(['exec', SEED, '--section', 'RLS Misconfiguration', '--set', 'tablename=profiles', '--set', 'customer_email=ravi@example.com', '--set', 'other_customer_email=mei@example.com']);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     expect(out.stdout).toMatch(/env sandbox SANDBOX/);
+    // Who can see what: both customers read all 3 ebooks (3 shared), each only their own profile.
+    expect(out.stdout).toMatch(/table +│ total │ anon │ ravi@example\.com │ mei@example\.com │ shared │ insert │ update │ delete/);
+    expect(out.stdout).toMatch(/ebooks +│ 3 +│ 0 +│ 3 +│ 3 +│ 3 +│ none/);
+    expect(out.stdout).toMatch(/profiles +│ 3 +│ 0 +│ 1 +│ 1 +│ 0 +│ none/);
     expect(out.stdout).toMatch(/public +│ profiles +│ profiles_self/);
     expect(out.stdout).toMatch(/public +│ profiles +│ profiles_admin/);
     const id = /Verify: runbook verify (\S+)/.exec(out.stdout)![1]!;

@@ -18,7 +18,7 @@ describe('Home', () => {
     // No database configured: the sandbox, said plainly.
     expect(frame).toContain('Supabase Operations Runbook ·  SANDBOX  · no session yet');
     expect(frame).toMatch(/❯ Purpose {2}0\/2 steps/);
-    expect(frame).toMatch(/ {4}RLS Misconfiguration {2}0\/6 steps/);
+    expect(frame).toMatch(/ {4}RLS Misconfiguration {2}0\/7 steps/);
     expect(frame).toContain('Enter open  / filter  e environment  Esc back  ? help  q quit');
     tui.unmount();
   });
@@ -41,9 +41,9 @@ describe('Section', () => {
     const tui = await renderTui({ purpose: incident });
     await openRls(tui);
     expect(tui.frame()).toMatch(/○ 2\.1\. Audit affected table policies .*\[sql\]/);
-    expect(tui.frame()).toContain('0/6');
+    expect(tui.frame()).toContain('0/7');
     await tui.press('d');
-    await tui.waitFor('1/6');
+    await tui.waitFor('1/7');
     expect(tui.frame()).toMatch(/✓ 1\. Symptom/);
     expect(tui.events().find((e) => e.type === 'step')).toMatchObject({ step: 'rls-misconfiguration/1', status: 'done', section: 'rls-misconfiguration' });
     expect(tui.events()[0]).toMatchObject({ type: 'started', purpose: incident, section: { id: 'rls-misconfiguration' } });
@@ -170,7 +170,7 @@ describe('Finish and help', () => {
     const tui = await renderTui({ purpose: incident });
     await openRls(tui);
     await tui.press('d');
-    await tui.waitFor('1/6');
+    await tui.waitFor('1/7');
     await tui.press('q');
     await tui.waitFor('Finish: seal the session');
     await tui.press(KEY.enter);
