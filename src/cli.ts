@@ -119,9 +119,13 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--out <file>', 'write the draft to a file instead of standard output')
     .option('--template <name>', 'incident or drill (default: drill for drill sessions, else incident)')
     .option('--format <format>', 'md (GitHub-flavoured Markdown) or json', 'md')
-    .option('--rto-step <step>', 'drill: the step whose completion ends the RTO (id or part of its text)')
-    .option('--rpo <text>', 'drill: the recovery point objective achieved, e.g. "5 min"')
-    .option('--drill-log <file>', `drill: the RPO/RTO log to add a row to (default: ./rpo-rto-log.md)`)
+    .option('--rto-from <step>', 'drill: the step whose start begins the RTO (id or words of its title; default: the first restore step)')
+    .option('--rto-to <step>', 'drill: the step whose done ends the RTO (id or words of its title; default: the last smoke check passed)')
+    .option('--rto-step <step>', 'drill: the same as --rto-to')
+    .option('--rto-target <text>', 'drill: the RTO the drill aims for, e.g. "1 h"')
+    .option('--rpo-target <text>', 'drill: the RPO the drill aims for, e.g. "5 min"')
+    .option('--rpo <text>', 'drill: the recovery point achieved, e.g. "5 min"')
+    .option('--drill-log <file>', 'drill: add or update the drill\'s row in this RPO/RTO log (or drillLog in runbook.config.json); nothing is written otherwise')
     .option('--allowed-signers <file>', 'trusted signers (default: $XDG_CONFIG_HOME/runbook/allowed_signers)')
     .action(async (session: string, options: import('./commands/report.js').ReportOptions) => {
       const { reportCommand } = await import('./commands/report.js');
