@@ -3,7 +3,8 @@
 
 /** Text shown as text: every character that could start Markdown or HTML is escaped. */
 export function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/[\\`*_[\]<>|~]/g, '\\$&');
+  // An underscore inside a word (policy_1) starts no emphasis and is left as it is, for readable Markdown.
+  return text.replace(/&/g, '&amp;').replace(/[\\`*[\]<>|~]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\$&');
 }
 
 /** One line of text: runs of whitespace (newlines included) become one space. */
@@ -34,7 +35,7 @@ interface Atom {
 /** Markdown split into words, code spans and links; whitespace stays with the word before it. */
 function atoms(markdown: string): Atom[] {
   const out: Atom[] = [];
-  const pattern = /(`+)[\s\S]*?[^`]\1(?!`)|(`+)\2(?!`)|!?\[[^\]\n]*\]\([^)\s]*\)|\S+\s*/gy;
+  const pattern = /(`+)(?!`)[\s\S]*?[^`]\1(?!`)|!?\[[^\]\n`]*\]\([^)\s]*\)|(?:\\[\s\S]|[^\s`[!\\])+/gy;
   let at = 0;
   while (at < markdown.length) {
     const ws = /\s+/y;
@@ -47,8 +48,12 @@ function atoms(markdown: string): Atom[] {
     pattern.lastIndex = at;
     const match = pattern.exec(markdown);
     if (!match || match.index !== at) {
-      out.push({ text: markdown[at]!, whole: false });
-      at++;
+      // A run of backticks that opens no code span is text: escaped, so a cut can never pair it with another.
+      const run = /`+/y;
+      run.lastIndex = at;
+      const ticks = run.test(markdown) ? run.lastIndex - at : 0;
+      out.push({ text: ticks ? '\\`'.repeat(ticks) : markdown[at]!, whole: false });
+      at += ticks || 1;
       continue;
     }
     out.push({ text: match[0], whole: match[0].startsWith('`') || /^!?\[/.test(match[0]) });
@@ -62,17 +67,22 @@ function atoms(markdown: string): Atom[] {
  * (those are kept whole or left out), ending with `…` when anything was cut.
  */
 export function shortenMarkdown(markdown: string, max: number): string {
-  const flat = flatten(markdown);
-  if (flat.length <= max) return flat;
+  const parts = atoms(flatten(markdown));
+  const whole = parts.map((a) => a.text).join('');
+  if (whole.length <= max) return whole;
   let out = '';
-  for (const atom of atoms(flat)) {
+  // Where the last whole word ended: a cut falls there, not between a bracket and its code span.
+  let boundary = 0;
+  for (const atom of parts) {
     const next = out + atom.text;
     if (next.trimEnd().length > max - 1) {
+      if (boundary) out = out.slice(0, boundary);
       // A single code span or link longer than the limit: shown whole rather than cut open.
-      if (!out) out = atom.text;
+      else if (!out) out = atom.text;
       break;
     }
     out = next;
+    if (/\s$/.test(out)) boundary = out.length;
   }
   return `${out.trimEnd()}…`;
 }
