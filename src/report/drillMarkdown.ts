@@ -68,7 +68,8 @@ function stepsLines(data: ReportData, d: DrillRecord): string[] {
       ]),
     ),
     '',
-    ...ganttLines(data),
+    // The chart shows the same times as the table: manual steps from the event before them.
+    ...ganttLines({ ...data, gantt: d.steps.map((s) => ({ step: s.step, label: s.label.replace(/ › /, ' '), start: s.start, end: s.end ?? data.header.end ?? s.start, outcome: s.outcome })) }),
   );
   return out;
 }

@@ -1,7 +1,7 @@
 // Report drafts from fixed sessions, compared with golden files; rendered Markdown checked by a parser.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import markdownIt from 'markdown-it';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { draftReport, recordDrill, renderMarkdown, TO_WRITE } from '../../src/report/index.js';
@@ -179,7 +179,7 @@ describe('drill record', () => {
     expect(md).toContain('The RTO is measured from “Quarterly › 1.1. Spin up temporary Supabase project');
     expect(md).toContain('done at 2026-11-24 03:10:07 UTC (the last smoke check passed).');
     expect(markdownProblems(md)).toEqual([]);
-    golden('drill.md', normalize(md, s.dir).split(outDir).join('<out>'));
+    golden('drill.md', normalize(md, s.dir).split(outDir).join('<out>').split(basename(root)).join('<tmp>').replace(/runbook-drill-out-\w+/g, '<out>'));
 
     const drillLog = join(root, 'rpo-rto-log.md');
     const logged = runCli(['report', s.dir, '--rpo', '5 min', '--rto-target', '1 h', '--drill-log', drillLog, '--allowed-signers', key.allowedSigners], { cwd });
