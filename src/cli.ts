@@ -103,11 +103,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   program
     .command('verify')
     .description('check a session: the hash chain line by line, every evidence file, and the signature')
-    .argument('<session>', 'a session id (or unique part of one), `last`, or a session folder')
+    .argument('<session>', 'a session id (or unique part of one), `last`, a session folder, or an exported FILE.tar.gz (or its unpacked folder)')
     .option('--json', 'print the result as JSON (ok, sealed, events, signer, firstBadLine, …)')
     .option('--allowed-signers <file>', 'trusted signers (default: $XDG_CONFIG_HOME/runbook/allowed_signers)')
     .option('--store <url>', "verify the session's mirror in the team store, and compare it with the local log")
-    .action(async (session: string, options: { json?: boolean; allowedSigners?: string; store?: string }) => {
+    .option('--trust-archive-key', "an archive: trust the key it carries (check its fingerprint with the signer first)")
+    .action(async (session: string, options: import('./commands/verify.js').VerifyCommandOptions) => {
       const { verifyCommand } = await import('./commands/verify.js');
       await verifyCommand(session, options);
     });
@@ -130,6 +131,17 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (session: string, options: import('./commands/report.js').ReportOptions) => {
       const { reportCommand } = await import('./commands/report.js');
       await reportCommand(session, options);
+    });
+
+  program
+    .command('export')
+    .description('bundle a sealed session (log, signature, evidence, report, signer key, README) into a .tar.gz anyone can verify')
+    .argument('<session>', 'a session id (or unique part of one), `last`, or a session folder')
+    .requiredOption('--out <file>', 'the archive to write (FILE.tar.gz)')
+    .option('--allowed-signers <file>', 'trusted signers for the report inside (default: $XDG_CONFIG_HOME/runbook/allowed_signers)')
+    .action(async (session: string, options: import('./commands/export.js').ExportOptions) => {
+      const { exportCommand } = await import('./commands/export.js');
+      await exportCommand(session, options);
     });
 
   program

@@ -16,6 +16,9 @@ export interface RenderOptions {
   linkBase?: string;
   /** How printed commands start (`runbook …` or `npx runbook …`); default: as this process was started. */
   command?: (args: string) => string;
+  /** The session folder and allowed_signers file as the printed ssh-keygen command names them (an archive's own, in an export). */
+  sessionPath?: string;
+  allowedSignersPath?: string;
 }
 
 /** A long value cut in a table, shown whole in the Full values section. */
@@ -33,6 +36,8 @@ export interface RenderContext {
   link: (pathInSession: string) => string;
   command: (args: string) => string;
   fullValues: FullValue[];
+  sessionPath: string;
+  allowedSignersPath: string;
 }
 
 export function renderContext(data: ReportData, options: RenderOptions = {}): RenderContext {
@@ -45,6 +50,8 @@ export function renderContext(data: ReportData, options: RenderOptions = {}): Re
     },
     command: options.command ?? ((args) => runbookCommand(args)),
     fullValues: [],
+    sessionPath: options.sessionPath ?? data.session.dir,
+    allowedSignersPath: options.allowedSignersPath ?? '~/.config/runbook/allowed_signers',
   };
 }
 
@@ -250,7 +257,7 @@ export function notesLines(data: ReportData, ctx: RenderContext): string[] {
 
 export function integrityLines(data: ReportData, ctx: RenderContext): string[] {
   const v = data.verification;
-  const dir = data.session.dir;
+  const dir = ctx.sessionPath;
   return [
     '## Integrity',
     '',
@@ -260,7 +267,7 @@ export function integrityLines(data: ReportData, ctx: RenderContext): string[] {
     '',
     'Check it yourself:',
     '',
-    ...fence([ctx.command(`verify ${data.session.id}`), `ssh-keygen -Y verify -f ~/.config/runbook/allowed_signers -I ${shellWord(v.signer ?? 'SIGNER')} \\`, `  -n runbook-session -s ${shellWord(`${dir}/session.jsonl.sig`)} < ${shellWord(`${dir}/session.jsonl`)}`].join('\n'), 'sh'),
+    ...fence([ctx.command(`verify ${data.session.id}`), `ssh-keygen -Y verify -f ${ctx.allowedSignersPath.startsWith('~/') ? ctx.allowedSignersPath : shellWord(ctx.allowedSignersPath)} -I ${shellWord(v.signer ?? 'SIGNER')} \\`, `  -n runbook-session -s ${shellWord(`${dir}/session.jsonl.sig`)} < ${shellWord(`${dir}/session.jsonl`)}`].join('\n'), 'sh'),
     '',
   ];
 }
