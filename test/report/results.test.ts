@@ -116,14 +116,30 @@ describe('readResultTable', () => {
     expect(await readResultTable(join(root, 'missing.csv'))).toBeUndefined();
   });
 
-  it('reads back any values exactly (NULL, empty, quotes, newlines, commas)', async () => {
+  it('reads back a one-column result of NULLs and empty strings', async () => {
+    const path = join(root, 'one.csv');
+    const rows: Array<Array<string | null>> = Array.from({ length: 60 }, (_, i) => [i % 3 === 0 ? null : i % 3 === 1 ? '' : `v${i}`]);
+    writeFileSync(path, csv(['only'], rows));
+    const table = (await readResultTable(path, 5))!;
+    expect(table.head).toEqual(rows.slice(0, 5));
+    expect(table.tail).toEqual(rows.slice(-5));
+    expect(table.total).toBe(60);
+  });
+
+  it('reads back any values exactly (NULL, empty, quotes, newlines, commas), at both ends of a long result', async () => {
     const value = fc.option(fc.string({ unit: fc.constantFrom('a', ' ', ',', '"', '\n', '\r\n', '|', '`', 'é') }), { nil: null });
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(value, value), { minLength: 1, maxLength: 8 }), async (rows) => {
+      fc.asyncProperty(fc.array(fc.tuple(value, value), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 4 }), async (rows, edge) => {
         const path = join(root, 'prop.csv');
         writeFileSync(path, csv(['a', 'b'], rows));
-        const table = (await readResultTable(path, 100))!;
-        expect(table.head).toEqual(rows.map((r) => r.map((v) => v)));
+        const table = (await readResultTable(path, edge))!;
+        expect(table.total).toBe(rows.length);
+        if (rows.length <= edge * 2) expect(table.head).toEqual(rows);
+        else {
+          expect(table.head).toEqual(rows.slice(0, edge));
+          expect(table.tail).toEqual(rows.slice(-edge));
+          expect(table.omitted).toBe(rows.length - 2 * edge);
+        }
       }),
       { numRuns: 200 },
     );
