@@ -50,6 +50,9 @@ async function check(file: string, limits: UnpackLimits): Promise<void> {
     await list({
       file,
       strict: true,
+      // Deflate cannot exceed about 1032:1, and a session's output can come close (50 MB of one repeated
+      // line); the bound on what is unpacked is the header sizes checked against the limits here.
+      maxDecompressionRatio: Infinity,
       onReadEntry: (entry) => {
         entries++;
         total += entry.size ?? 0;
@@ -81,6 +84,7 @@ export async function unpackArchive(file: string, limits: UnpackLimits = DEFAULT
       file,
       cwd: root,
       strict: true,
+      maxDecompressionRatio: Infinity,
       preserveOwner: false,
       // The archive decides nothing about modes or times of what lands here.
       noChmod: true,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckFailedError, UsageError } from '../errors.js';
 import { colorEnabled, makeStyle } from '../format/style.js';
@@ -34,7 +34,7 @@ export function describeVerification(result: VerifyResult): string[] {
 /** `runbook verify SESSION`: exit 0 when the log can be trusted, 1 when it cannot. */
 export async function verifyCommand(ref: string, options: VerifyCommandOptions): Promise<void> {
   if (options.store) return verifyStoreCommand(ref, options as VerifyCommandOptions & { store: string });
-  if (ARCHIVE_FILE.test(ref) || (existsSync(ref) && statSync(ref).isFile())) return verifyArchiveCommand(ref, options);
+  if (ARCHIVE_FILE.test(ref) || isGzipFile(ref)) return verifyArchiveCommand(ref, options);
   const { exportedSessionIn } = await import('../archive/verifyArchive.js');
   const exported = exportedSessionIn(ref) ?? onlyChild(ref, exportedSessionIn);
   if (exported) return verifyExportedFolder(exported, options);
@@ -66,6 +66,20 @@ async function verifyStoreCommand(ref: string, options: VerifyCommandOptions & {
   if (!result.ok) throw new CheckFailedError(result.differences[0] ?? `the stored copy did not verify${result.store.firstBadLine ? ` (line ${result.store.firstBadLine})` : ''}`);
 }
 
+/** A file that starts as gzip does (an archive renamed), as opposed to a session.jsonl given by path. */
+function isGzipFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    const fd = openSync(path, 'r');
+    const magic = Buffer.alloc(2);
+    readSync(fd, magic, 0, 2, 0);
+    closeSync(fd);
+    return magic[0] === 0x1f && magic[1] === 0x8b;
+  } catch {
+    return false;
+  }
+}
+
 /** An unpacked archive is a folder holding the session folder: look one level down. */
 function onlyChild(path: string, accept: (p: string) => string | undefined): string | undefined {
   if (!existsSync(path) || !statSync(path).isDirectory()) return undefined;
@@ -88,7 +102,12 @@ async function verifyExportedFolder(dir: string, options: VerifyCommandOptions, 
   const local = options.allowedSigners ?? keyFiles().allowedSigners;
   const check = await verifyExported(dir, { localAllowedSigners: local, ...(options.trustArchiveKey ? { trustArchiveKey: true } : {}) });
   const { result } = check;
-  if (options.json) process.stdout.write(JSON.stringify({ ...check, ...(archive ? { archive } : {}) }, null, 2) + '\n');
+  if (options.json) {
+    // The same fields as for a session (ok, sealed, events, signer, firstBadLine, …), with ok meaning
+    // intact and trusted, and where the key came from and who trusts it.
+    const { result: integrity, ...trust } = check;
+    process.stdout.write(JSON.stringify({ ...integrity, ...trust, intact: integrity.ok, ...(archive ? { archive } : {}) }, null, 2) + '\n');
+  }
   else {
     const style = makeStyle(colorEnabled());
     const lines = describeVerification(result);

@@ -143,9 +143,10 @@ function stepLabels(runbook: Runbook | undefined): Map<string, { label: string; 
   const visit = (sections: Runbook['sections']) => {
     for (const section of sections) {
       for (const { step, number } of numberedSteps(section.steps)) {
+        const title = shortenMarkdown(section.title, 80);
         labels.set(step.id, {
-          label: `${section.title} › ${number}. ${shortenMarkdown(step.text.split('\n')[0] ?? '', 80)}`,
-          short: `${section.title} ${number}`,
+          label: `${title} › ${number}. ${shortenMarkdown(step.text.split('\n')[0] ?? '', 80)}`,
+          short: `${title} ${number}`,
           order: order++,
           step,
         });
@@ -199,6 +200,8 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
   const runOf = (event: EventRecord) => (typeof event.run === 'number' && actionsByRun.has(event.run) ? actions[actionsByRun.get(event.run)!] : undefined);
   const operators: string[] = [String(started.operator ?? 'operator')];
   let target = started.target as EnvironmentTarget | undefined;
+  // Every environment the session used, in order; the target is the last one's.
+  const envs = [String(started.env ?? '')];
 
   for (const event of events) {
     const step = typeof event.step === 'string' ? event.step : undefined;
@@ -265,6 +268,7 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
         break;
       case 'environment':
         target = (event.target as EnvironmentTarget | undefined) ?? undefined;
+        if (!envs.includes(String(event.env))) envs.push(String(event.env));
         row(`Switched to environment ${oneLine(String(event.env))}`);
         break;
       case 'interrupted':
@@ -320,8 +324,8 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
     runbookPath: String(runbookInfo.path ?? ''),
     runbookSha256: String(runbookInfo.sha256 ?? ''),
     ...(model.sha256 && runbookInfo.sha256 && model.sha256 !== runbookInfo.sha256 ? { runbookChanged: true } : {}),
-    ...(section ? { section } : {}),
-    env: String(started.env ?? ''),
+    ...(section ? { section: { id: String(section.id), title: shortenMarkdown(String(section.title ?? section.id), 120) } } : {}),
+    env: envs.join(', then '),
     ...(target ? { target } : {}),
     operators,
     host: String(started.host ?? ''),

@@ -56,7 +56,9 @@ function atoms(markdown: string): Atom[] {
       at += ticks || 1;
       continue;
     }
-    out.push({ text: match[0], whole: match[0].startsWith('`') || /^!?\[/.test(match[0]) });
+    const whole = match[0].startsWith('`') || /^!?\[/.test(match[0]);
+    // Outside code, a < would start raw HTML and swallow a placeholder such as <pod name>.
+    out.push({ text: whole ? match[0] : match[0].replace(/(\\[\s\S])|</g, (m, escaped: string | undefined) => escaped ?? '\\<'), whole });
     at = pattern.lastIndex;
   }
   return out;

@@ -85,7 +85,8 @@ describe('runbook verify FILE.tar.gz on another machine', () => {
     expect(trusted.stdout).toContain('trusted: dana@example.com with this key is in your allowed_signers');
 
     const json = JSON.parse(runCli(['verify', copy, '--json'], { env: other, cwd }).stdout);
-    expect(json).toMatchObject({ ok: false, keySource: 'archive', trustedLocally: false, result: { ok: true, sealed: true, signature: 'valid', signer: 'dana@example.com' } });
+    expect(json).toMatchObject({ ok: false, intact: true, keySource: 'archive', trustedLocally: false, sealed: true, signature: 'valid', signer: 'dana@example.com', events: expect.any(Number) });
+    expect(JSON.parse(runCli(['verify', copy, '--json', '--trust-archive-key'], { env: other, cwd }).stdout)).toMatchObject({ ok: true, trustedBy: '--trust-archive-key' });
     // Nothing was left behind: the archive was unpacked in a temporary folder and removed.
     expect(readdirSync(cwd)).toEqual(['received.tar.gz']);
   });
@@ -147,6 +148,27 @@ describe('runbook verify FILE.tar.gz on another machine', () => {
       expect(f.code).toBe(1);
       expect(f.stdout).toContain('NOT TRUSTED');
     });
+  });
+});
+
+describe('archives of every shape a session takes', () => {
+  it('round-trips 20 MB of one repeated character (compressed about 1000 to 1), renamed without its extension', async () => {
+    const s = fixedSession(join(root, 'sessions'), '20261124-031000-repetitive-0003', { kind: 'routine' });
+    recordAction(s, { section: 'weekly', step: 'weekly/1' }, { id: 'weekly/1#1', kind: 'shell', code: 'yes | head -c 20M', output: (write) => { const mb = 'y\n'.repeat(512 * 1024); for (let i = 0; i < 20; i++) write(mb); } });
+    await sealWith(s, key.keyPath, env);
+    const file = join(root, 'repetitive.tar.gz');
+    expect(runCli(['export', s.dir, '--out', file, '--allowed-signers', key.allowedSigners]).code).toBe(0);
+    const renamed = join(root, 'repetitive-archive');
+    copyFileSync(file, renamed);
+    const out = runCli(['verify', renamed, '--allowed-signers', key.allowedSigners]);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain('evidence 1/1 intact');
+  });
+
+  it('still verifies a session given as the path of its session.jsonl', () => {
+    const out = runCli(['verify', join(sessionDir, 'session.jsonl'), '--allowed-signers', key.allowedSigners]);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).not.toContain("archive's own");
   });
 });
 

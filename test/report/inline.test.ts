@@ -29,6 +29,11 @@ describe('shortenMarkdown', () => {
     );
   });
 
+  it('keeps a placeholder such as <pod name> as text, outside code only', () => {
+    expect(shortenMarkdown('Restart <pod name> with `kubectl delete pod <pod>`', 200)).toBe('Restart \\<pod name> with `kubectl delete pod <pod>`');
+    expect(shortenMarkdown('already \\< escaped', 200)).toBe('already \\< escaped');
+  });
+
   it('escapes a backtick that opens nothing', () => {
     expect(markdownProblems(shortenMarkdown('a ` b c d e f g h', 8))).toEqual([]);
     expect(markdownProblems(shortenMarkdown('a ` b', 80))).toEqual([]);
