@@ -158,6 +158,15 @@ function stepLabels(runbook: Runbook | undefined): Map<string, { label: string; 
   return labels;
 }
 
+/**
+ * An evidence reference as the log gives it, kept only when its name is a SHA-256: a tampered log
+ * cannot point the report at ../../some/other/file to read or link.
+ */
+function evidenceRef(value: unknown): EvidenceRef | undefined {
+  const ref = value as Partial<EvidenceRef> | undefined;
+  return ref && typeof ref.sha256 === 'string' && /^[0-9a-f]{64}$/.test(ref.sha256) && typeof ref.size === 'number' ? (ref as EvidenceRef) : undefined;
+}
+
 /** Free text from the log (a note, a reason, an error) as one escaped line. */
 function oneLine(text: string, max = 100): string {
   return escapeText(shortenText(text, max));
@@ -224,7 +233,7 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
         row(`Note${step ? ` on ${short(step)}` : ''}: ${oneLine(String(event.text ?? ''), 120)}`);
         break;
       case 'attachment': {
-        const evidence = event.evidence as EvidenceRef | undefined;
+        const evidence = evidenceRef(event.evidence);
         attachments.push({ ts: event.ts, seq: event.seq, name: String(event.name), kind: String(event.kind), ...(evidence ? { evidence } : {}) });
         row(`Attached ${event.kind === 'file' ? `file ${codeSpan(shortenText(String(event.name), 80))}` : 'text'}${step ? ` to ${short(step)}` : ''}`, evidence?.sha256);
         break;
@@ -239,7 +248,7 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
         break;
       case 'action.output': {
         const entry = runOf(event);
-        const evidence = event.evidence as EvidenceRef | undefined;
+        const evidence = evidenceRef(event.evidence);
         entry?.outputs.push({ ...(evidence ? { evidence } : {}), ...(typeof event.command === 'string' ? { command: event.command } : {}), ...(typeof event.rows === 'number' ? { rows: event.rows } : {}) });
         break;
       }

@@ -144,3 +144,23 @@ describe('sessions nobody named', () => {
     expect(md).toContain('a note with \\| pipes, \\`one backtick, \\<b\\>html\\</b\\> and new lines');
   });
 });
+
+describe('a tampered log', () => {
+  it('cannot make the report read or link a file outside the evidence folder', async () => {
+    const secret = join(root, 'secret.txt');
+    writeFileSync(secret, 'TOP-SECRET-CONTENT\n');
+    const s = fixedSession(join(root, 'sessions'), '20261124-031000-escape-0001', { kind: 'incident' });
+    const started = s.record('action.started', { step: 'x/1', action: 'x/1#1', kind: 'sql', code: 'select 1' });
+    s.record('action.output', { step: 'x/1', action: 'x/1#1', run: started.seq, evidence: { sha256: '../../../secret.txt', size: 19 } });
+    s.record('action.finished', { step: 'x/1', action: 'x/1#1', run: started.seq, status: 'ok' });
+    s.record('attachment', { name: 'x', kind: 'file', evidence: { sha256: `../../${'a'.repeat(10)}`, size: 1 } });
+    s.close();
+    const out = join(mkdtempSync(join(tmpdir(), 'runbook-escape-')), 'r.md');
+    const result = runCli(['report', s.dir, '--out', out, '--allowed-signers', key.allowedSigners]);
+    expect(result.code).toBe(0);
+    const md = readFileSync(out, 'utf8');
+    expect(md).not.toContain('TOP-SECRET');
+    expect(md).not.toContain('../../');
+    for (const href of links(md)) expect(href).not.toMatch(/secret|\.\.\/\.\.\/a/);
+  });
+});
