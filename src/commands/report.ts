@@ -44,6 +44,8 @@ export async function reportCommand(ref: string, options: ReportOptions): Promis
     ...(options.rpoTarget ? { rpoTarget: options.rpoTarget } : {}),
     ...(options.allowedSigners ? { allowedSigners: options.allowedSigners } : {}),
   });
+  // Read before anything is written, so a bad drillLog setting leaves nothing half done.
+  const log = data.template === 'drill' ? drillLogPath(options.drillLog) : undefined;
   const out = options.out ? resolve(options.out) : undefined;
   const text = options.format === 'json' ? JSON.stringify(data, null, 2) + '\n' : renderMarkdown(data, { linkBase: out ? dirname(out) : process.cwd() });
   if (out) {
@@ -54,9 +56,13 @@ export async function reportCommand(ref: string, options: ReportOptions): Promis
     }
     process.stderr.write(`runbook: report draft written to ${options.out}\n`);
   } else process.stdout.write(text);
-  const log = data.template === 'drill' ? drillLogPath(options.drillLog) : undefined;
   if (log) {
-    const what = recordDrill(log, data);
+    let what: 'added' | 'updated';
+    try {
+      what = recordDrill(log, data);
+    } catch (error) {
+      throw new UsageError(`Cannot write the RPO/RTO log ${log}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+    }
     process.stderr.write(`runbook: drill ${what === 'added' ? 'added to' : 'updated in'} ${log}\n`);
   } else if (options.drillLog) process.stderr.write('runbook: --drill-log applies to drill records only; nothing was written to it.\n');
   if (!data.verification.ok) process.stderr.write(`runbook: the session did not verify (${data.verification.reason ?? 'see the report'}); the report says so at the top.\n`);

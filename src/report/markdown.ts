@@ -161,7 +161,7 @@ export function timelineLines(data: ReportData, ctx: RenderContext): string[] {
   return [
     '## Timeline',
     '',
-    `All times UTC; the event numbers are line numbers (from 0) of [session.jsonl](${ctx.link('session.jsonl')}).`,
+    `All times UTC; #N is the event's seq in [session.jsonl](${ctx.link('session.jsonl')}), on its line N + 1.`,
     '',
     ...table(['Time', 'What happened', 'Event', 'Evidence'], data.timeline.map((r) => [time(r.ts), r.what, `#${r.seq}`, r.evidence ? `[${r.evidence.slice(0, 12)}…](${ctx.link(`evidence/${r.evidence}`)})` : ''])),
     '',

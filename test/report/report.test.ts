@@ -1,5 +1,5 @@
 // Report drafts from fixed sessions, compared with golden files; rendered Markdown checked by a parser.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import markdownIt from 'markdown-it';
@@ -200,6 +200,27 @@ describe('drill record', () => {
     const bad = runCli(['report', s.dir, '--rto-from', 'no such step', '--allowed-signers', key.allowedSigners], { cwd });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('runbook: --rto-from "no such step" names no step of this session; give a step id (as in runbook list --json) or words of its title.\n');
+    // The log named in runbook.config.json (relative to it), found from the current folder upwards.
+    const project = mkdtempSync(join(tmpdir(), 'runbook-drill-project-'));
+    writeFileSync(join(project, 'runbook.config.json'), JSON.stringify({ drillLog: 'ops/rpo-rto-log.md' }));
+    const nested = join(project, 'sub');
+    mkdirSync(join(project, 'ops'));
+    mkdirSync(nested);
+    const configured = runCli(['report', s.dir, '--rpo', '5 min', '--allowed-signers', key.allowedSigners], { cwd: nested });
+    expect(configured.code, configured.stderr).toBe(0);
+    expect(readFileSync(join(project, 'ops', 'rpo-rto-log.md'), 'utf8')).toContain('`20261124-031000-quarterly-0004` | 7 s | 5 min |');
+    expect(readdirSync(nested)).toEqual([]);
+    const incident = runCli(['report', s.dir, '--template', 'incident', '--allowed-signers', key.allowedSigners], { cwd: nested });
+    expect(incident.stderr).not.toContain('drill added');
+    const unwritable = runCli(['report', s.dir, '--drill-log', join(project, 'missing', 'log.md'), '--allowed-signers', key.allowedSigners], { cwd: nested });
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toMatch(/runbook: Cannot write the RPO\/RTO log .*missing\/log\.md: ENOENT\.\n$/);
+    writeFileSync(join(project, 'runbook.config.json'), JSON.stringify({ drillLog: 42 }));
+    const badConfig = runCli(['report', s.dir, '--allowed-signers', key.allowedSigners], { cwd: nested });
+    expect(badConfig.code).toBe(2);
+    expect(badConfig.stderr).toContain('drillLog in');
+    expect(badConfig.stdout).toBe('');
+
     const data = await draftReport(s.dir, { allowedSigners: key.allowedSigners, template: 'drill' });
     expect(recordDrill(join(root, 'third.md'), data)).toBe('added');
     expect(recordDrill(join(root, 'third.md'), data)).toBe('updated');
