@@ -317,7 +317,7 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
     const status = stepStatus.get(step);
     const outcome: GanttTask['outcome'] = status ? (status.status === 'done' ? 'done' : status.status === 'failed' ? 'failed' : status.status === 'skipped' ? 'skipped' : 'open') : 'open';
     const text = labels.get(step)?.step.text.split('\n')[0] ?? '';
-    return { step, label: `${short(step).replace(/^step /, '')} ${text.length > 40 ? `${text.slice(0, 39)}…` : text}`, start, end: status?.at ?? last.ts, outcome };
+    return { step, label: `${short(step).replace(/^step /, '')} ${shortenText(text, 40)}`, start, end: status?.at ?? last.ts, outcome };
   });
 
   const sealed = events.find((e) => e.type === 'sealed');
