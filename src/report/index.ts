@@ -22,11 +22,14 @@ export async function draftReport(dir: string, options: BuildOptions & { allowed
 
 /** First and last lines of outputs, first and last rows of results, read from the evidence files. */
 async function attachExcerpts(data: ReportData, dir: string, lines: number): Promise<void> {
+  // Evidence is named by its content: the same output run a thousand times is read once.
+  const tables = new Map<string, ReturnType<typeof readResultTable>>();
   for (const entry of data.actions) {
     for (const output of entry.outputs) {
       if (!output.evidence) continue;
       const path = evidencePath(dir, output.evidence.sha256);
-      const table = entry.kind === 'sql' ? await readResultTable(path, lines) : undefined;
+      if (entry.kind === 'sql' && !tables.has(path)) tables.set(path, readResultTable(path, lines));
+      const table = entry.kind === 'sql' ? await tables.get(path) : undefined;
       if (table) output.table = table;
       else {
         const ex = excerpt(path, lines, lines);
