@@ -118,11 +118,12 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   program
     .command('verify')
     .description('check a session: the hash chain line by line, every evidence file, and the signature')
-    .argument('<session>', 'a session id (or unique part of one), `last`, or a session folder')
+    .argument('<session>', 'a session id (or unique part of one), `last`, a session folder, or an exported FILE.tar.gz (or its unpacked folder)')
     .option('--json', 'print the result as JSON (ok, sealed, events, signer, firstBadLine, …)')
     .option('--allowed-signers <file>', 'trusted signers (default: $XDG_CONFIG_HOME/runbook/allowed_signers)')
     .option('--store <url>', "verify the session's mirror in the team store, and compare it with the local log")
-    .action(async (session: string, options: { json?: boolean; allowedSigners?: string; store?: string }) => {
+    .option('--trust-archive-key', "an archive: trust the key it carries (check its fingerprint with the signer first)")
+    .action(async (session: string, options: import('./commands/verify.js').VerifyCommandOptions) => {
       const { verifyCommand } = await import('./commands/verify.js');
       await verifyCommand(session, options);
     });
@@ -134,13 +135,28 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--out <file>', 'write the draft to a file instead of standard output')
     .option('--template <name>', 'incident or drill (default: drill for drill sessions, else incident)')
     .option('--format <format>', 'md (GitHub-flavoured Markdown) or json', 'md')
-    .option('--rto-step <step>', 'drill: the step whose completion ends the RTO (id or part of its text)')
-    .option('--rpo <text>', 'drill: the recovery point objective achieved, e.g. "5 min"')
-    .option('--drill-log <file>', `drill: the RPO/RTO log to add a row to (default: ./rpo-rto-log.md)`)
+    .option('--rto-from <step>', 'drill: the step whose start begins the RTO (id or words of its title; default: the first restore step)')
+    .option('--rto-to <step>', 'drill: the step whose done ends the RTO (id or words of its title; default: the last smoke check passed)')
+    .option('--rto-step <step>', 'drill: the same as --rto-to')
+    .option('--rto-target <text>', 'drill: the RTO the drill aims for, e.g. "1 h"')
+    .option('--rpo-target <text>', 'drill: the RPO the drill aims for, e.g. "5 min"')
+    .option('--rpo <text>', 'drill: the recovery point achieved, e.g. "5 min"')
+    .option('--drill-log <file>', 'drill: add or update the drill\'s row in this RPO/RTO log (or drillLog in runbook.config.json); nothing is written otherwise')
     .option('--allowed-signers <file>', 'trusted signers (default: $XDG_CONFIG_HOME/runbook/allowed_signers)')
     .action(async (session: string, options: import('./commands/report.js').ReportOptions) => {
       const { reportCommand } = await import('./commands/report.js');
       await reportCommand(session, options);
+    });
+
+  program
+    .command('export')
+    .description('bundle a sealed session (log, signature, evidence, report, signer key, README) into a .tar.gz anyone can verify')
+    .argument('<session>', 'a session id (or unique part of one), `last`, or a session folder')
+    .requiredOption('--out <file>', 'the archive to write (FILE.tar.gz)')
+    .option('--allowed-signers <file>', 'trusted signers for the report inside (default: $XDG_CONFIG_HOME/runbook/allowed_signers)')
+    .action(async (session: string, options: import('./commands/export.js').ExportOptions) => {
+      const { exportCommand } = await import('./commands/export.js');
+      await exportCommand(session, options);
     });
 
   program

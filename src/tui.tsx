@@ -5,6 +5,7 @@ import React from 'react';
 import { App } from './app.js';
 import { UsageError } from './errors.js';
 import { releaseEnvironment } from './exec/environment.js';
+import { runbookCommand } from './format/command.js';
 import { createAppStore, type AppOptions } from './state/store.js';
 
 export function assertTerminal(): void {
@@ -21,7 +22,7 @@ export async function runTui(options: AppOptions): Promise<void> {
       const { writeFileSync } = await import('node:fs');
       const { draftReport, renderMarkdown } = await import('./report/index.js');
       const path = `${dir}/report.md`;
-      writeFileSync(path, renderMarkdown(await draftReport(dir)));
+      writeFileSync(path, renderMarkdown(await draftReport(dir), { linkBase: dir }));
       return path;
     },
     size: { columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 },
@@ -46,5 +47,5 @@ export async function runTui(options: AppOptions): Promise<void> {
   process.off('SIGTERM', hangup);
   const { summary, session } = store.getState();
   if (summary) process.stdout.write(`Sealed: ${summary.dir}\nVerify: ${summary.verify}\n`);
-  else if (session && !session.sealed) process.stdout.write(`Session ${session.id} is open: runbook resume ${session.id}\n`);
+  else if (session && !session.sealed) process.stdout.write(`Session ${session.id} is open: ${runbookCommand(`resume ${session.id}`)}\n`);
 }

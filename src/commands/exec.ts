@@ -5,6 +5,8 @@ import { UsageError } from '../errors.js';
 import { prepareEnvironment, releaseEnvironment, resolveEnvironment, type Environment } from '../exec/environment.js';
 import { filledCode, missingValues, runAction, type ActionOutcome } from '../exec/run.js';
 import { actionRisk } from '../exec/guards.js';
+import { environmentTarget } from '../exec/target.js';
+import { runbookCommand } from '../format/command.js';
 import { colorEnabled, makeStyle, type Style } from '../format/style.js';
 import { formatTable } from '../format/table.js';
 import { loadRunbook } from '../runbook/load.js';
@@ -120,6 +122,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
     runbook: { path: file, bytes, title: runbook.title },
     section: { id: section.id, title: section.title },
     env: env.name,
+    target: { ...environmentTarget(env) },
     purpose: purposeFrom(options),
     secrets: env.secrets,
   });
@@ -183,7 +186,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   await session.seal(signer);
   const mirrorConflict = mirror && env.store ? await finishMirror(mirror, env.store, session.dir, style) : false;
   process.stdout.write(`\n${failures ? style.red(`${failures} action${failures > 1 ? 's' : ''} did not succeed.`) : style.green('Every action succeeded.')} Sealed session: ${session.dir}\n`);
-  process.stdout.write(style.dim(`Verify: runbook verify ${session.id}\n`));
+  process.stdout.write(style.dim(`Verify: ${runbookCommand(`verify ${session.id}`)}\n`));
   await releaseEnvironment(env);
   return interrupted ? 130 : failures || mirrorConflict ? 1 : 0;
 }

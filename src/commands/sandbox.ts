@@ -2,6 +2,7 @@
 
 import { existsSync, rmSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { runbookCommand } from '../format/command.js';
 import { DEFAULT_SANDBOX, dumpSandbox, listSandboxes, removeSandbox, restoreSandbox, sandboxDir, startSandbox } from '../sandbox/sandbox.js';
 
 const say = (line: string): void => {
@@ -25,7 +26,7 @@ export async function sandboxCommand(action: string, arg: string | undefined, op
     }
     case 'list': {
       const all = listSandboxes();
-      if (!all.length) return say('No sandboxes yet: runbook sandbox create (or run any SQL action with no database configured).');
+      if (!all.length) return say(`No sandboxes yet: ${runbookCommand('sandbox create')} (or run any SQL action with no database configured).`);
       for (const s of all) say(`${s.name.padEnd(24)} ${mb(s.sizeBytes).padStart(9)}  ${s.running ? 'running' : 'idle'}  ${s.path}`);
       return;
     }
@@ -46,7 +47,7 @@ export async function sandboxCommand(action: string, arg: string | undefined, op
         if (!(error instanceof UsageError)) rmSync(sandboxDir(options.name), { recursive: true, force: true });
         throw error;
       }
-      return say(`Restored ${arg} as the sandbox ${options.name}. Query it with: runbook exec … --env sandbox (set RUNBOOK_SANDBOX=${options.name}).`);
+      return say(`Restored ${arg} as the sandbox ${options.name}. Query it with: RUNBOOK_SANDBOX=${options.name} ${runbookCommand('exec … --env sandbox')}.`);
     }
     default:
       throw new UsageError(`Unknown sandbox action "${action}": use create, reset, list, rm, dump or restore.`);

@@ -1,4 +1,6 @@
-import { CheckFailedError } from '../errors.js';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { CheckFailedError, UsageError } from '../errors.js';
 import { colorEnabled, makeStyle } from '../format/style.js';
 import { resolveSession } from '../session/catalog.js';
 import { keyFiles } from '../session/signer.js';
@@ -8,7 +10,11 @@ export interface VerifyCommandOptions {
   json?: boolean;
   allowedSigners?: string;
   store?: string;
+  /** An archive: accept the key it carries (after checking its fingerprint with the signer). */
+  trustArchiveKey?: boolean;
 }
+
+const ARCHIVE_FILE = /\.(tar\.gz|tgz)$/;
 
 export function describeVerification(result: VerifyResult): string[] {
   const style = makeStyle(colorEnabled());
@@ -28,6 +34,11 @@ export function describeVerification(result: VerifyResult): string[] {
 /** `runbook verify SESSION`: exit 0 when the log can be trusted, 1 when it cannot. */
 export async function verifyCommand(ref: string, options: VerifyCommandOptions): Promise<void> {
   if (options.store) return verifyStoreCommand(ref, options as VerifyCommandOptions & { store: string });
+  if (ARCHIVE_FILE.test(ref) || isGzipFile(ref)) return verifyArchiveCommand(ref, options);
+  const { exportedSessionIn } = await import('../archive/verifyArchive.js');
+  const exported = exportedSessionIn(ref) ?? onlyChild(ref, exportedSessionIn);
+  if (exported) return verifyExportedFolder(exported, options);
+  if (options.trustArchiveKey) throw new UsageError('--trust-archive-key applies to an exported archive (FILE.tar.gz or its unpacked folder) only.');
   const dir = resolveSession(ref);
   const result = await verifySession(dir, { allowedSigners: options.allowedSigners ?? keyFiles().allowedSigners });
   if (options.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
@@ -53,4 +64,66 @@ async function verifyStoreCommand(ref: string, options: VerifyCommandOptions & {
     process.stdout.write(result.differences.length ? `Differences:\n${result.differences.map((d) => `  - ${d}`).join('\n')}\n` : result.local ? 'The store and the local log hold the same events.\n' : '');
   }
   if (!result.ok) throw new CheckFailedError(result.differences[0] ?? `the stored copy did not verify${result.store.firstBadLine ? ` (line ${result.store.firstBadLine})` : ''}`);
+}
+
+/** A file that starts as gzip does (an archive renamed), as opposed to a session.jsonl given by path. */
+function isGzipFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    const fd = openSync(path, 'r');
+    const magic = Buffer.alloc(2);
+    readSync(fd, magic, 0, 2, 0);
+    closeSync(fd);
+    return magic[0] === 0x1f && magic[1] === 0x8b;
+  } catch {
+    return false;
+  }
+}
+
+/** An unpacked archive is a folder holding the session folder: look one level down. */
+function onlyChild(path: string, accept: (p: string) => string | undefined): string | undefined {
+  if (!existsSync(path) || !statSync(path).isDirectory()) return undefined;
+  const children = readdirSync(path, { withFileTypes: true }).filter((d) => d.isDirectory());
+  return children.length === 1 ? accept(join(path, children[0]!.name)) : undefined;
+}
+
+async function verifyArchiveCommand(file: string, options: VerifyCommandOptions): Promise<void> {
+  const { unpackArchive } = await import('../archive/unpack.js');
+  const unpacked = await unpackArchive(file);
+  try {
+    await verifyExportedFolder(unpacked.dir, options, file);
+  } finally {
+    unpacked.cleanup();
+  }
+}
+
+async function verifyExportedFolder(dir: string, options: VerifyCommandOptions, archive?: string): Promise<void> {
+  const { verifyExported } = await import('../archive/verifyArchive.js');
+  const local = options.allowedSigners ?? keyFiles().allowedSigners;
+  const check = await verifyExported(dir, { localAllowedSigners: local, ...(options.trustArchiveKey ? { trustArchiveKey: true } : {}) });
+  const { result } = check;
+  if (options.json) {
+    // The same fields as for a session (ok, sealed, events, signer, firstBadLine, …), with ok meaning
+    // intact and trusted, and where the key came from and who trusts it.
+    const { result: integrity, ...trust } = check;
+    process.stdout.write(JSON.stringify({ ...integrity, ...trust, intact: integrity.ok, ...(archive ? { archive } : {}) }, null, 2) + '\n');
+  }
+  else {
+    const style = makeStyle(colorEnabled());
+    const lines = describeVerification(result);
+    lines.push(`  key: the archive's own allowed_signers line was used to check the signature${result.fingerprint ? ` (${result.fingerprint})` : ''}`);
+    if (check.trustedLocally) lines.push(`  ${style.green('trusted')}: ${result.signer} with this key is in your allowed_signers (${local})`);
+    else if (check.trustedBy === '--trust-archive-key') lines.push(`  ${style.yellow('trusted because you said so')} (--trust-archive-key): this key is NOT in your allowed_signers (${local})`);
+    else if (result.sealed && result.signature === 'valid') {
+      lines.push(
+        `  ${style.red('NOT TRUSTED')}: this key is not in your allowed_signers (${local}). The files are intact and were signed by this key, but nothing says who holds it.`,
+        `  Compare ${result.fingerprint ?? 'its fingerprint'} with the signer's, then add the archive's allowed_signers line to yours or rerun with --trust-archive-key.`,
+      );
+    }
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  if (!check.ok) {
+    if (!result.ok || !result.sealed || result.signature !== 'valid') throw new CheckFailedError(result.firstBadLine !== undefined ? `verification failed at line ${result.firstBadLine}` : `verification failed${result.reason ? `: ${result.reason}` : ''}`);
+    throw new CheckFailedError('the archive is intact, but its key is not in your allowed_signers');
+  }
 }

@@ -34,6 +34,8 @@ export interface RunbookConfig {
   /** An OpenSSH private key to sign sessions with. */
   signingKey?: string;
   timeouts?: { shellSeconds?: number; sqlSeconds?: number };
+  /** The RPO/RTO log `runbook report` adds drill rows to, relative to the config file. */
+  drillLog?: string;
 }
 
 export interface DatabaseSettings {

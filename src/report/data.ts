@@ -8,10 +8,13 @@ import { parseRunbook } from '../runbook/parse.js';
 import { findSectionById, flattenSteps, numberedSteps } from '../runbook/walk.js';
 import { sha256Hex, type EventRecord } from '../session/chain.js';
 import type { EvidenceRef } from '../session/evidence.js';
-import { evidencePath } from '../session/evidence.js';
 import { LOG_FILE } from '../session/log.js';
 import type { VerifyResult } from '../session/verify.js';
-import { excerpt, parseCsvLine, type Excerpt } from './excerpt.js';
+import type { EnvironmentTarget } from '../exec/target.js';
+import { measureDrill, type DrillRecord } from './drill.js';
+import type { Excerpt } from './excerpt.js';
+import { codeSpan, escapeText, shortenMarkdown, shortenText } from './inline.js';
+import type { ResultTable } from './results.js';
 
 export type Template = 'incident' | 'drill';
 
@@ -29,7 +32,9 @@ export interface ActionOutput {
   /** Shell output: first and last lines. */
   excerpt?: Excerpt;
   /** SQL result: columns and the first and last rows. */
-  table?: { columns: string[]; head: Array<Array<string | null>>; tail: Array<Array<string | null>>; omitted: number };
+  table?: ResultTable;
+  /** The evidence is a CSV result table (a query's, or a Supabase verb's such as `rls matrix`). */
+  csv?: true;
 }
 
 export interface ActionEntry {
@@ -70,6 +75,8 @@ export interface ReportData {
     runbookChanged?: boolean;
     section?: { id: string; title: string };
     env: string;
+    /** What the environment pointed at (from the started event, or the last environment switch). */
+    target?: EnvironmentTarget;
     operators: string[];
     host: string;
     purpose: { kind: string; id?: string; title?: string; severity?: string };
@@ -92,13 +99,17 @@ export interface ReportData {
   };
   notes: Array<{ ts: string; seq: number; step?: string; stepLabel?: string; text: string }>;
   attachments: Array<{ ts: string; seq: number; name: string; kind: string; evidence?: EvidenceRef }>;
-  drill?: { rtoMs?: number; rtoStep?: { id: string; label: string; at: string }; rpo?: string };
+  drill?: DrillRecord;
 }
 
 export interface BuildOptions {
   template?: Template;
-  rtoStep?: string;
+  /** Drill: the steps that start and end the RTO, targets and the RPO achieved. */
+  rtoFrom?: string;
+  rtoTo?: string;
   rpo?: string;
+  rtoTarget?: string;
+  rpoTarget?: string;
   /** Rows of a SQL result and lines of an output shown from each end. */
   excerptLines?: number;
 }
@@ -134,10 +145,10 @@ function stepLabels(runbook: Runbook | undefined): Map<string, { label: string; 
   const visit = (sections: Runbook['sections']) => {
     for (const section of sections) {
       for (const { step, number } of numberedSteps(section.steps)) {
-        const text = (step.text.split('\n')[0] ?? '').replace(/\s+/g, ' ').trim();
+        const title = shortenMarkdown(section.title, 80);
         labels.set(step.id, {
-          label: `${section.title} › ${number}. ${text.length > 80 ? `${text.slice(0, 79)}…` : text}`,
-          short: `${section.title} ${number}`,
+          label: `${title} › ${number}. ${shortenMarkdown(step.text.split('\n')[0] ?? '', 80)}`,
+          short: `${title} ${number}`,
           order: order++,
           step,
         });
@@ -149,12 +160,31 @@ function stepLabels(runbook: Runbook | undefined): Map<string, { label: string; 
   return labels;
 }
 
-function oneLine(text: string, max = 100): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+/**
+ * An evidence reference as the log gives it, kept only when its name is a SHA-256: a tampered log
+ * cannot point the report at ../../some/other/file to read or link.
+ */
+function evidenceRef(value: unknown): EvidenceRef | undefined {
+  const ref = value as Partial<EvidenceRef> | undefined;
+  return ref && typeof ref.sha256 === 'string' && /^[0-9a-f]{64}$/.test(ref.sha256) && typeof ref.size === 'number' ? (ref as EvidenceRef) : undefined;
 }
 
-const VERIFICATION_STEP = /verif|smoke|validat|check|confirm|test/i;
+/** Free text from the log (a note, a reason, an error) as one escaped line. */
+function oneLine(text: string, max = 100): string {
+  return escapeText(shortenText(text, max));
+}
+
+/**
+ * Add a signer to the people who ran the session. A signer identity `root@vm` is the user `root`
+ * signing: one person, named once, by the more precise name.
+ */
+export function mergeOperator(operators: string[], identity: string): void {
+  if (operators.includes(identity)) return;
+  const local = identity.includes('@') ? identity.slice(0, identity.lastIndexOf('@')) : undefined;
+  const same = local === undefined ? -1 : operators.indexOf(local);
+  if (same >= 0) operators[same] = identity;
+  else operators.push(identity);
+}
 
 export function buildReport(dir: string, verification: VerifyResult, options: BuildOptions = {}): ReportData {
   const events = readEvents(dir);
@@ -163,22 +193,26 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
   const runbookInfo = (started.runbook ?? {}) as { path?: string; sha256?: string; title?: string };
   const model = runbookInfo.path ? loadModel(runbookInfo.path) : {};
   const labels = stepLabels(model.runbook);
-  const label = (step: string | undefined) => (step ? (labels.get(step)?.label ?? step) : '');
-  const short = (step: string | undefined) => (step ? `step ${labels.get(step)?.short ?? step}` : 'the session');
+  const label = (step: string | undefined) => (step ? (labels.get(step)?.label ?? escapeText(step)) : '');
+  const short = (step: string | undefined) => (step ? `step ${labels.get(step)?.short ?? escapeText(step)}` : 'the session');
   const purpose = (started.purpose ?? { kind: 'routine' }) as ReportData['header']['purpose'];
   const template: Template = options.template ?? (purpose.kind === 'drill' ? 'drill' : 'incident');
-  const lines = options.excerptLines ?? 20;
 
   const timeline: TimelineRow[] = [];
   const actions: ActionEntry[] = [];
-  const csvOutputs = new WeakSet<ActionOutput>();
   const notes: ReportData['notes'] = [];
   const attachments: ReportData['attachments'] = [];
   const stepStatus = new Map<string, { status: string; at: string; reason?: string }>();
   const stepFirstSeen = new Map<string, string>();
   const doneOrder: string[] = [];
   const refused: ReportData['deviations']['refused'] = [];
-  const operators = new Set<string>([String(started.operator ?? 'operator')]);
+  // Outputs and results name the action.started event they belong to: found by index, not by search.
+  const actionsByRun = new Map<number, number>();
+  const runOf = (event: EventRecord) => (typeof event.run === 'number' && actionsByRun.has(event.run) ? actions[actionsByRun.get(event.run)!] : undefined);
+  const operators: string[] = [String(started.operator ?? 'operator')];
+  let target = started.target as EnvironmentTarget | undefined;
+  // Every environment the session used, in order; the target is the last one's.
+  const envs = [String(started.env ?? '')];
 
   for (const event of events) {
     const step = typeof event.step === 'string' ? event.step : undefined;
@@ -187,13 +221,13 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
     switch (event.type) {
       case 'started': {
         const p = purpose.kind === 'incident' ? `incident ${purpose.id ?? ''}${purpose.severity ? ` (sev ${purpose.severity})` : ''}`.trim() : purpose.kind;
-        row(`Session started by ${String(event.operator ?? 'operator')} on ${String(event.env ?? '')} for ${p}`);
+        row(`Session started by ${oneLine(String(event.operator ?? 'operator'))} on ${oneLine(String(event.env ?? ''))} for ${oneLine(p)}`);
         break;
       }
       case 'step': {
         stepStatus.set(step ?? '', { status: String(event.status), at: event.ts, ...(typeof event.reason === 'string' ? { reason: event.reason } : {}) });
         if (event.status === 'done' && step) doneOrder.push(step);
-        row(`${short(step)}: **${String(event.status)}**${typeof event.reason === 'string' ? ` (${oneLine(event.reason, 80)})` : ''}`);
+        row(`${short(step)}: **${oneLine(String(event.status))}**${typeof event.reason === 'string' ? ` (${oneLine(event.reason, 80)})` : ''}`);
         break;
       }
       case 'note':
@@ -201,29 +235,28 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
         row(`Note${step ? ` on ${short(step)}` : ''}: ${oneLine(String(event.text ?? ''), 120)}`);
         break;
       case 'attachment': {
-        const evidence = event.evidence as EvidenceRef | undefined;
+        const evidence = evidenceRef(event.evidence);
         attachments.push({ ts: event.ts, seq: event.seq, name: String(event.name), kind: String(event.kind), ...(evidence ? { evidence } : {}) });
-        row(`Attached ${event.kind === 'file' ? `file ${String(event.name)}` : 'text'}${step ? ` to ${short(step)}` : ''}`, evidence?.sha256);
+        row(`Attached ${event.kind === 'file' ? `file ${codeSpan(shortenText(String(event.name), 80))}` : 'text'}${step ? ` to ${short(step)}` : ''}`, evidence?.sha256);
         break;
       }
       case 'action.started':
+        actionsByRun.set(event.seq, actions.length);
         actions.push({
           number: actions.length + 1, seq: event.seq, action: String(event.action), kind: String(event.kind), code: String(event.code ?? ''), status: 'running', startedAt: event.ts, outputs: [],
           ...(step ? { step, stepLabel: label(step) } : {}),
         });
-        row(`Ran ${String(event.kind)} on ${short(step)}: \`${oneLine(String(event.code ?? ''), 80).replace(/`/g, "'")}\``);
+        row(`Ran ${oneLine(String(event.kind))} on ${short(step)}: ${codeSpan(shortenText(String(event.code ?? ''), 80))}`);
         break;
       case 'action.output': {
-        const entry = actions.find((a) => a.seq === event.run);
-        const evidence = event.evidence as EvidenceRef | undefined;
-        const output: ActionOutput = { ...(evidence ? { evidence } : {}), ...(typeof event.command === 'string' ? { command: event.command } : {}), ...(typeof event.rows === 'number' ? { rows: event.rows } : {}) };
+        const entry = runOf(event);
+        const evidence = evidenceRef(event.evidence);
         // A result with columns is CSV whatever ran it (a Supabase verb's result table, like `rls matrix`).
-        if (Array.isArray(event.columns)) csvOutputs.add(output);
-        entry?.outputs.push(output);
+        entry?.outputs.push({ ...(evidence ? { evidence } : {}), ...(typeof event.command === 'string' ? { command: event.command } : {}), ...(typeof event.rows === 'number' ? { rows: event.rows } : {}), ...(Array.isArray(event.columns) ? { csv: true as const } : {}) });
         break;
       }
       case 'action.finished': {
-        const entry = actions.find((a) => a.seq === event.run);
+        const entry = runOf(event);
         if (entry) {
           entry.status = String(event.status);
           if (typeof event.exitCode === 'number') entry.exitCode = event.exitCode;
@@ -243,41 +276,26 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
         row(`Refused on ${short(step)}: ${oneLine(String(event.reason ?? ''), 120)}`);
         break;
       case 'confirmed':
-        row(event.what === 'environment' ? `Confirmed the protected environment ${String(event.env)}` : `Allowed to run on ${short(step)}: ${((event.reasons as string[]) ?? []).join('; ')}`);
+        row(event.what === 'environment' ? `Confirmed the protected environment ${oneLine(String(event.env))}` : `Allowed to run on ${short(step)}: ${oneLine((Array.isArray(event.reasons) ? event.reasons.map(String) : []).join('; '), 200)}`);
         break;
       case 'environment':
-        row(`Switched to environment ${String(event.env)}`);
+        target = (event.target as EnvironmentTarget | undefined) ?? undefined;
+        if (!envs.includes(String(event.env))) envs.push(String(event.env));
+        row(`Switched to environment ${oneLine(String(event.env))}`);
         break;
       case 'interrupted':
-        row(`Session interrupted: ${String(event.reason ?? '')}`);
+        row(`Session interrupted: ${oneLine(String(event.reason ?? ''), 200)}`);
         break;
       case 'resumed':
-        row(`Session resumed on ${String(event.host ?? '')}`);
+        row(`Session resumed on ${oneLine(String(event.host ?? ''))}`);
         break;
       case 'recovered':
         row('A line torn by a crash was moved aside and recorded');
         break;
       case 'sealed':
-        operators.add(String(event.signer));
-        row(`Sealed and signed by ${String(event.signer)}`);
+        mergeOperator(operators, String(event.signer));
+        row(`Sealed and signed by ${oneLine(String(event.signer))}`);
         break;
-    }
-  }
-
-  // Evidence excerpts: first and last lines of outputs, first and last rows of results.
-  for (const entry of actions) {
-    for (const output of entry.outputs) {
-      if (!output.evidence) continue;
-      const path = evidencePath(dir, output.evidence.sha256);
-      if (entry.kind === 'sql' || csvOutputs.has(output)) {
-        const ex = excerpt(path, lines + 1, lines);
-        if (!ex || !ex.head.length) continue;
-        const [header, ...headRows] = ex.head;
-        output.table = { columns: parseCsvLine(header ?? '').map((c) => c ?? ''), head: headRows.map(parseCsvLine), tail: ex.tail.map(parseCsvLine), omitted: ex.omitted };
-      } else {
-        const ex = excerpt(path, lines, lines);
-        if (ex) output.excerpt = ex;
-      }
     }
   }
 
@@ -302,7 +320,7 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
     const status = stepStatus.get(step);
     const outcome: GanttTask['outcome'] = status ? (status.status === 'done' ? 'done' : status.status === 'failed' ? 'failed' : status.status === 'skipped' ? 'skipped' : 'open') : 'open';
     const text = labels.get(step)?.step.text.split('\n')[0] ?? '';
-    return { step, label: `${short(step).replace(/^step /, '')} ${text.length > 40 ? `${text.slice(0, 39)}…` : text}`, start, end: status?.at ?? last.ts, outcome };
+    return { step, label: `${short(step).replace(/^step /, '')} ${shortenText(text, 40)}`, start, end: status?.at ?? last.ts, outcome };
   });
 
   const sealed = events.find((e) => e.type === 'sealed');
@@ -318,9 +336,10 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
     runbookPath: String(runbookInfo.path ?? ''),
     runbookSha256: String(runbookInfo.sha256 ?? ''),
     ...(model.sha256 && runbookInfo.sha256 && model.sha256 !== runbookInfo.sha256 ? { runbookChanged: true } : {}),
-    ...(section ? { section } : {}),
-    env: String(started.env ?? ''),
-    operators: [...operators],
+    ...(section ? { section: { id: String(section.id), title: shortenMarkdown(String(section.title ?? section.id), 120) } } : {}),
+    env: envs.join(', then '),
+    ...(target ? { target } : {}),
+    operators,
     host: String(started.host ?? ''),
     purpose,
     start: started.ts,
@@ -344,13 +363,13 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
   };
 
   if (template === 'drill') {
-    const done = [...stepStatus].filter(([, s]) => s.status === 'done');
-    let rtoStep = options.rtoStep ? done.find(([step]) => step === options.rtoStep || label(step).toLowerCase().includes(options.rtoStep!.toLowerCase())) : undefined;
-    if (!rtoStep) rtoStep = [...done].reverse().find(([step]) => VERIFICATION_STEP.test(label(step))) ?? done.at(-1);
-    report.drill = {
-      ...(rtoStep ? { rtoMs: Date.parse(rtoStep[1].at) - Date.parse(started.ts), rtoStep: { id: rtoStep[0], label: label(rtoStep[0]), at: rtoStep[1].at } } : {}),
+    report.drill = measureDrill(events, label, {
+      ...(options.rtoFrom ? { rtoFrom: options.rtoFrom } : {}),
+      ...(options.rtoTo ? { rtoTo: options.rtoTo } : {}),
       ...(options.rpo ? { rpo: options.rpo } : {}),
-    };
+      ...(options.rtoTarget ? { rtoTarget: options.rtoTarget } : {}),
+      ...(options.rpoTarget ? { rpoTarget: options.rpoTarget } : {}),
+    });
   }
   return report;
 }

@@ -53,31 +53,3 @@ export function excerpt(path: string, headLines = 40, tailLines = 40): Excerpt |
     closeSync(fd);
   }
 }
-
-/** Parse one line of the CSV the SQL runner writes (RFC 4180 quoting; an empty unquoted field is NULL). */
-export function parseCsvLine(line: string): Array<string | null> {
-  const out: Array<string | null> = [];
-  let i = 0;
-  while (i <= line.length) {
-    if (line[i] === '"') {
-      let value = '';
-      i++;
-      for (; i < line.length; i++) {
-        if (line[i] === '"') {
-          if (line[i + 1] === '"') {
-            value += '"';
-            i++;
-          } else break;
-        } else value += line[i];
-      }
-      out.push(value);
-      i += 2;
-    } else {
-      const end = line.indexOf(',', i);
-      const raw = end < 0 ? line.slice(i) : line.slice(i, end);
-      out.push(raw === '' ? null : raw);
-      i = end < 0 ? line.length + 1 : end + 1;
-    }
-  }
-  return out;
-}

@@ -1,16 +1,46 @@
 // Report drafts from a session: verified first, then drawn up as Markdown or JSON.
 
+import { evidencePath } from '../session/evidence.js';
 import { keyFiles } from '../session/signer.js';
 import { verifySession } from '../session/verify.js';
 import { buildReport, type BuildOptions, type ReportData } from './data.js';
-import { renderMarkdown } from './markdown.js';
+import { renderDrillRecord } from './drillMarkdown.js';
+import { renderIncidentReport, type RenderOptions } from './markdown.js';
+import { excerpt } from './excerpt.js';
+import { readResultTable } from './results.js';
 
 export { buildReport, type ReportData, type Template } from './data.js';
-export { renderMarkdown, TO_WRITE } from './markdown.js';
-export { DEFAULT_DRILL_LOG, recordDrill } from './drillLog.js';
+export { TO_WRITE, type RenderOptions } from './markdown.js';
+export { recordDrill } from './drillLog.js';
 
 export async function draftReport(dir: string, options: BuildOptions & { allowedSigners?: string } = {}): Promise<ReportData> {
   const verification = await verifySession(dir, { allowedSigners: options.allowedSigners ?? keyFiles().allowedSigners });
-  return buildReport(dir, verification, options);
+  const data = buildReport(dir, verification, options);
+  await attachExcerpts(data, dir, options.excerptLines ?? 20);
+  return data;
 }
 
+/** First and last lines of outputs, first and last rows of results, read from the evidence files. */
+async function attachExcerpts(data: ReportData, dir: string, lines: number): Promise<void> {
+  // Evidence is named by its content: the same output run a thousand times is read once.
+  const tables = new Map<string, ReturnType<typeof readResultTable>>();
+  for (const entry of data.actions) {
+    for (const output of entry.outputs) {
+      if (!output.evidence) continue;
+      const path = evidencePath(dir, output.evidence.sha256);
+      const isTable = entry.kind === 'sql' || output.csv === true;
+      if (isTable && !tables.has(path)) tables.set(path, readResultTable(path, lines));
+      const table = isTable ? await tables.get(path) : undefined;
+      if (table) output.table = table;
+      else {
+        const ex = excerpt(path, lines, lines);
+        if (ex) output.excerpt = ex;
+      }
+    }
+  }
+}
+
+/** The report as Markdown: the drill record for drills, else the post-incident report. */
+export function renderMarkdown(data: ReportData, options: RenderOptions = {}): string {
+  return data.template === 'drill' ? renderDrillRecord(data, options) : renderIncidentReport(data, options);
+}

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unl
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { runbookCommand } from '../format/command.js';
 import { processAlive } from '../session/lock.js';
 import { stateDir } from '../session/paths.js';
 import { createFromTemplate } from './template.js';
@@ -146,7 +147,7 @@ export function removeSandbox(name: string, env: NodeJS.ProcessEnv = process.env
 /** The sandbox's whole data folder as a gzipped tarball. */
 export async function dumpSandbox(name: string, file: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const dir = assertIdle(name, env);
-  if (!existsSync(join(dir, 'PG_VERSION'))) throw new UsageError(`There is no sandbox "${name}" to dump (runbook sandbox create).`);
+  if (!existsSync(join(dir, 'PG_VERSION'))) throw new UsageError(`There is no sandbox "${name}" to dump (${runbookCommand('sandbox create')}).`);
   const db = await openDatabase(dir, { env });
   try {
     const blob = await db.dumpDataDir('gzip');
@@ -161,7 +162,7 @@ export async function dumpSandbox(name: string, file: string, env: NodeJS.Proces
 /** A new sandbox from a dump, under its own name. */
 export async function restoreSandbox(file: string, name: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const dir = sandboxDir(name, env);
-  if (existsSync(dir)) throw new UsageError(`A sandbox "${name}" exists already; pick another name or remove it (runbook sandbox rm ${name}).`);
+  if (existsSync(dir)) throw new UsageError(`A sandbox "${name}" exists already; pick another name or remove it (${runbookCommand(`sandbox rm ${name}`)}).`);
   if (!existsSync(file)) throw new UsageError(`No such dump: ${file}.`);
   const db = await openDatabase(dir, { env, loadDataDir: new Blob([readFileSync(file)]) });
   await db.close();

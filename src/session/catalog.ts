@@ -3,6 +3,7 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { runbookCommand } from '../format/command.js';
 import type { EventRecord } from './chain.js';
 import { isLockHeld } from './lock.js';
 import { LOG_FILE, SIG_FILE } from './log.js';
@@ -99,5 +100,5 @@ export function resolveSession(ref: string, root: string = sessionsDir()): strin
   const matches = all.filter((s) => s.id.startsWith(ref) || s.id.includes(ref));
   if (matches.length === 1) return matches[0]!.path;
   if (matches.length > 1) throw new UsageError(`"${ref}" matches ${matches.length} sessions (${matches.slice(0, 3).map((s) => s.id).join(', ')}…); give more of the id.`);
-  throw new UsageError(`No session "${ref}" in ${root} (runbook sessions lists them).`);
+  throw new UsageError(`No session "${ref}" in ${root} (${runbookCommand('sessions')} lists them).`);
 }

@@ -33,6 +33,8 @@ export interface StartSessionOptions extends LogOptions {
   runbook: { path: string; bytes: Buffer; title: string };
   section?: { id: string; title: string };
   env: string;
+  /** What the environment points at (host, database or sandbox copy; never credentials). */
+  target?: Record<string, unknown>;
   purpose: Purpose;
   operator?: string;
   /** Where sessions live (default `$XDG_STATE_HOME/runbook/sessions`). */
@@ -78,6 +80,7 @@ export class Session {
         runbook: { path: resolve(options.runbook.path), sha256: sha256Hex(options.runbook.bytes), title: options.runbook.title },
         section: options.section,
         env: options.env,
+        ...(options.target && Object.keys(options.target).length ? { target: options.target } : {}),
         purpose: options.purpose,
         operator: options.operator ?? operatorName(),
         host: options.host ?? hostname(),

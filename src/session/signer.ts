@@ -5,6 +5,7 @@ import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync } from '
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { runbookCommand } from '../format/command.js';
 import { agentSign } from './agent.js';
 import { allowedSignerLine, parseAllowedSigners, isAllowed } from './allowedSigners.js';
 import { replaceFileDurable } from './durable.js';
@@ -90,7 +91,7 @@ export function loadSigner(options: LoadSignerOptions = {}): { signer: Signer; c
   const keyPath = options.keyPath ?? files.key;
   let created: KeygenResult | undefined;
   if (!existsSync(keyPath)) {
-    if (options.keyPath || !options.create) throw new UsageError(`No signing key at ${keyPath}; create one with: runbook keygen`);
+    if (options.keyPath || !options.create) throw new UsageError(`No signing key at ${keyPath}; create one with: ${runbookCommand('keygen')}`);
     created = keygen({ env, ...(options.identity ? { identity: options.identity } : {}) });
   }
   let key;

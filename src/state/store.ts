@@ -7,6 +7,8 @@ import { prepareEnvironment, resolveEnvironment, type Environment } from '../exe
 import { actionRisk } from '../exec/guards.js';
 import { filledCode, missingValues, runAction } from '../exec/run.js';
 import { OutputTail } from '../exec/tail.js';
+import { environmentTarget } from '../exec/target.js';
+import { runbookCommand } from '../format/command.js';
 import type { Action, Runbook, Section, Step } from '../runbook/model.js';
 import { findSectionById } from '../runbook/walk.js';
 import type { EventRecord } from '../session/chain.js';
@@ -227,6 +229,7 @@ export function createAppStore(options: AppOptions): AppStore {
         runbook: { path: state.file, bytes: state.bytes, title: state.runbook.title },
         ...(section ? { section: { id: section.id, title: section.title } } : {}),
         env: state.env.name,
+        target: { ...environmentTarget(state.env) },
         purpose,
         secrets: state.env.secrets,
         ...(options.sessionRoot ? { root: options.sessionRoot } : {}),
@@ -497,7 +500,7 @@ export function createAppStore(options: AppOptions): AppStore {
         if (!pick || pick === get().env.name) return;
         try {
           const next = resolveEnvironment({ name: pick, ...(options.cwd ? { cwd: options.cwd } : {}) });
-          get().session?.record('environment', { env: next.name });
+          get().session?.record('environment', { env: next.name, target: environmentTarget(next) });
           set({ env: next, envConfirmed: false });
           say(`Environment: ${next.name}${next.protected ? ' (protected: you will be asked to type its name)' : ''}.`);
         } catch (error) {
@@ -520,7 +523,7 @@ export function createAppStore(options: AppOptions): AppStore {
           title: `Session ${session.id} is open`,
           options: [
             { label: 'Finish: seal the session and show the summary', value: 'finish' },
-            { label: 'Leave it open (continue later with runbook resume)', value: 'leave' },
+            { label: `Leave it open (continue later with ${runbookCommand('resume')})`, value: 'leave' },
             { label: 'Stay', value: 'stay' },
           ],
         });
@@ -543,7 +546,7 @@ export function createAppStore(options: AppOptions): AppStore {
               durationMs: Date.now() - (get().sessionStartedAt ?? Date.now()),
               dir: session.dir,
               id: session.id,
-              verify: `runbook verify ${session.id}`,
+              verify: runbookCommand(`verify ${session.id}`),
             },
             screen: { name: 'finish' },
             history: [],

@@ -51,7 +51,7 @@ describe('supabase checks in runbook exec', () => {
     expect(out.code, out.stdout + out.stderr).toBe(0);
     expect(out.stdout).toContain('none of 2 tables return rows to anon');
     expect(out.stdout).toMatch(/drafts │ 2 +│ 0 +│ 2 /);
-    const id = /Verify: runbook verify (\S+)/.exec(out.stdout)![1]!;
+    const id = /Verify: (?:npx )?runbook verify (\S+)/.exec(out.stdout)![1]!;
     const report = runCli(['report', id], { env: home.env });
     expect(report.code, report.stderr).toBe(0);
     expect(report.stdout).toContain('| table | total | anon | authenticated | shared | insert | update | delete |\n|---|---|---|---|---|---|---|---|\n| drafts | 2 | 0 | 2 | *NULL* | none | none | none |');

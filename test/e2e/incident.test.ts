@@ -47,7 +47,7 @@ describe('the TUI in a real terminal', () => {
     await t.waitFor('Finish: seal the session');
     t.send('Enter');
     const finish = await t.waitFor('Session sealed and signed.');
-    const id = /Verify: runbook verify (\S+)/.exec(finish)![1]!;
+    const id = /Verify: (?:npx )?runbook verify (\S+)/.exec(finish)![1]!;
     t.send('q');
     await t.waitFor('[exited 0]');
 

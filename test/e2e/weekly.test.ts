@@ -56,7 +56,7 @@ describe('the Weekly checklist, as a new user does it', () => {
     await t.waitFor('Session sealed and signed.');
     t.send('w');
     const finish = await t.waitFor('Report draft written');
-    const id = /Verify: runbook verify (\S+)/.exec(finish)![1]!;
+    const id = /Verify: (?:npx )?runbook verify (\S+)/.exec(finish)![1]!;
     t.send('q');
     await t.waitFor('[exited 0]');
 

@@ -22,7 +22,7 @@ export function fixedKey(dir: string): { keyPath: string; allowedSigners: string
   return { keyPath, allowedSigners };
 }
 
-export function fixedSession(root: string, id: string, purpose: Purpose, section = { id: 'rls-misconfiguration', title: 'RLS Misconfiguration' }, secrets: string[] = []): Session {
+export function fixedSession(root: string, id: string, purpose: Purpose, section = { id: 'rls-misconfiguration', title: 'RLS Misconfiguration' }, secrets: string[] = [], target?: Record<string, unknown>): Session {
   return Session.start({
     id,
     host: 'ops-laptop',
@@ -32,6 +32,7 @@ export function fixedSession(root: string, id: string, purpose: Purpose, section
     runbook: { path: SEED, bytes: readFileSync(SEED), title: 'Supabase Operations Runbook' },
     section,
     env: 'prod',
+    ...(target ? { target } : {}),
     purpose,
     secrets,
   });

@@ -1,11 +1,12 @@
 // Report drafts from fixed sessions, compared with golden files; rendered Markdown checked by a parser.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import markdownIt from 'markdown-it';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { draftReport, recordDrill, renderMarkdown, TO_WRITE } from '../../src/report/index.js';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { markdownProblems } from '../helpers/markdownCheck.js';
 import { fixedKey, fixedSession, recordAction, sealWith } from '../helpers/fixedSessions.js';
 
 const GOLDEN = join(ROOT, 'test/report/golden');
@@ -65,7 +66,7 @@ describe('incident report', () => {
   let markdown: string;
   beforeAll(async () => {
     dir = await incidentSession();
-    markdown = renderMarkdown(await draftReport(dir, { allowedSigners: key.allowedSigners }));
+    markdown = renderMarkdown(await draftReport(dir, { allowedSigners: key.allowedSigners }), { linkBase: dir, command: (args) => `runbook ${args}` });
   }, 60_000);
 
   it('matches the golden file', () => {
@@ -104,6 +105,11 @@ describe('incident report', () => {
     const html = markdownIt('default').render(markdown);
     expect(html).toContain('<th>What happened</th>');
     expect(html).not.toMatch(/\| *\| *\|/);
+    expect(markdownProblems(markdown)).toEqual([]);
+  });
+
+  it('names each operator once: the user and the signer identity of one person are one entry', () => {
+    expect(markdown).toContain('| Operators | dana@example.com |');
   });
 
   it('gives the same content as JSON', async () => {
@@ -144,7 +150,7 @@ describe('secrets and tampering', () => {
 });
 
 describe('drill record', () => {
-  it('computes the RTO from the log and keeps one row per drill in the RPO/RTO log', async () => {
+  it('is its own template, measures the RTO from the restore to the smoke check, and writes the RPO/RTO log only when asked', async () => {
     const quarterly = { id: 'quarterly', title: 'Quarterly' };
     const s = fixedSession(join(root, 'sessions'), '20261124-031000-quarterly-0004', { kind: 'drill', title: 'Q4 restore drill' }, quarterly);
     const at = (step: string) => ({ section: 'quarterly', step });
@@ -155,21 +161,66 @@ describe('drill record', () => {
     s.setStepStatus(at('quarterly/1.3'), 'done');
     s.setStepStatus(at('quarterly/1.4'), 'done');
     await sealWith(s, key.keyPath, env);
-    const drillLog = join(root, 'rpo-rto-log.md');
-    const first = runCli(['report', s.dir, '--rpo', '5 min', '--drill-log', drillLog, '--allowed-signers', key.allowedSigners]);
+    const cwd = mkdtempSync(join(tmpdir(), 'runbook-drill-cwd-'));
+    const outDir = mkdtempSync(join(tmpdir(), 'runbook-drill-out-'));
+    const out = join(outDir, 'drill.md');
+    const first = runCli(['report', s.dir, '--rpo', '5 min', '--out', out, '--allowed-signers', key.allowedSigners], { cwd });
     expect(first.code).toBe(0);
-    expect(first.stderr).toContain(`drill added to ${drillLog}`);
-    expect(first.stdout).toMatch(/^# Drill record: Quarterly\n/);
-    expect(first.stdout).toContain('**RTO measured: 7 s**, from the session\'s start (2026-11-24 03:10:00 UTC) to “Quarterly › 1.3. Run smoke queries ensuring core tables accessible.” marked done at 2026-11-24 03:10:07 UTC');
-    expect(first.stdout).toContain('**RPO: 5 min** (as given)');
-    golden('drill.md', normalize(first.stdout, s.dir));
-    runCli(['report', s.dir, '--rpo', '5 min', '--drill-log', drillLog, '--allowed-signers', key.allowedSigners]);
+    // Nothing asked for a log: none is written, here or anywhere else.
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(readdirSync(outDir)).toEqual(['drill.md']);
+    expect(first.stderr).not.toContain('drill added');
+    const md = readFileSync(out, 'utf8');
+    expect(md).toMatch(/^# Drill record: Quarterly\n/);
+    for (const section of ['## Objective', '## Scope', '## Target and measured RTO/RPO', '## Steps', '## Findings', '## Follow-ups']) expect(md).toContain(section);
+    for (const section of ['## Impact', '## Root cause', '## Lessons learned', '## Summary']) expect(md).not.toContain(section);
+    expect(md).toContain('| RTO | ✍ TO WRITE (or --rto-target) | **7 s** |');
+    expect(md).toContain('| RPO | ✍ TO WRITE (or --rpo-target) | **5 min** (as given) |');
+    expect(md).toContain('The RTO is measured from “Quarterly › 1.1. Spin up temporary Supabase project');
+    expect(md).toContain('done at 2026-11-24 03:10:07 UTC (the last smoke check passed).');
+    expect(markdownProblems(md)).toEqual([]);
+    golden('drill.md', normalize(md, s.dir).split(outDir).join('<out>').split(basename(root)).join('<tmp>').replace(/runbook-drill-out-\w+/g, '<out>'));
+
+    const drillLog = join(root, 'rpo-rto-log.md');
+    const logged = runCli(['report', s.dir, '--rpo', '5 min', '--rto-target', '1 h', '--drill-log', drillLog, '--allowed-signers', key.allowedSigners], { cwd });
+    expect(logged.stderr).toContain(`drill added to ${drillLog}`);
+    expect(logged.stdout).toContain('| RTO | 1 h | **7 s** |');
+    runCli(['report', s.dir, '--rpo', '5 min', '--drill-log', drillLog, '--allowed-signers', key.allowedSigners], { cwd });
     const log = readFileSync(drillLog, 'utf8');
     expect(log.match(/20261124-031000-quarterly-0004/g)).toHaveLength(1);
     expect(log).toContain('| 2026-11-24 | Quarterly | `20261124-031000-quarterly-0004` | 7 s | 5 min | 4 done, 0 skipped, 0 failed | yes |');
-    const other = runCli(['report', s.dir, '--template', 'drill', '--rto-step', 'quarterly/1.4', '--drill-log', join(root, 'other.md'), '--allowed-signers', key.allowedSigners]);
-    expect(other.stdout).toContain('**RTO measured: 8 s**');
-    expect(other.stdout).toMatch(/\*\*RPO:\*\* ✍ TO WRITE/);
+    expect(readdirSync(cwd)).toEqual([]);
+
+    const other = runCli(['report', s.dir, '--template', 'drill', '--rto-from', 'quarterly/1.2', '--rto-to', 'Document findings', '--allowed-signers', key.allowedSigners], { cwd });
+    expect(other.code).toBe(0);
+    // 1.2 is manual: it started when 1.1's attachment was recorded (03:10:02); 1.4 was done at 03:10:08.
+    expect(other.stdout).toContain('| RTO | ✍ TO WRITE (or --rto-target) | **6 s** |');
+    expect(other.stdout).toContain('(named with --rto-from)');
+    expect(other.stdout).toMatch(/\*\*RPO\*\*|\| RPO \| ✍ TO WRITE \(or --rpo-target\) \| ✍ TO WRITE/);
+    const bad = runCli(['report', s.dir, '--rto-from', 'no such step', '--allowed-signers', key.allowedSigners], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('runbook: --rto-from "no such step" names no step of this session; give a step id (as in runbook list --json) or words of its title.\n');
+    // The log named in runbook.config.json (relative to it), found from the current folder upwards.
+    const project = mkdtempSync(join(tmpdir(), 'runbook-drill-project-'));
+    writeFileSync(join(project, 'runbook.config.json'), JSON.stringify({ drillLog: 'ops/rpo-rto-log.md' }));
+    const nested = join(project, 'sub');
+    mkdirSync(join(project, 'ops'));
+    mkdirSync(nested);
+    const configured = runCli(['report', s.dir, '--rpo', '5 min', '--allowed-signers', key.allowedSigners], { cwd: nested });
+    expect(configured.code, configured.stderr).toBe(0);
+    expect(readFileSync(join(project, 'ops', 'rpo-rto-log.md'), 'utf8')).toContain('`20261124-031000-quarterly-0004` | 7 s | 5 min |');
+    expect(readdirSync(nested)).toEqual([]);
+    const incident = runCli(['report', s.dir, '--template', 'incident', '--allowed-signers', key.allowedSigners], { cwd: nested });
+    expect(incident.stderr).not.toContain('drill added');
+    const unwritable = runCli(['report', s.dir, '--drill-log', join(project, 'missing', 'log.md'), '--allowed-signers', key.allowedSigners], { cwd: nested });
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toMatch(/runbook: Cannot write the RPO\/RTO log .*missing\/log\.md: ENOENT\.\n$/);
+    writeFileSync(join(project, 'runbook.config.json'), JSON.stringify({ drillLog: 42 }));
+    const badConfig = runCli(['report', s.dir, '--allowed-signers', key.allowedSigners], { cwd: nested });
+    expect(badConfig.code).toBe(2);
+    expect(badConfig.stderr).toContain('drillLog in');
+    expect(badConfig.stdout).toBe('');
+
     const data = await draftReport(s.dir, { allowedSigners: key.allowedSigners, template: 'drill' });
     expect(recordDrill(join(root, 'third.md'), data)).toBe('added');
     expect(recordDrill(join(root, 'third.md'), data)).toBe('updated');

@@ -31,7 +31,7 @@ describe('the sandbox environment', () => {
     expect(out.stdout).toMatch(/profiles +│ 3 +│ 0 +│ 1 +│ 1 +│ 0 +│ none/);
     expect(out.stdout).toMatch(/public +│ profiles +│ profiles_self/);
     expect(out.stdout).toMatch(/public +│ profiles +│ profiles_admin/);
-    const id = /Verify: runbook verify (\S+)/.exec(out.stdout)![1]!;
+    const id = /Verify: (?:npx )?runbook verify (\S+)/.exec(out.stdout)![1]!;
     expect(JSON.parse(run(['verify', id, '--json']).stdout)).toMatchObject({ ok: true, sealed: true });
   });
 

@@ -176,7 +176,7 @@ describe('Finish and help', () => {
     await tui.press(KEY.enter);
     const frame = await tui.waitFor('Session sealed and signed.');
     expect(frame).toContain('Steps: 1 done · 0 skipped · 0 failed · 0 actions run');
-    expect(frame).toMatch(/Verify: runbook verify \d{8}-\d{6}-rls-misconfiguration-[0-9a-f]{4}/);
+    expect(frame).toMatch(/Verify: (?:npx )?runbook verify \d{8}-\d{6}-rls-misconfiguration-[0-9a-f]{4}/);
     expect(tui.events().at(-1)).toMatchObject({ type: 'sealed' });
     tui.unmount();
   });
