@@ -12,7 +12,7 @@ import { findSectionById } from '../runbook/walk.js';
 import type { EventRecord } from '../session/chain.js';
 import { Session, type Purpose, type StepStatus } from '../session/session.js';
 import { loadSigner, type LoadSignerOptions } from '../session/signer.js';
-import { applyEvent, emptyView, viewOf, type SessionView } from '../session/view.js';
+import { emptyView, foldEvent, viewOf, type SessionView } from '../session/view.js';
 import type { ScreenName } from './keys.js';
 import { checklistRows, homeRows, locateStep, type Row } from './rows.js';
 
@@ -175,7 +175,7 @@ export function createAppStore(options: AppOptions): AppStore {
       });
 
     const follow = (session: Session) => {
-      session.subscribe((event) => set({ view: applyEvent({ ...get().view }, event) }));
+      session.subscribe((event) => set({ view: foldEvent(get().view, event) }));
     };
 
     if (resumed) follow(resumed.session);
