@@ -1,0 +1,35 @@
+// The one rule for "this name holds a secret": a placeholder (`<api token>`), a `--set DB_PASSWORD=…`,
+// and an assignment the redactor meets in output (`PGPASSWORD=…`, `"SecretAccessKey": …`). A value
+// under such a name is masked as it is typed, recorded only as set, and redacted from then on.
+
+/** Words that make a name secret wherever they stand in it. */
+const SECRET_WORDS = new Set([
+  'secret', 'secrets', 'password', 'passwords', 'passwd', 'passphrase', 'pass', 'pwd',
+  'token', 'tokens', 'credential', 'credentials', 'apikey', 'privatekey', 'secretkey', 'accesskey',
+]);
+
+/** A name ending in `key` is secret unless the key is plainly a database or cache key; `key` alone is not. */
+const PLAIN_KEYS = new Set(['primary', 'foreign', 'sort', 'partition', 'cache', 'idempotency', 'public', 'row', 'shard', 'routing', 'lookup', 'unique', 'composite', 'surrogate', 'natural', 'join', 'hash', 'object', 'map', 'dedup']);
+
+/** Glued forms the words miss: `dbpassword`, `mytoken`, `AccessKey` in any case, `STRIPE_KEY`. */
+const GLUED = /(?:secret|password|passwd|token)$|(?:api|access|private|secret|service_role|anon)[_-]?key$/i;
+const ENV_KEY = /[A-Z0-9]_KEY$/;
+
+function words(name: string): string[] {
+  return name
+    .split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+}
+
+export function looksSecretName(name: string): boolean {
+  if (GLUED.test(name) || ENV_KEY.test(name)) return true;
+  const parts = words(name);
+  if (parts.some((w) => SECRET_WORDS.has(w))) return true;
+  const last = parts.at(-1);
+  if (last === 'key' || last === 'keys') {
+    const before = parts.at(-2);
+    return Boolean(before) && !PLAIN_KEYS.has(before!);
+  }
+  return false;
+}
