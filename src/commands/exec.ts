@@ -2,8 +2,8 @@
 // lands in a session that is sealed at the end; the exit code says whether every action succeeded.
 
 import { UsageError } from '../errors.js';
-import { prepareEnvironment, releaseEnvironment, resolveEnvironment, type Environment } from '../exec/environment.js';
-import { filledCode, missingValues, runAction, type ActionOutcome } from '../exec/run.js';
+import { resolveEnvironment, type Environment } from '../exec/environment.js';
+import { filledCode, missingValues, type ActionOutcome } from '../exec/run.js';
 import { actionRisk } from '../exec/guards.js';
 import { colorEnabled, makeStyle, type Style } from '../format/style.js';
 import { formatTable } from '../format/table.js';
@@ -12,8 +12,9 @@ import type { Action, Section, Step } from '../runbook/model.js';
 import { findSection, SectionNotFoundError } from '../runbook/select.js';
 import { allSections, numberedSteps } from '../runbook/walk.js';
 import { redactString } from '../session/redact.js';
-import { Session, type Purpose } from '../session/session.js';
-import { loadSigner } from '../session/signer.js';
+import { SessionController, type SessionPrompts } from '../session/controller.js';
+import { purposeFrom } from '../session/purpose.js';
+import type { MirrorStatus } from '../store/mirror.js';
 
 export interface ExecOptions {
   section: string;
@@ -59,12 +60,6 @@ export function planSection(section: Section): PlannedStep[] {
   return plan;
 }
 
-function purposeFrom(options: ExecOptions): Purpose {
-  if (options.incident) return { kind: 'incident', id: options.incident, ...(options.title ? { title: options.title } : {}), ...(options.severity ? { severity: options.severity } : {}) };
-  if (options.drill) return { kind: 'drill', ...(options.title ? { title: options.title } : {}) };
-  return { kind: 'routine', ...(options.title ? { title: options.title } : {}) };
-}
-
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? '';
 }
@@ -99,7 +94,6 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
     throw error;
   }
   const env = resolveEnvironment({ ...(options.env ? { name: options.env } : {}) });
-  if (env.sandbox && !options.dryRun) await prepareEnvironment(env, (message) => process.stderr.write(`runbook: ${message}\n`));
   if (options.confirm && options.confirm !== env.name) throw new UsageError(`--confirm ${options.confirm} does not match the environment, ${env.name}.`);
   const values = parseSets(options.set);
   const plan = planSection(section);
@@ -113,27 +107,24 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   }
   if (missing.length) throw new UsageError(`Missing value${missing.length > 1 ? 's' : ''} for ${missing.join(', ')}: pass --set ${missing.map((m) => `${m}=…`).join(' --set ')}.`);
 
-  const keyPath = options.key ?? env.signingKey;
-  const { signer, created } = loadSigner({ create: true, ...(keyPath ? { keyPath } : {}) });
-  if (created) process.stderr.write(`runbook: created a signing key for ${created.identity} at ${created.files.key} (trusted in ${created.files.allowedSigners}).\n`);
-  const session = Session.start({
-    runbook: { path: file, bytes, title: runbook.title },
-    section: { id: section.id, title: section.title },
-    env: env.name,
-    purpose: purposeFrom(options),
-    secrets: env.secrets,
+  const controller = new SessionController({
+    env,
+    purpose: purposeFrom(options) ?? { kind: 'routine' },
+    values,
+    prompts: flagPrompts(options),
+    ...(options.key ? { signer: { keyPath: options.key } } : {}),
+    onProgress: (message) => process.stderr.write(`runbook: ${message}\n`),
   });
-  const mirror = env.store ? await startMirror(env.store, session) : undefined;
-  const permissions = { environmentConfirmed: !env.protected || options.confirm === env.name, allowWrites: Boolean(options.allowWrites) };
-  if (env.protected && permissions.environmentConfirmed) session.record('confirmed', { what: 'environment', env: env.name, via: '--confirm' });
-  for (const [name, value] of Object.entries(values)) session.setPlaceholder({ section: section.id }, name, value, /pass|token|secret|key/i.test(name));
+  controller.useRunbook({ file, runbook, bytes });
+  const { session, createdKey } = (await controller.ensureSession(section))!;
+  if (createdKey) process.stderr.write(`runbook: created a signing key for ${createdKey.identity} at ${createdKey.key} (trusted in ${createdKey.allowedSigners}).\n`);
 
   process.stdout.write(`${style.bold(`runbook exec · ${section.title}`)} · env ${env.name}${env.protected ? style.red(' PROTECTED') : ''}${env.sandbox ? style.yellow(' SANDBOX (an embedded database on this machine)') : ''} · session ${session.id}\n`);
-  const controller = new AbortController();
+  const abort = new AbortController();
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
-    controller.abort();
+    abort.abort();
   };
   process.on('SIGINT', onSigint);
 
@@ -142,67 +133,69 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   let shownEarly = false;
   try {
     for (const { section: stepSection, step, number, actions } of plan) {
-      const where = { runbook: file, section: stepSection.id, step: step.id };
       process.stdout.write(`\n${style.bold(number)} ${session.redact(firstLine(step.text)).text}\n`);
       if (stopped) {
-        session.setStepStatus(where, 'skipped', 'not reached: an earlier action failed');
+        controller.mark(stepSection, step, 'skipped', 'not reached: an earlier action failed');
         process.stdout.write(style.dim('   not reached\n'));
         continue;
       }
       if (!actions.length) {
-        session.setStepStatus(where, 'skipped', 'manual step: runbook exec runs only commands and queries');
+        controller.mark(stepSection, step, 'skipped', 'manual step: runbook exec runs only commands and queries');
         process.stdout.write(style.dim('   manual step, skipped\n'));
         continue;
       }
       let stepFailed = false;
       for (const { action, id } of actions) {
-        process.stdout.write(`   ${style.cyan(action.kind)} ${indent(session.redact(filledCode(action, values)).text, '   ').trimStart()}\n`);
-        const outcome: ActionOutcome = await runAction(action, {
-          session, env, where, actionId: id, values, permissions, signal: controller.signal,
+        process.stdout.write(`   ${style.cyan(action.kind)} ${indent(session.redact(filledCode(action, controller.values())).text, '   ').trimStart()}\n`);
+        const result = await controller.run({
+          section: stepSection, step, action, actionId: id, signal: abort.signal,
           onOutput: (chunk) => process.stdout.write(chunk),
           onFirstPage: ({ columns, page }) => {
             shownEarly = true;
             process.stdout.write(indent(formatTable(columns, page).join('\n'), '   ') + '\n');
           },
         });
-        reportOutcome(outcome, style, shownEarly);
+        const outcome: ActionOutcome | undefined = result.ran ? result.outcome : undefined;
+        if (outcome) reportOutcome(outcome, style, shownEarly);
+        else process.stdout.write(style.red(`   ✗ ${result.ran ? '' : result.message}\n`));
         shownEarly = false;
-        if (outcome.status !== 'ok') {
+        if (outcome?.status !== 'ok') {
           stepFailed = true;
           failures++;
-          if (!options.keepGoing || outcome.status === 'cancelled') break;
+          if (!options.keepGoing || outcome?.status === 'cancelled') break;
         }
       }
-      session.setStepStatus(where, stepFailed ? 'failed' : 'done');
+      controller.mark(stepSection, step, stepFailed ? 'failed' : 'done');
       if (stepFailed && (!options.keepGoing || interrupted)) stopped = true;
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
-  if (interrupted) session.record('interrupted', { reason: 'Ctrl-C: the running action was cancelled' });
-  await session.seal(signer);
-  if (mirror && env.store) await finishMirror(mirror, env.store, style);
+  if (interrupted) controller.interrupted('Ctrl-C: the running action was cancelled');
+  await controller.seal();
+  const mirrored = await controller.closeMirror();
+  if (mirrored) reportMirror(mirrored, style);
   process.stdout.write(`\n${failures ? style.red(`${failures} action${failures > 1 ? 's' : ''} did not succeed.`) : style.green('Every action succeeded.')} Sealed session: ${session.dir}\n`);
   process.stdout.write(style.dim(`Verify: runbook verify ${session.id}\n`));
-  await releaseEnvironment(env);
+  await controller.release();
   return interrupted ? 130 : failures ? 1 : 0;
 }
 
-async function startMirror(store: string, session: Session) {
-  const { Mirror } = await import('../store/mirror.js');
-  const mirror = new Mirror({ connectionString: store }, session.id, session.dir);
-  session.subscribe((event) => mirror.push(event));
-  mirror.push();
-  return mirror;
+/** exec's answers to what the controller asks: everything comes from the flags, nobody is asked. */
+function flagPrompts(options: ExecOptions): SessionPrompts {
+  return {
+    purpose: async () => purposeFrom(options) ?? { kind: 'routine' },
+    // Every value was checked up front; one still missing is not run.
+    value: async () => undefined,
+    confirmEnvironment: async (env) => (options.confirm === env.name ? { given: true, via: '--confirm' } : { given: false, asked: false }),
+    confirmWrite: async () => (options.allowWrites ? { given: true, via: '--allow-writes' } : { given: false, asked: false }),
+  };
 }
 
-/** Give the store a moment to catch up, send earlier runs' backlog, and say where the mirror stands. */
-async function finishMirror(mirror: import('../store/mirror.js').Mirror, store: string, style: Style): Promise<void> {
-  const { flushBacklog } = await import('../store/mirror.js');
-  const status = await mirror.close(3_000);
+/** Where the team store mirror stands after the run. */
+function reportMirror({ status, backlog }: { status: MirrorStatus; backlog: string[] }, style: Style): void {
   if (status.health === 'live' && status.behind === 0) {
-    const backlog = await flushBacklog({ connectionString: store }, process.env, 3_000);
-    process.stdout.write(style.dim(`Mirrored to the team store${backlog.sent.length ? `, with ${backlog.sent.length} earlier session${backlog.sent.length > 1 ? 's' : ''} from the backlog` : ''}.\n`));
+    process.stdout.write(style.dim(`Mirrored to the team store${backlog.length ? `, with ${backlog.length} earlier session${backlog.length > 1 ? 's' : ''} from the backlog` : ''}.\n`));
   } else {
     process.stdout.write(style.yellow(`The team store is ${status.health}${status.error ? ` (${status.error})` : ''}: ${status.behind || 'some'} events wait locally and go on the next run.\n`));
   }
