@@ -10,7 +10,7 @@ import { actionRisk } from '../exec/guards.js';
 import { filledCode, missingValues, runAction, type ActionOutcome, type RunActionOptions } from '../exec/run.js';
 import type { Action, Runbook, Section, Step } from '../runbook/model.js';
 import type { MirrorStatus } from '../store/mirror.js';
-import type { Purpose, StepStatus, Where } from './events.js';
+import type { Purpose, SessionEvent, StepStatus, Where } from './events.js';
 import { looksSecretName } from './secretName.js';
 import { Session } from './session.js';
 import { loadSigner, type LoadSignerOptions } from './signer.js';
@@ -44,9 +44,18 @@ export interface LoadedRunbook {
   bytes: Buffer;
 }
 
+/** Until a face answers: nobody to ask, so nothing is given (exec's answers without flags). */
+const NOBODY: SessionPrompts = {
+  purpose: async () => undefined,
+  value: async () => undefined,
+  confirmEnvironment: async () => ({ given: false, asked: false }),
+  confirmWrite: async () => ({ given: false, asked: false }),
+};
+
 export interface ControllerOptions {
   env: Environment;
-  prompts: SessionPrompts;
+  /** Who answers the controller's questions; default nobody (nothing is given). */
+  prompts?: SessionPrompts;
   purpose?: Purpose;
   /** Values known before any action asks (exec's --set); each is recorded when an action first uses it. */
   values?: Record<string, string>;
@@ -72,6 +81,8 @@ export interface RunRequest {
   /** `<step id>#<n>` */
   actionId: string;
   signal?: AbortSignal;
+  /** Everything was asked and allowed: the action starts now. */
+  onStart?: () => void;
   onOutput?: RunActionOptions['onOutput'];
   onFirstPage?: RunActionOptions['onFirstPage'];
 }
@@ -130,30 +141,47 @@ export class SessionController {
 
   /** Reopen an interrupted session on the environment it was last on (or `envName`), with every secret it knew. */
   static resume(dir: string, options: Omit<ControllerOptions, 'env'> & { envName?: string; loaded?: LoadedRunbook }): SessionController {
-    const { session, events } = Session.resume(dir);
+    const resumed = Session.resume(dir);
     try {
-      const view = viewOf(events);
-      const resolve = (name: string) => resolveEnvironment({ name, ...(options.cwd ? { cwd: options.cwd } : {}) });
-      const env = resolve(options.envName ?? view.env ?? 'local');
-      const controller = new SessionController({ ...options, env });
-      controller.loaded = options.loaded;
-      controller.view = view;
-      controller.startedAt = Date.parse(view.startedAt ?? '') || Date.now();
-      // Every environment the session was on may have printed its secrets into what comes next.
-      for (const name of view.envs) {
-        try {
-          for (const secret of knownSecretsFor(resolve(name))) session.addSecret(secret);
-        } catch {
-          // An environment since removed from the config: its values are unknown, so nothing to add.
-        }
-      }
-      controller.follow(session);
-      if (view.env && env.name !== view.env) session.record('environment', { env: env.name });
-      return controller;
+      const env = resolveEnvironment({ name: options.envName ?? viewOf(resumed.events).env ?? 'local', ...(options.cwd ? { cwd: options.cwd } : {}) });
+      return SessionController.adopt(resumed, { ...options, env });
     } catch (error) {
-      session.interrupt('resume failed');
+      resumed.session.interrupt('resume failed');
       throw error;
     }
+  }
+
+  /** Carry on with a session already reopened (`Session.resume`), on `options.env`. */
+  static adopt({ session, events }: { session: Session; events: ReadonlyArray<SessionEvent> }, options: ControllerOptions & { loaded?: LoadedRunbook }): SessionController {
+    const view = viewOf(events);
+    const resolve = (name: string) => resolveEnvironment({ name, ...(options.cwd ? { cwd: options.cwd } : {}) });
+    const env = options.env;
+    const controller = new SessionController(options);
+    controller.loaded = options.loaded;
+    controller.view = view;
+    controller.startedAt = Date.parse(view.startedAt ?? '') || Date.now();
+    // Every environment the session was on may have printed its secrets into what comes next.
+    for (const secret of knownSecretsFor(env)) session.addSecret(secret);
+    for (const name of view.envs.filter((n) => n !== env.name)) {
+      try {
+        for (const secret of knownSecretsFor(resolve(name))) session.addSecret(secret);
+      } catch {
+        // An environment since removed from the config: its values are unknown, so nothing to add.
+      }
+    }
+    controller.follow(session);
+    // Resumed on another environment than the one it stopped on: the log says so before anything runs.
+    if (view.env && env.name !== view.env) session.record('environment', { env: env.name });
+    return controller;
+  }
+
+  /** Who answers from now on (the TUI, once its dialogs exist). */
+  answerWith(prompts: SessionPrompts): void {
+    this.options = { ...this.options, prompts };
+  }
+
+  private get prompts(): SessionPrompts {
+    return this.options.prompts ?? NOBODY;
   }
 
   /** Be told whenever the session, its view, the environment or the mirror changes. */
@@ -181,7 +209,7 @@ export class SessionController {
   async ensureSession(section?: { id: string; title: string }): Promise<{ session: Session; createdKey?: CreatedKey } | undefined> {
     if (this.session && !this.session.sealed) return { session: this.session };
     if (!this.loaded) return undefined;
-    const purpose = this.options.purpose ?? (await this.options.prompts.purpose());
+    const purpose = this.options.purpose ?? (await this.prompts.purpose());
     if (!purpose) return undefined;
     const { created } = loadSigner({ create: true, ...this.signerOptions() });
     const session = Session.start({
@@ -264,7 +292,7 @@ export class SessionController {
     if (!started) return { ran: false, why: 'no-session', message: 'No session was started: nothing was run.' };
     const { session } = started;
     const env = this.env;
-    const prompts = this.options.prompts;
+    const prompts = this.prompts;
     const where = this.where(section, step);
 
     if (env.protected && !this.envConfirmed) {
@@ -275,7 +303,11 @@ export class SessionController {
       } else if (permission.asked) return { ran: false, why: 'not-confirmed', message: `${env.name} was not confirmed: nothing was run.` };
     }
     if (env.sandbox && !this.prepared.has(env)) {
-      await prepareEnvironment(env, this.options.onProgress);
+      try {
+        await prepareEnvironment(env, this.options.onProgress);
+      } catch (error) {
+        throw new Error(`The sandbox database could not start: ${(error as Error).message}`);
+      }
       this.prepared.add(env);
       for (const secret of knownSecretsFor(env)) session.addSecret(secret);
     }
@@ -305,6 +337,7 @@ export class SessionController {
       }
     }
 
+    request.onStart?.();
     const outcome = await runAction(action, {
       session, env, where, actionId, values,
       permissions: { environmentConfirmed: !env.protected || this.envConfirmed, allowWrites },
