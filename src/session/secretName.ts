@@ -4,8 +4,8 @@
 
 /** Words that make a name secret wherever they stand in it. */
 const SECRET_WORDS = new Set([
-  'secret', 'secrets', 'password', 'passwords', 'passwd', 'passphrase', 'pass', 'pwd',
-  'token', 'tokens', 'credential', 'credentials', 'apikey', 'privatekey', 'secretkey', 'accesskey',
+  'secret', 'secrets', 'password', 'passwd', 'passphrase', 'pass', 'pwd',
+  'token', 'credential', 'credentials', 'apikey', 'privatekey', 'secretkey', 'accesskey',
 ]);
 
 /** A name ending in `key` is secret unless the key is plainly a database or cache key; `key` alone is not. */
