@@ -53,7 +53,8 @@ const NOBODY: SessionPrompts = {
 };
 
 export interface ControllerOptions {
-  env: Environment;
+  /** Default: the one `cwd` (or the process's folder) selects by default. */
+  env?: Environment;
   /** Who answers the controller's questions; default nobody (nothing is given). */
   prompts?: SessionPrompts;
   purpose?: Purpose;
@@ -135,7 +136,7 @@ export class SessionController {
   private mirrorStarting?: Promise<void>;
 
   constructor(private options: ControllerOptions) {
-    this.env = options.env;
+    this.env = options.env ?? resolveEnvironment(options.cwd ? { cwd: options.cwd } : {});
     this.standing = { ...(options.values ?? {}) };
   }
 
@@ -155,8 +156,8 @@ export class SessionController {
   static adopt({ session, events }: { session: Session; events: ReadonlyArray<SessionEvent> }, options: ControllerOptions & { loaded?: LoadedRunbook }): SessionController {
     const view = viewOf(events);
     const resolve = (name: string) => resolveEnvironment({ name, ...(options.cwd ? { cwd: options.cwd } : {}) });
-    const env = options.env;
     const controller = new SessionController(options);
+    const env = controller.env;
     controller.loaded = options.loaded;
     controller.view = view;
     controller.startedAt = Date.parse(view.startedAt ?? '') || Date.now();

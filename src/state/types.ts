@@ -4,7 +4,9 @@
 import type { Environment } from '../exec/environment.js';
 import type { OutputTail } from '../exec/tail.js';
 import type { Action, Runbook, Section, Step } from '../runbook/model.js';
-import type { SealSummary } from '../session/controller.js';
+import type { LoadedRunbook, SealSummary, SessionController } from '../session/controller.js';
+import type { Purpose, SessionEvent } from '../session/events.js';
+import type { LoadSignerOptions } from '../session/signer.js';
 import type { Session } from '../session/session.js';
 import type { SessionView } from '../session/view.js';
 import type { ScreenName } from './keys.js';
@@ -110,4 +112,25 @@ export interface AppActions {
   writeReport(): Promise<void>;
   rows(): Row[];
   selectedStep(): { section: Section; step: Step; number: string } | undefined;
+}
+
+export interface AppOptions {
+  entries?: RunbookEntry[];
+  loaded?: LoadedRunbook;
+  env?: Environment;
+  purpose?: Purpose;
+  /** The session controller to drive (a resumed session comes this way); made from the options below when absent. */
+  controller?: SessionController;
+  /** A session already reopened (`Session.resume`), carried on on `env`. */
+  resume?: { session: Session; events: SessionEvent[] };
+  sessionRoot?: string;
+  signer?: LoadSignerOptions;
+  cwd?: string;
+  /** Load a runbook from the picker. */
+  loadRunbook?: (file: string) => Promise<LoadedRunbook>;
+  /** Write to the terminal (OSC 52 copy). */
+  writeTerminal?: (data: string) => void;
+  /** Draft a report next to the session; returns its path. */
+  writeReport?: (sessionDir: string) => Promise<string>;
+  size?: { columns: number; rows: number };
 }

@@ -38,7 +38,9 @@ describe('environments in the TUI', () => {
     await tui.press('e');
     const picker = await tui.waitFor('Environment');
     expect(picker).toMatch(/dev[\s\S]*staging[\s\S]*sandbox/);
-    await tui.press(KEY.down, KEY.enter);
+    await tui.press(KEY.down);
+    await tui.waitFor(/❯ staging/);
+    await tui.press(KEY.enter);
     await tui.waitFor('Environment: staging.');
     expect(tui.frame()).toContain('staging');
     await tui.press(KEY.enter);
@@ -75,7 +77,9 @@ describe('environments in the TUI', () => {
     await tui.waitFor('c copy');
     await tui.press('c');
     await tui.waitFor('Copy which action?');
-    await tui.press(KEY.down, KEY.enter);
+    await tui.press(KEY.down);
+    await tui.waitFor(/❯ shell +kubectl get nodes/);
+    await tui.press(KEY.enter);
     await tui.waitFor('Copied');
     expect(written).toHaveLength(1);
     const copied = Buffer.from(/\]52;c;([^\u0007]*)\u0007/.exec(written[0]!)![1]!, 'base64').toString('utf8');
