@@ -5,7 +5,7 @@
 // no secret is written back byte for byte. Output is buffered by line so a secret split across two
 // chunks is still seen whole; ANSI escapes are stripped for matching only.
 
-import { looksSecretName } from './secretName.js';
+import { looksSecretAssignment } from './secretName.js';
 
 export type RedactionKind =
   | 'private-key'
@@ -57,7 +57,7 @@ const PATTERNS: Pattern[] = [
     group: 3,
     hint: (t) => /secret|passw|token|key/i.test(t),
     accept: (match, before) => {
-      return looksSecretName((IDENTIFIER_END.exec(before)?.[0] ?? '') + match[1]);
+      return looksSecretAssignment((IDENTIFIER_END.exec(before)?.[0] ?? '') + match[1]);
     },
   },
 ];

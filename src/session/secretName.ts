@@ -8,7 +8,7 @@ const SECRET_WORDS = new Set([
   'token', 'credential', 'credentials', 'apikey', 'privatekey', 'secretkey', 'accesskey',
 ]);
 
-/** A name ending in `key` is secret unless the key is plainly a database or cache key; `key` alone is not. */
+/** A name ending in `key` is secret unless the key is plainly a database or cache key. */
 const PLAIN_KEYS = new Set(['primary', 'foreign', 'sort', 'partition', 'cache', 'idempotency', 'public', 'row', 'shard', 'routing', 'lookup', 'unique', 'composite', 'surrogate', 'natural', 'join', 'hash', 'object', 'map', 'dedup']);
 
 /** Glued forms the words miss: `dbpassword`, `mytoken`, `AccessKey` in any case, `STRIPE_KEY`. */
@@ -29,7 +29,15 @@ export function looksSecretName(name: string): boolean {
   const last = parts.at(-1);
   if (last === 'key' || last === 'keys') {
     const before = parts.at(-2);
-    return Boolean(before) && !PLAIN_KEYS.has(before!);
+    return !before || !PLAIN_KEYS.has(before);
   }
   return false;
+}
+
+/**
+ * The same rule for a `name = value` or `name: value` met in output, where a bare `key` is too common
+ * (`key: app` in YAML, `--key=path`) to mean a secret. A placeholder named `key` is still secret.
+ */
+export function looksSecretAssignment(name: string): boolean {
+  return name.toLowerCase() !== 'key' && looksSecretName(name);
 }

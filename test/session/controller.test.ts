@@ -7,7 +7,8 @@ import { resolveEnvironment } from '../../src/exec/environment.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
 import { knownSecretsFor, SessionController, type SessionPrompts } from '../../src/session/controller.js';
 import { purposeFrom } from '../../src/session/purpose.js';
-import { looksSecretName } from '../../src/session/secretName.js';
+import { redactString } from '../../src/session/redact.js';
+import { looksSecretAssignment, looksSecretName } from '../../src/session/secretName.js';
 import { freshHome } from '../helpers/session.js';
 
 const DEV_PW = 'dev-pass-7c1e9a';
@@ -139,10 +140,17 @@ describe('the session controller', () => {
 
 describe('single homes', () => {
   it('one rule says which names hold secrets, for placeholders and the redactor alike', () => {
-    for (const name of ['password', 'db_password', 'PGPASSWORD', 'api_token', 'apiToken', 'client_secret', 'service_role_key', 'STRIPE_KEY', 'stripe_key', 'db_pass', 'pwd', 'AccessKey', 'aws_secret_access_key', 'credentials'])
+    for (const name of ['key', 'password', 'db_password', 'PGPASSWORD', 'api_token', 'apiToken', 'client_secret', 'service_role_key', 'STRIPE_KEY', 'stripe_key', 'db_pass', 'pwd', 'AccessKey', 'aws_secret_access_key', 'credentials'])
       expect([name, looksSecretName(name)]).toEqual([name, true]);
-    for (const name of ['tablename', 'key', 'primary_key', 'sort_key', 'monkey', 'keyspace', 'passenger', 'max_tokens', 'ref', 'pod_name', 'key_id'])
+    expect(looksSecretAssignment('key')).toBe(false);
+    expect(looksSecretAssignment('api_key')).toBe(true);
+    for (const name of ['tablename', 'primary_key', 'sort_key', 'monkey', 'keyspace', 'passenger', 'max_tokens', 'ref', 'pod_name', 'key_id'])
       expect([name, looksSecretName(name)]).toEqual([name, false]);
+  });
+
+  it('the redactor applies the same rule to what it meets in output', () => {
+    const { text } = redactString('stripe_key=sk_live_abc123 primary_key=id key: app max_tokens=100\n');
+    expect(text).toBe('stripe_key=[REDACTED:secret-assignment] primary_key=id key: app max_tokens=100\n');
   });
 
   it('one purposeFrom for the TUI and exec', () => {
