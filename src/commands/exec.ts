@@ -96,6 +96,17 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   const env = resolveEnvironment({ ...(options.env ? { name: options.env } : {}) });
   if (options.confirm && options.confirm !== env.name) throw new UsageError(`--confirm ${options.confirm} does not match the environment, ${env.name}.`);
   const values = parseSets(options.set);
+  const controller = new SessionController({
+    env,
+    purpose: purposeFrom(options) ?? { kind: 'routine' },
+    values,
+    prompts: flagPrompts(options),
+    ...(options.key ? { signer: { keyPath: options.key } } : {}),
+    onProgress: (message) => process.stderr.write(`runbook: ${message}\n`),
+  });
+  controller.useRunbook({ file, runbook, bytes });
+  // The sandbox gives DATABASE_URL and PG* to shell actions: start it before asking what is missing.
+  if (!options.dryRun) await controller.prepare();
   const plan = planSection(section);
   const missing = [...new Set(plan.flatMap((p) => p.actions.flatMap(({ action }) => missingValues(action, env, values))))];
 
@@ -107,15 +118,6 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   }
   if (missing.length) throw new UsageError(`Missing value${missing.length > 1 ? 's' : ''} for ${missing.join(', ')}: pass --set ${missing.map((m) => `${m}=…`).join(' --set ')}.`);
 
-  const controller = new SessionController({
-    env,
-    purpose: purposeFrom(options) ?? { kind: 'routine' },
-    values,
-    prompts: flagPrompts(options),
-    ...(options.key ? { signer: { keyPath: options.key } } : {}),
-    onProgress: (message) => process.stderr.write(`runbook: ${message}\n`),
-  });
-  controller.useRunbook({ file, runbook, bytes });
   const { session, createdKey } = (await controller.ensureSession(section))!;
   if (createdKey) process.stderr.write(`runbook: created a signing key for ${createdKey.identity} at ${createdKey.key} (trusted in ${createdKey.allowedSigners}).\n`);
 

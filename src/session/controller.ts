@@ -270,6 +270,19 @@ export class SessionController {
     return next;
   }
 
+  /** Start what the environment needs on this machine (its sandbox) and know its secrets; once per environment. */
+  async prepare(): Promise<void> {
+    const env = this.env;
+    if (!env.sandbox || this.prepared.has(env)) return;
+    try {
+      await prepareEnvironment(env, this.options.onProgress);
+    } catch (error) {
+      throw new Error(`The sandbox database could not start: ${(error as Error).message}`);
+    }
+    this.prepared.add(env);
+    if (this.session && !this.session.sealed) for (const secret of knownSecretsFor(env)) this.session.addSecret(secret);
+  }
+
   /** Values known so far: given up front, recorded in the session, and secret ones typed in this process. */
   values(): Record<string, string> {
     return { ...this.standing, ...this.view.values, ...this.secretValues };
@@ -303,15 +316,7 @@ export class SessionController {
         this.envConfirmed = true;
       } else if (permission.asked) return { ran: false, why: 'not-confirmed', message: `${env.name} was not confirmed: nothing was run.` };
     }
-    if (env.sandbox && !this.prepared.has(env)) {
-      try {
-        await prepareEnvironment(env, this.options.onProgress);
-      } catch (error) {
-        throw new Error(`The sandbox database could not start: ${(error as Error).message}`);
-      }
-      this.prepared.add(env);
-      for (const secret of knownSecretsFor(env)) session.addSecret(secret);
-    }
+    await this.prepare();
 
     const values = this.values();
     for (const name of [...action.placeholders, ...(action.env ?? [])]) {
