@@ -222,7 +222,7 @@ export class SessionController {
       ...(this.options.sessionRoot ? { root: this.options.sessionRoot } : {}),
     });
     this.options = { ...this.options, purpose };
-    this.view = emptyView();
+    this.view = viewOf(session.events());
     this.startedAt = Date.now();
     this.envConfirmed = false;
     this.follow(session);

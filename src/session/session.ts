@@ -104,6 +104,11 @@ export class Session {
     return event;
   }
 
+  /** Every event recorded so far, read back from the log. */
+  events(): SessionEvent[] {
+    return this.log.contents().toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as SessionEvent);
+  }
+
   /** Be told of every event recorded from now on (the TUI keeps its view of the session this way). */
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);

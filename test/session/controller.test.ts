@@ -64,10 +64,13 @@ describe('the session controller', () => {
 
     expect(controller.environments()).toEqual(['dev', 'staging', 'sandbox']);
     const first = await run();
+    // The view folds the session from its first event.
+    expect(controller.view).toMatchObject({ env: 'dev', envs: ['dev'], startedAt: expect.any(String) });
     expect(first.ran && first.outcome.status).toBe('ok');
     expect(prompts.asked).toEqual(['api_token (secret)', 'table']);
 
     controller.switchEnvironment('staging');
+    expect(controller.view.envs).toEqual(['dev', 'staging']);
     // Secrets of the environment left behind, of the new one, and the typed one: all still redacted.
     controller.note(`old ${DEV_PW} new ${STAGE_PW} typed ${TYPED_TOKEN}`, section, step);
     const second = await run();
