@@ -135,6 +135,52 @@ describe('the session controller', () => {
     unattended.leave('test');
   });
 
+  it('asks again for a protected environment after a switch away and back, and after a resume', async () => {
+    const p = project();
+    const config = JSON.parse(readFileSync(join(p.dir, 'runbook.config.json'), 'utf8'));
+    config.environments.prod = { databaseUrl: 'postgres://ops:prod-pw-31337x@db.invalid/app', protected: true };
+    writeFileSync(join(p.dir, 'runbook.config.json'), JSON.stringify(config));
+    const asked: string[] = [];
+    const prompts: SessionPrompts = {
+      ...recordingPrompts({ api_token: TYPED_TOKEN, table: 'users' }),
+      confirmEnvironment: async (env) => {
+        asked.push(env.name);
+        return { given: true, via: 'typed' };
+      },
+    };
+    const controller = new SessionController({ env: resolveEnvironment({ cwd: p.dir }), prompts, cwd: p.dir, signer: { env: p.home.env }, sessionRoot: join(p.home.state, 'sessions') });
+    controller.useRunbook(p.loaded);
+    const section = p.runbook.sections[0]!;
+    const step = section.steps[0]!;
+    const run = async (c: SessionController) => {
+      const result = await c.run({ section, step, action: step.actions[0]!, actionId: `${step.id}#1` });
+      expect(result.ran && result.outcome.status).toBe('ok');
+    };
+    await run(controller);
+    expect(asked).toEqual([]);
+    controller.switchEnvironment('prod');
+    await run(controller);
+    await run(controller);
+    expect(asked).toEqual(['prod']);
+    controller.switchEnvironment('dev');
+    controller.switchEnvironment('prod');
+    await run(controller);
+    expect(asked).toEqual(['prod', 'prod']);
+    // Not on the list: refused with the list, and the session stays where it was.
+    expect(() => controller.switchEnvironment('local')).toThrow('No environment "local" (known: dev, staging, prod, sandbox).');
+    expect(controller.env.name).toBe('prod');
+    const dir = controller.session!.dir;
+    controller.leave('test');
+
+    const resumed = SessionController.resume(dir, { prompts, cwd: p.dir, signer: { env: p.home.env }, loaded: p.loaded });
+    await run(resumed);
+    expect(asked).toEqual(['prod', 'prod', 'prod']);
+    resumed.leave('test');
+    const confirmations = readFileSync(join(dir, 'session.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'confirmed');
+    expect(confirmations).toHaveLength(3);
+    expect(readFileSync(join(dir, 'session.jsonl'), 'utf8')).not.toContain('prod-pw-31337x');
+  });
+
   it('gathers known secrets in one place: the environment\'s, secret-named variables long enough to be real, and secret-named values', () => {
     const env = { ...resolveEnvironment({ processEnv: {} }), secrets: ['db-pw-1234'], vars: { DEPLOY_TOKEN: 'ghp_abcdefgh1234', SHORT_TOKEN: 'abc', PASSWORD_STORE_ENABLE: 'true', PATH: '/usr/bin' } };
     expect(knownSecretsFor(env, { api_key: 'k-1', tablename: 'users', db_pass: 'hunter2' }).sort()).toEqual(['db-pw-1234', 'ghp_abcdefgh1234', 'hunter2', 'k-1'].sort());
