@@ -2,7 +2,7 @@
 // and an assignment the redactor meets in output (`PGPASSWORD=…`, `"SecretAccessKey": …`). A value
 // under such a name is masked as it is typed, recorded only as set, and redacted from then on.
 
-/** Words that make a name secret wherever they stand in it. */
+/** Words that make a name secret when it ends with one: `db_password`, `apiToken`, `client_secret`. */
 const SECRET_WORDS = new Set([
   'secret', 'secrets', 'password', 'passwd', 'passphrase', 'pass', 'pwd',
   'token', 'credential', 'credentials', 'apikey', 'privatekey', 'secretkey', 'accesskey',
@@ -24,9 +24,10 @@ function words(name: string): string[] {
 
 export function looksSecretName(name: string): boolean {
   if (GLUED.test(name) || ENV_KEY.test(name)) return true;
+  // The last word says what the value is: `password_store_dir` is a folder, `token_type` a type.
   const parts = words(name);
-  if (parts.some((w) => SECRET_WORDS.has(w))) return true;
   const last = parts.at(-1);
+  if (last && SECRET_WORDS.has(last)) return true;
   if (last === 'key' || last === 'keys') {
     const before = parts.at(-2);
     return !before || !PLAIN_KEYS.has(before);

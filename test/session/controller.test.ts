@@ -193,7 +193,7 @@ describe('single homes', () => {
       expect([name, looksSecretName(name)]).toEqual([name, true]);
     expect(looksSecretAssignment('key')).toBe(false);
     expect(looksSecretAssignment('api_key')).toBe(true);
-    for (const name of ['tablename', 'primary_key', 'sort_key', 'monkey', 'keyspace', 'passenger', 'max_tokens', 'ref', 'pod_name', 'key_id'])
+    for (const name of ['PASSWORD_STORE_DIR', 'token_type', 'secret_name', 'GIT_ASKPASS', 'tablename', 'primary_key', 'sort_key', 'monkey', 'keyspace', 'passenger', 'max_tokens', 'ref', 'pod_name', 'key_id'])
       expect([name, looksSecretName(name)]).toEqual([name, false]);
   });
 
