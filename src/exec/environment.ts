@@ -165,7 +165,8 @@ export function resolveEnvironment(options: ResolveOptions = {}): Environment {
   // With nothing that names a database, the default is the sandbox: the runbook still works end to end.
   const noDatabase = !names.length && !processEnv.DATABASE_URL && !processEnv.PGHOST && !processEnv.PGDATABASE;
   const name = options.name ?? config.defaultEnv ?? (names.length === 1 ? names[0]! : noDatabase ? 'sandbox' : 'local');
-  const envConfig = config.environments?.[name];
+  // Own entries only: `--env __proto__` or `constructor` must not find the object's prototype.
+  const envConfig = config.environments && Object.hasOwn(config.environments, name) ? config.environments[name] : undefined;
   if (!envConfig) {
     // A name asked for must be on the list; the default may be `local` even when nothing configures it.
     const known = listEnvironments({ cwd, processEnv });
