@@ -40,7 +40,8 @@ interface PlannedStep {
 }
 
 function parseSets(sets: string[] = []): Record<string, string> {
-  const values: Record<string, string> = {};
+  // No prototype: `constructor` or `toString` is missing until --set gives it.
+  const values = Object.create(null) as Record<string, string>;
   for (const item of sets) {
     const at = item.indexOf('=');
     if (at <= 0) throw new UsageError(`--set expects key=value, got "${item}".`);

@@ -285,7 +285,8 @@ export class SessionController {
 
   /** Values known so far: given up front, recorded in the session, and secret ones typed in this process. */
   values(): Record<string, string> {
-    return { ...this.standing, ...this.view.values, ...this.secretValues };
+    // No prototype: a placeholder named `constructor` or `toString` is missing until it is given.
+    return Object.assign(Object.create(null) as Record<string, string>, this.standing, this.view.values, this.secretValues);
   }
 
   /** An action's code with its placeholders filled when every value is known, and the ones still missing. */
@@ -320,10 +321,10 @@ export class SessionController {
 
     const values = this.values();
     for (const name of [...action.placeholders, ...(action.env ?? [])]) {
-      if (this.view.values[name] !== undefined || this.secretValues[name] !== undefined) continue;
-      let value = this.standing[name];
+      if (Object.hasOwn(this.view.values, name) || Object.hasOwn(this.secretValues, name)) continue;
+      let value = Object.hasOwn(this.standing, name) ? this.standing[name] : undefined;
       if (value === undefined) {
-        if (action.env?.includes(name) && env.vars[name] !== undefined) continue;
+        if (action.env?.includes(name) && Object.hasOwn(env.vars, name)) continue;
         value = await prompts.value({ name, secret: looksSecretName(name) });
         if (value === undefined) return { ran: false, why: 'no-value', message: `Not run: no value for ${name}.` };
       }

@@ -109,7 +109,7 @@ export function foldEvent(view: SessionView, record: EventRecord | SessionEvent)
     events: record.seq + 1,
     lastAt: record.ts,
     ...(step ? { lastStep: step } : {}),
-    ...(step && !view.firstSeen[step] ? { firstSeen: { ...view.firstSeen, [step]: record.ts } } : {}),
+    ...(step && !Object.hasOwn(view.firstSeen, step) ? { firstSeen: { ...view.firstSeen, [step]: record.ts } } : {}),
   };
   if (!isKnownEvent(record)) return next;
   const event = record as SessionEvent;

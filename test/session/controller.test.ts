@@ -181,6 +181,24 @@ describe('the session controller', () => {
     expect(readFileSync(join(dir, 'session.jsonl'), 'utf8')).not.toContain('prod-pw-31337x');
   });
 
+  it('asks for placeholders named like Object.prototype members instead of filling in a function', async () => {
+    const p = project();
+    const text = '# T\n## S\n- `echo "c=<constructor> t=<toString>"`\n';
+    writeFileSync(p.file, text);
+    const runbook = parseRunbook(text, { fileName: p.file });
+    const prompts = recordingPrompts({ constructor: 'one', toString: 'two' });
+    const controller = new SessionController({ env: resolveEnvironment({ cwd: p.dir }), prompts, cwd: p.dir, signer: { env: p.home.env }, sessionRoot: join(p.home.state, 'sessions') });
+    controller.useRunbook({ file: p.file, runbook, bytes: Buffer.from(text) });
+    const section = runbook.sections[0]!;
+    const step = section.steps[0]!;
+    expect(controller.codeToCopy(step.actions[0]!).missing).toEqual(['constructor', 'toString']);
+    const result = await controller.run({ section, step, action: step.actions[0]!, actionId: 'a' });
+    expect(prompts.asked).toEqual(['constructor', 'toString']);
+    expect(result.ran && result.outcome.status).toBe('ok');
+    expect(result.ran && result.outcome.code).toMatch(/^echo "c=.*one.* t=.*two.*"$/);
+    controller.leave('test');
+  });
+
   it('gathers known secrets in one place: the environment\'s, secret-named variables long enough to be real, and secret-named values', () => {
     const env = { ...resolveEnvironment({ processEnv: {} }), secrets: ['db-pw-1234'], vars: { DEPLOY_TOKEN: 'ghp_abcdefgh1234', SHORT_TOKEN: 'abc', PASSWORD_STORE_ENABLE: 'true', PATH: '/usr/bin' } };
     expect(knownSecretsFor(env, { api_key: 'k-1', tablename: 'users', db_pass: 'hunter2' }).sort()).toEqual(['db-pw-1234', 'ghp_abcdefgh1234', 'hunter2', 'k-1'].sort());
@@ -207,5 +225,19 @@ describe('single homes', () => {
     expect(purposeFrom({ drill: true })).toEqual({ kind: 'drill' });
     expect(purposeFrom({ title: 'weekly' })).toEqual({ kind: 'routine', title: 'weekly' });
     expect(purposeFrom({})).toBeUndefined();
+  });
+});
+
+describe('runbook exec and prototype-named placeholders', () => {
+  it('names a missing <constructor> instead of filling in a function, and uses it when given', async () => {
+    const { runCli } = await import('../helpers/cli.js');
+    const p = project();
+    writeFileSync(p.file, '# T\n## S\n- `echo "c=<constructor>"`\n');
+    const missing = runCli(['exec', p.file, '--section', 's', '--env', 'dev', '--dry-run'], { cwd: p.dir, env: p.home.env });
+    expect(missing).toMatchObject({ code: 2 });
+    expect(missing.stderr).toContain('Missing value for constructor');
+    const given = runCli(['exec', p.file, '--section', 's', '--env', 'dev', '--set', 'constructor=one'], { cwd: p.dir, env: p.home.env });
+    expect(given.code).toBe(0);
+    expect(given.stdout).toMatch(/^c=one$/m);
   });
 });
