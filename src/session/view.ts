@@ -79,9 +79,11 @@ export interface SessionView {
 }
 
 export function emptyView(): SessionView {
-  return { steps: {}, marks: {}, doneOrder: [], firstSeen: {}, notes: [], values: {}, secretNames: [], runs: [], attachments: [], envs: [], sealed: false, events: 0 };
+  return { steps: {}, marks: {}, doneOrder: [], firstSeen: {}, notes: [], values: noPrototype({}), secretNames: [], runs: [], attachments: [], envs: [], sealed: false, events: 0 };
 }
 
+/** Values keyed by placeholder name: `constructor` or `toString` must not be found on a prototype. */
+const noPrototype = (...parts: Array<Record<string, string>>): Record<string, string> => Object.assign(Object.create(null) as Record<string, string>, ...parts);
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const count = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 const defined = <T extends object>(fields: T): Partial<T> =>
@@ -135,7 +137,7 @@ export function foldEvent(view: SessionView, record: EventRecord | SessionEvent)
       const name = text(event.name);
       if (!name) return next;
       if (event.secret) return view.secretNames.includes(name) ? next : { ...next, secretNames: [...view.secretNames, name] };
-      return { ...next, values: { ...view.values, [name]: String(event.value ?? '') } };
+      return { ...next, values: noPrototype(view.values, { [name]: String(event.value ?? '') }) };
     }
     case 'attachment':
       return { ...next, attachments: [...view.attachments, { seq: event.seq, ts: event.ts, name: String(event.name), kind: String(event.kind), ...(step ? { step } : {}), ...(event.evidence ? { evidence: event.evidence } : {}) }] };

@@ -59,6 +59,7 @@ describe('the fold', () => {
   it('says what each step, run, note, value and environment came to', () => {
     const view = viewOf(sampleLog());
     expect(view.values).toEqual({ table: 'users' });
+    expect(view.values.constructor).toBeUndefined();
     expect(view.secretNames).toEqual(['api_token']);
     expect(view.runs.map((r) => [r.action, r.status])).toEqual([['s/1#1', 'ok'], ['s/2#1', 'refused'], ['s/3#1', 'interrupted']]);
     expect(view.runs[0]!.outputs).toEqual([{ columns: ['a'], rows: 1, command: 'SELECT' }]);
