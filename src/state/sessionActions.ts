@@ -142,6 +142,7 @@ export function sessionActions({ set, get, options, controller, ask, say }: Stor
     },
 
     chooseEnvironment: async () => {
+      if (get().running) return say('An action is running: let it finish or cancel it (x) before switching environment.', 'error');
       const pick = await ask({ kind: 'choice', title: 'Environment', options: controller.environments().map((n) => ({ label: n, value: n })) });
       if (!pick || pick === controller.env.name) return;
       try {
