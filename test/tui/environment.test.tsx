@@ -4,6 +4,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveEnvironment } from '../../src/exec/environment.js';
+import { parseRunbook } from '../../src/runbook/parse.js';
+import { SessionController } from '../../src/session/controller.js';
+import { Session } from '../../src/session/session.js';
 import { freshHome } from '../helpers/session.js';
 import { KEY, renderTui } from '../helpers/tui.js';
 
@@ -65,6 +68,34 @@ describe('environments in the TUI', () => {
     expect(everything).not.toContain(DEV_PW);
     expect(everything).not.toContain(STAGE_PW);
     expect(events.at(-1)).toMatchObject({ text: 'pasted [REDACTED:known-secret] and [REDACTED:known-secret]' });
+  });
+
+  it('a session resumed in the TUI on another environment knows the secrets of both', async () => {
+    const p = project('# RB\n## Check\n- `echo "db=$DATABASE_URL"`\n');
+    const home = freshHome();
+    const staging = resolveEnvironment({ name: 'staging', cwd: p.dir, processEnv: { PATH: process.env.PATH } });
+    const loaded = { file: p.file, runbook: parseRunbook(readFileSync(p.file, 'utf8'), { fileName: p.file }), bytes: readFileSync(p.file) };
+    const before = new SessionController({ env: staging, purpose: { kind: 'drill' }, cwd: p.dir, signer: { env: home.env }, sessionRoot: join(home.state, 'sessions') });
+    before.useRunbook(loaded);
+    await before.ensureSession(loaded.runbook.sections[0]);
+    const dir = before.session!.dir;
+    before.leave('the laptop slept');
+
+    const resume = Session.resume(dir);
+    const tui = await renderTui({ file: p.file, env: p.env, cwd: p.dir, resume });
+    await tui.waitFor('Resumed session');
+    await tui.press(KEY.enter);
+    await tui.waitFor('echo');
+    await tui.press('n');
+    await tui.waitFor('Note:');
+    await tui.press(`both ${DEV_PW} ${STAGE_PW}\r`);
+    await tui.waitFor('Note recorded.');
+    tui.unmount();
+    resume.session.close();
+    const log = readFileSync(join(dir, 'session.jsonl'), 'utf8');
+    expect(log).not.toContain(DEV_PW);
+    expect(log).not.toContain(STAGE_PW);
+    expect(log.trim().split('\n').map((l) => JSON.parse(l).type)).toEqual(['started', 'interrupted', 'resumed', 'environment', 'note']);
   });
 
   it('c copies the action chosen, not always the first', async () => {
