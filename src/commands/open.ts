@@ -22,7 +22,6 @@ export interface OpenOptions {
   key?: string;
 }
 
-
 export async function openCommand(target: string, options: OpenOptions = {}): Promise<void> {
   const { assertTerminal, runTui } = await import('../tui.js');
   assertTerminal();
@@ -70,10 +69,10 @@ export async function resumeCommand(ref: string | undefined, options: OpenOption
   if (!path || !existsSync(path)) throw new UsageError(`The runbook of this session (${path ?? 'unknown'}) is gone; restore it to resume.`);
   const loaded = await loadRunbook(path);
   const controller = SessionController.resume(dir, { loaded, ...(options.env ? { envName: options.env } : {}), ...(options.key ? { signer: { keyPath: options.key } } : {}) });
-  if (started?.runbook?.sha256 && sha256Hex(loaded.bytes) !== started.runbook.sha256) {
-    controller.session!.note({}, 'The runbook file changed since the session started (its SHA-256 differs).', { automatic: true });
-  }
   try {
+    if (started?.runbook?.sha256 && sha256Hex(loaded.bytes) !== started.runbook.sha256) {
+      controller.session!.note({}, 'The runbook file changed since the session started (its SHA-256 differs).', { automatic: true });
+    }
     await runTui({ controller, loaded });
   } catch (error) {
     controller.leave('resume failed');
