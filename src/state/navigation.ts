@@ -1,7 +1,6 @@
 // Moving around: screens, cursors, the filter, help and scrolling. UI state only.
 
-import type { StoreContext } from './context.js';
-import { screenKey, screenSection } from './context.js';
+import { screenKey, screenSection, type StoreContext } from './context.js';
 import { checklistRows, homeRows, locateStep, pickerRows } from './rows.js';
 import type { AppActions, Screen } from './types.js';
 
