@@ -4,9 +4,8 @@ import { render } from 'ink';
 import React from 'react';
 import { App } from './app.js';
 import { UsageError } from './errors.js';
-import { releaseEnvironment } from './exec/environment.js';
 import { runbookCommand } from './format/command.js';
-import { createAppStore, type AppOptions } from './state/store.js';
+import { createAppStore, createController, type AppOptions } from './state/store.js';
 
 export function assertTerminal(): void {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
@@ -15,8 +14,10 @@ export function assertTerminal(): void {
 }
 
 export async function runTui(options: AppOptions): Promise<void> {
+  const controller = options.controller ?? createController(options);
   const store = createAppStore({
     ...options,
+    controller,
     writeTerminal: (data) => process.stdout.write(data),
     writeReport: async (dir) => {
       const { writeFileSync } = await import('node:fs');
@@ -28,21 +29,20 @@ export async function runTui(options: AppOptions): Promise<void> {
     size: { columns: process.stdout.columns || 80, rows: process.stdout.rows || 24 },
   });
   // Sessions an earlier run could not mirror go to the team store now, in the background.
-  if (options.env?.store) {
-    const store = options.env.store;
+  if (controller.env.store) {
+    const store = controller.env.store;
     void import('./store/mirror.js').then(({ flushBacklog }) => flushBacklog({ connectionString: store })).catch(() => undefined);
   }
   const instance = render(<App store={store} />, { exitOnCtrlC: false, maxFps: 20, patchConsole: true });
   // A terminal closed under us (SIGHUP) leaves the session open for `runbook resume`, recorded as such.
   const hangup = () => {
-    const session = store.getState().session;
-    if (session && !session.sealed) session.interrupt('the terminal was closed');
+    controller.leave('the terminal was closed');
     process.exit(129);
   };
   process.once('SIGHUP', hangup);
   process.once('SIGTERM', hangup);
   await instance.waitUntilExit();
-  await releaseEnvironment(store.getState().env);
+  await controller.release();
   process.off('SIGHUP', hangup);
   process.off('SIGTERM', hangup);
   const { summary, session } = store.getState();

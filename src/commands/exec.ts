@@ -2,11 +2,9 @@
 // lands in a session that is sealed at the end; the exit code says whether every action succeeded.
 
 import { UsageError } from '../errors.js';
-import { prepareEnvironment, releaseEnvironment, resolveEnvironment, type Environment } from '../exec/environment.js';
-import { filledCode, missingValues, runAction, type ActionOutcome } from '../exec/run.js';
+import { resolveEnvironment, type Environment } from '../exec/environment.js';
+import { filledCode, missingValues, type ActionOutcome } from '../exec/run.js';
 import { actionRisk } from '../exec/guards.js';
-import { environmentTarget } from '../exec/target.js';
-import { runbookCommand } from '../format/command.js';
 import { colorEnabled, makeStyle, type Style } from '../format/style.js';
 import { formatTable } from '../format/table.js';
 import { loadRunbook } from '../runbook/load.js';
@@ -14,8 +12,9 @@ import type { Action, Section, Step } from '../runbook/model.js';
 import { findSection, SectionNotFoundError } from '../runbook/select.js';
 import { allSections, numberedSteps } from '../runbook/walk.js';
 import { redactString } from '../session/redact.js';
-import { Session, type Purpose } from '../session/session.js';
-import { loadSigner } from '../session/signer.js';
+import { SessionController, type SessionPrompts } from '../session/controller.js';
+import { purposeFrom } from '../session/purpose.js';
+import { runbookCommand } from '../format/command.js';
 
 export interface ExecOptions {
   section: string;
@@ -41,7 +40,8 @@ interface PlannedStep {
 }
 
 function parseSets(sets: string[] = []): Record<string, string> {
-  const values: Record<string, string> = {};
+  // No prototype: `constructor` or `toString` is missing until --set gives it.
+  const values = Object.create(null) as Record<string, string>;
   for (const item of sets) {
     const at = item.indexOf('=');
     if (at <= 0) throw new UsageError(`--set expects key=value, got "${item}".`);
@@ -59,12 +59,6 @@ export function planSection(section: Section): PlannedStep[] {
     }
   }
   return plan;
-}
-
-function purposeFrom(options: ExecOptions): Purpose {
-  if (options.incident) return { kind: 'incident', id: options.incident, ...(options.title ? { title: options.title } : {}), ...(options.severity ? { severity: options.severity } : {}) };
-  if (options.drill) return { kind: 'drill', ...(options.title ? { title: options.title } : {}) };
-  return { kind: 'routine', ...(options.title ? { title: options.title } : {}) };
 }
 
 function firstLine(text: string): string {
@@ -101,9 +95,19 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
     throw error;
   }
   const env = resolveEnvironment({ ...(options.env ? { name: options.env } : {}) });
-  if (env.sandbox && !options.dryRun) await prepareEnvironment(env, (message) => process.stderr.write(`runbook: ${message}\n`));
   if (options.confirm && options.confirm !== env.name) throw new UsageError(`--confirm ${options.confirm} does not match the environment, ${env.name}.`);
   const values = parseSets(options.set);
+  const controller = new SessionController({
+    env,
+    purpose: purposeFrom(options) ?? { kind: 'routine' },
+    values,
+    prompts: flagPrompts(options),
+    ...(options.key ? { signer: { keyPath: options.key } } : {}),
+    onProgress: (message) => process.stderr.write(`runbook: ${message}\n`),
+  });
+  controller.useRunbook({ file, runbook, bytes });
+  // The sandbox gives DATABASE_URL and PG* to shell actions: start it before asking what is missing.
+  if (!options.dryRun) await controller.prepare();
   const plan = planSection(section);
   const missing = [...new Set(plan.flatMap((p) => p.actions.flatMap(({ action }) => missingValues(action, env, values))))];
 
@@ -115,28 +119,15 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   }
   if (missing.length) throw new UsageError(`Missing value${missing.length > 1 ? 's' : ''} for ${missing.join(', ')}: pass --set ${missing.map((m) => `${m}=…`).join(' --set ')}.`);
 
-  const keyPath = options.key ?? env.signingKey;
-  const { signer, created } = loadSigner({ create: true, ...(keyPath ? { keyPath } : {}) });
-  if (created) process.stderr.write(`runbook: created a signing key for ${created.identity} at ${created.files.key} (trusted in ${created.files.allowedSigners}).\n`);
-  const session = Session.start({
-    runbook: { path: file, bytes, title: runbook.title },
-    section: { id: section.id, title: section.title },
-    env: env.name,
-    target: { ...environmentTarget(env) },
-    purpose: purposeFrom(options),
-    secrets: env.secrets,
-  });
-  const mirror = env.store ? await startMirror(env.store, session) : undefined;
-  const permissions = { environmentConfirmed: !env.protected || options.confirm === env.name, allowWrites: Boolean(options.allowWrites) };
-  if (env.protected && permissions.environmentConfirmed) session.record('confirmed', { what: 'environment', env: env.name, via: '--confirm' });
-  for (const [name, value] of Object.entries(values)) session.setPlaceholder({ section: section.id }, name, value, /pass|token|secret|key/i.test(name));
+  const { session, createdKey } = (await controller.ensureSession(section))!;
+  if (createdKey) process.stderr.write(`runbook: created a signing key for ${createdKey.identity} at ${createdKey.key} (trusted in ${createdKey.allowedSigners}).\n`);
 
   process.stdout.write(`${style.bold(`runbook exec · ${section.title}`)} · env ${env.name}${env.protected ? style.red(' PROTECTED') : ''}${env.sandbox ? style.yellow(' SANDBOX (an embedded database on this machine)') : ''} · session ${session.id}\n`);
-  const controller = new AbortController();
+  const abort = new AbortController();
   let interrupted = false;
   const onSigint = () => {
     interrupted = true;
-    controller.abort();
+    abort.abort();
   };
   process.on('SIGINT', onSigint);
 
@@ -145,66 +136,65 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   let shownEarly = false;
   try {
     for (const { section: stepSection, step, number, actions } of plan) {
-      const where = { runbook: file, section: stepSection.id, step: step.id };
       process.stdout.write(`\n${style.bold(number)} ${session.redact(firstLine(step.text)).text}\n`);
       if (stopped) {
-        session.setStepStatus(where, 'skipped', 'not reached: an earlier action failed');
+        controller.mark(stepSection, step, 'skipped', 'not reached: an earlier action failed');
         process.stdout.write(style.dim('   not reached\n'));
         continue;
       }
       if (!actions.length) {
-        session.setStepStatus(where, 'skipped', 'manual step: runbook exec runs only commands and queries');
+        controller.mark(stepSection, step, 'skipped', 'manual step: runbook exec runs only commands and queries');
         process.stdout.write(style.dim('   manual step, skipped\n'));
         continue;
       }
       let stepFailed = false;
       for (const { action, id } of actions) {
-        process.stdout.write(`   ${style.cyan(action.kind)} ${indent(session.redact(filledCode(action, values)).text, '   ').trimStart()}\n`);
-        const outcome: ActionOutcome = await runAction(action, {
-          session, env, where, actionId: id, values, permissions, signal: controller.signal,
+        process.stdout.write(`   ${style.cyan(action.kind)} ${indent(session.redact(filledCode(action, controller.values())).text, '   ').trimStart()}\n`);
+        const result = await controller.run({
+          section: stepSection, step, action, actionId: id, signal: abort.signal,
           onOutput: (chunk) => process.stdout.write(chunk),
           onFirstPage: ({ columns, page }) => {
             shownEarly = true;
             process.stdout.write(indent(formatTable(columns, page).join('\n'), '   ') + '\n');
           },
         });
-        reportOutcome(outcome, style, shownEarly);
+        const outcome: ActionOutcome | undefined = result.ran ? result.outcome : undefined;
+        if (outcome) reportOutcome(outcome, style, shownEarly);
+        else process.stdout.write(style.red(`   ✗ ${result.ran ? '' : result.message}\n`));
         shownEarly = false;
-        if (outcome.status !== 'ok') {
+        if (outcome?.status !== 'ok') {
           stepFailed = true;
           failures++;
-          if (!options.keepGoing || outcome.status === 'cancelled') break;
+          if (!options.keepGoing || outcome?.status === 'cancelled') break;
         }
       }
-      session.setStepStatus(where, stepFailed ? 'failed' : 'done');
+      controller.mark(stepSection, step, stepFailed ? 'failed' : 'done');
       if (stepFailed && (!options.keepGoing || interrupted)) stopped = true;
     }
   } finally {
     process.off('SIGINT', onSigint);
   }
-  if (interrupted) session.record('interrupted', { reason: 'Ctrl-C: the running action was cancelled' });
-  await session.seal(signer);
-  const mirrorConflict = mirror && env.store ? await finishMirror(mirror, env.store, session.dir, style) : false;
-  process.stdout.write(`\n${failures ? style.red(`${failures} action${failures > 1 ? 's' : ''} did not succeed.`) : style.green('Every action succeeded.')} Sealed session: ${session.dir}\n`);
+  if (interrupted) controller.interrupted('Ctrl-C: the running action was cancelled');
+  await controller.seal();
+  const mirrored = await controller.closeMirror();
+  if (mirrored) process.stdout.write((mirrored.ok ? style.dim : mirrored.conflict ? style.red : style.yellow)(`${mirrored.message}\n`));
+  const conflict = mirrored?.conflict === true;
+  const verdict = failures ? style.red(`${failures} action${failures > 1 ? 's' : ''} did not succeed.`) : conflict ? style.red('Every action succeeded, but the team store holds another record of this session.') : style.green('Every action succeeded.');
+  process.stdout.write(`\n${verdict} Sealed session: ${session.dir}\n`);
   process.stdout.write(style.dim(`Verify: ${runbookCommand(`verify ${session.id}`)}\n`));
-  await releaseEnvironment(env);
-  return interrupted ? 130 : failures || mirrorConflict ? 1 : 0;
+  await controller.release();
+  return interrupted ? 130 : failures || conflict ? 1 : 0;
 }
 
-async function startMirror(store: string, session: Session) {
-  const { Mirror } = await import('../store/mirror.js');
-  const mirror = new Mirror({ connectionString: store }, session.id, session.dir);
-  session.subscribe((event) => mirror.push(event));
-  mirror.push();
-  return mirror;
-}
-
-/** Give the store a moment to catch up, send earlier runs' backlog, and say where the mirror stands; true on a conflict. */
-async function finishMirror(mirror: import('../store/mirror.js').Mirror, store: string, dir: string, style: Style): Promise<boolean> {
-  const { finishMirror: finish } = await import('../store/mirror.js');
-  const outcome = await finish(mirror, { connectionString: store }, dir);
-  process.stdout.write((outcome.ok ? style.dim : outcome.conflict ? style.red : style.yellow)(`${outcome.message}\n`));
-  return outcome.conflict;
+/** exec's answers to what the controller asks: everything comes from the flags, nobody is asked. */
+function flagPrompts(options: ExecOptions): SessionPrompts {
+  return {
+    purpose: async () => purposeFrom(options) ?? { kind: 'routine' },
+    // Every value was checked up front; one still missing is not run.
+    value: async () => undefined,
+    confirmEnvironment: async (env) => (options.confirm === env.name ? { given: true, via: '--confirm' } : { given: false, asked: false }),
+    confirmWrite: async () => (options.allowWrites ? { given: true, via: '--allow-writes' } : { given: false, asked: false }),
+  };
 }
 
 /** The outcome of an action; a result's first page may already be on screen (`pageShown`). */

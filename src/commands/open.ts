@@ -1,13 +1,16 @@
 // `runbook [FILE|DIR]` and `runbook resume [ID]`: the interactive navigator.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { findConfig, readConfig, resolveEnvironment } from '../exec/environment.js';
+import { resolveEnvironment } from '../exec/environment.js';
 import { sha256Hex } from '../session/chain.js';
 import { findRunbookFiles, isDirectory, loadRunbook } from '../runbook/load.js';
 import { allSections } from '../runbook/walk.js';
 import { listSessions, resolveSession } from '../session/catalog.js';
-import { Session, type Purpose } from '../session/session.js';
+import { SessionController } from '../session/controller.js';
+import { LOG_FILE } from '../session/log.js';
+import { purposeFrom } from '../session/purpose.js';
 import type { RunbookEntry } from '../state/store.js';
 
 export interface OpenOptions {
@@ -19,17 +22,6 @@ export interface OpenOptions {
   key?: string;
 }
 
-function purposeFrom(options: OpenOptions): Purpose | undefined {
-  if (options.incident) return { kind: 'incident', id: options.incident, ...(options.severity ? { severity: options.severity } : {}), ...(options.title ? { title: options.title } : {}) };
-  if (options.drill) return { kind: 'drill', ...(options.title ? { title: options.title } : {}) };
-  return undefined;
-}
-
-function environmentNames(): string[] {
-  const config = findConfig(process.cwd());
-  return config ? Object.keys(readConfig(config).environments ?? {}) : [];
-}
-
 export async function openCommand(target: string, options: OpenOptions = {}): Promise<void> {
   const { assertTerminal, runTui } = await import('../tui.js');
   assertTerminal();
@@ -37,7 +29,8 @@ export async function openCommand(target: string, options: OpenOptions = {}): Pr
     throw new UsageError(target === './runbook/' ? 'No runbook folder here (./runbook/); give a file or a folder: runbook path/to/runbook.md.' : `No such file or directory: ${target}.`);
   }
   const env = resolveEnvironment(options.env ? { name: options.env } : {});
-  const common = { env, envNames: environmentNames(), ...(purposeFrom(options) ? { purpose: purposeFrom(options)! } : {}), ...(options.key ? { signer: { keyPath: options.key } } : env.signingKey ? { signer: { keyPath: env.signingKey } } : {}) };
+  const purpose = purposeFrom(options);
+  const common = { env, ...(purpose ? { purpose } : {}), ...(options.key ? { signer: { keyPath: options.key } } : {}) };
   if (!(await isDirectory(target))) {
     await runTui({ ...common, loaded: await loadRunbook(target) });
     return;
@@ -71,18 +64,28 @@ export async function resumeCommand(ref: string | undefined, options: OpenOption
     if (!open) throw new UsageError('There is no unsealed session to resume (runbook sessions lists them).');
     dir = open.path;
   }
-  const { session, events } = Session.resume(dir);
+  const started = readStarted(dir);
+  const path = started?.runbook?.path;
+  if (!path || !existsSync(path)) throw new UsageError(`The runbook of this session (${path ?? 'unknown'}) is gone; restore it to resume.`);
+  const loaded = await loadRunbook(path);
+  const controller = SessionController.resume(dir, { loaded, ...(options.env ? { envName: options.env } : {}), ...(options.key ? { signer: { keyPath: options.key } } : {}) });
   try {
-    const started = events[0] as { runbook?: { path?: string; sha256?: string }; env?: string } | undefined;
-    const path = started?.runbook?.path;
-    if (!path || !existsSync(path)) throw new UsageError(`The runbook of this session (${path ?? 'unknown'}) is gone; restore it to resume.`);
-    const loaded = await loadRunbook(path);
-    const env = resolveEnvironment({ name: options.env ?? started?.env ?? 'local' });
-    const changed = started?.runbook?.sha256 && sha256Hex(loaded.bytes) !== started.runbook.sha256;
-    if (changed) session.record('note', { text: 'The runbook file changed since the session started (its SHA-256 differs).', automatic: true });
-    await runTui({ env, envNames: environmentNames(), loaded, resume: { session, events }, ...(options.key ? { signer: { keyPath: options.key } } : {}) });
+    if (started?.runbook?.sha256 && sha256Hex(loaded.bytes) !== started.runbook.sha256) {
+      controller.session!.note({}, 'The runbook file changed since the session started (its SHA-256 differs).', { automatic: true });
+    }
+    await runTui({ controller, loaded });
   } catch (error) {
-    session.interrupt('resume failed');
+    controller.leave('resume failed');
     throw error;
+  }
+}
+
+/** The first event of a session's log, read before the session is reopened. */
+function readStarted(dir: string): { runbook?: { path?: string; sha256?: string } } | undefined {
+  try {
+    const first = readFileSync(join(dir, LOG_FILE), 'utf8').split('\n', 1)[0];
+    return first ? (JSON.parse(first) as { runbook?: { path?: string; sha256?: string } }) : undefined;
+  } catch {
+    return undefined;
   }
 }

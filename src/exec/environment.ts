@@ -139,6 +139,23 @@ export interface ResolveOptions {
   processEnv?: NodeJS.ProcessEnv;
 }
 
+const namesDatabase = (vars: Record<string, string | undefined>) => Boolean(vars.DATABASE_URL || vars.PGHOST || vars.PGDATABASE);
+
+/**
+ * Every environment an operator may pick, in the order to offer them: the configured ones, `local`
+ * when it is configured (in the config, or a database named by the process environment or `.env`,
+ * or no config at all), and the sandbox. The `e` picker and `--env` both go by this list.
+ */
+export function listEnvironments(options: Omit<ResolveOptions, 'name'> = {}): string[] {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const processEnv = options.processEnv ?? process.env;
+  const configPath = findConfig(cwd);
+  const names = Object.keys((configPath ? readConfig(configPath) : {}).environments ?? {});
+  const base = configPath ? dirname(configPath) : cwd;
+  const localConfigured = !configPath || names.includes('local') || namesDatabase(processEnv) || namesDatabase(readEnvFile(join(base, '.env')));
+  return [...new Set([...names, ...(localConfigured ? ['local'] : []), 'sandbox'])];
+}
+
 /** The environment an operator picked, with every value resolved. */
 export function resolveEnvironment(options: ResolveOptions = {}): Environment {
   const cwd = resolve(options.cwd ?? process.cwd());
@@ -150,10 +167,14 @@ export function resolveEnvironment(options: ResolveOptions = {}): Environment {
   // With nothing that names a database, the default is the sandbox: the runbook still works end to end.
   const noDatabase = !names.length && !processEnv.DATABASE_URL && !processEnv.PGHOST && !processEnv.PGDATABASE;
   const name = options.name ?? config.defaultEnv ?? (names.length === 1 ? names[0]! : noDatabase ? 'sandbox' : 'local');
-  const envConfig = config.environments?.[name];
-  if (!envConfig && name !== 'local' && name !== 'sandbox') {
-    const known = names.length ? `known: ${[...names, 'sandbox'].join(', ')}` : `there is no ${CONFIG_FILE} here; local and sandbox are always there`;
-    throw new UsageError(`No environment "${name}" (${known}).`);
+  // Own entries only: `--env __proto__` or `constructor` must not find the object's prototype.
+  const envConfig = config.environments && Object.hasOwn(config.environments, name) ? config.environments[name] : undefined;
+  if (!envConfig) {
+    // A name asked for must be on the list; the default may be `local` even when nothing configures it.
+    const known = listEnvironments({ cwd, processEnv });
+    if (options.name !== undefined ? !known.includes(name) : name !== 'local' && name !== 'sandbox') {
+      throw new UsageError(`No environment "${name}" (${configPath ? `known: ${known.join(', ')}` : `there is no ${CONFIG_FILE} here; local and sandbox are always there`}).`);
+    }
   }
 
   // Later files win over earlier ones; the real process environment wins over files.

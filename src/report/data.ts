@@ -9,6 +9,7 @@ import { findSectionById, flattenSteps, numberedSteps } from '../runbook/walk.js
 import { sha256Hex, type EventRecord } from '../session/chain.js';
 import type { EvidenceRef } from '../session/evidence.js';
 import { LOG_FILE } from '../session/log.js';
+import { viewOf } from '../session/view.js';
 import type { VerifyResult } from '../session/verify.js';
 import type { EnvironmentTarget } from '../exec/target.js';
 import { measureDrill, type DrillRecord } from './drill.js';
@@ -198,17 +199,35 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
   const purpose = (started.purpose ?? { kind: 'routine' }) as ReportData['header']['purpose'];
   const template: Template = options.template ?? (purpose.kind === 'drill' ? 'drill' : 'incident');
 
+  // What happened comes from the one fold of the log; the timeline below only describes each event.
+  const view = viewOf(events);
+  const actions: ActionEntry[] = view.runs.filter((r) => r.status !== 'refused').map((r, i) => ({
+    number: i + 1, seq: r.run, action: r.action, kind: String(r.kind), code: r.code ?? '', status: r.status, startedAt: r.startedAt,
+    outputs: r.outputs.map((o) => {
+      const evidence = evidenceRef(o.evidence);
+      // A result with columns is CSV whatever ran it (a Supabase verb's result table, like `rls matrix`).
+      return { ...(evidence ? { evidence } : {}), ...(o.command !== undefined ? { command: o.command } : {}), ...(o.rows !== undefined ? { rows: o.rows } : {}), ...(o.columns ? { csv: true as const } : {}) };
+    }),
+    ...(r.step ? { step: r.step, stepLabel: label(r.step) } : {}),
+    ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}),
+    ...(r.signal !== undefined ? { signal: r.signal } : {}),
+    ...(r.rows !== undefined ? { rows: r.rows } : {}),
+    ...(r.durationMs !== undefined ? { durationMs: r.durationMs } : {}),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+  }));
+  const actionBySeq = new Map(actions.map((a) => [a.seq, a]));
+  const notes: ReportData['notes'] = view.notes.map((n) => ({ ts: n.ts, seq: n.seq, text: n.text, ...(n.step ? { step: n.step, stepLabel: label(n.step) } : {}) }));
+  const attachments: ReportData['attachments'] = view.attachments.map((a) => {
+    const evidence = evidenceRef(a.evidence);
+    return { ts: a.ts, seq: a.seq, name: a.name, kind: a.kind, ...(evidence ? { evidence } : {}) };
+  });
+  const stepStatus = new Map(Object.entries(view.marks));
+  const stepFirstSeen = new Map(Object.entries(view.firstSeen));
+  const doneOrder = view.doneOrder;
+  const refused: ReportData['deviations']['refused'] = view.runs
+    .filter((r) => r.status === 'refused')
+    .map((r) => ({ action: r.action, reason: r.error ?? '', ...(r.step ? { label: label(r.step) } : {}) }));
   const timeline: TimelineRow[] = [];
-  const actions: ActionEntry[] = [];
-  const notes: ReportData['notes'] = [];
-  const attachments: ReportData['attachments'] = [];
-  const stepStatus = new Map<string, { status: string; at: string; reason?: string }>();
-  const stepFirstSeen = new Map<string, string>();
-  const doneOrder: string[] = [];
-  const refused: ReportData['deviations']['refused'] = [];
-  // Outputs and results name the action.started event they belong to: found by index, not by search.
-  const actionsByRun = new Map<number, number>();
-  const runOf = (event: EventRecord) => (typeof event.run === 'number' && actionsByRun.has(event.run) ? actions[actionsByRun.get(event.run)!] : undefined);
   const operators: string[] = [String(started.operator ?? 'operator')];
   let target = started.target as EnvironmentTarget | undefined;
   // Every environment the session used, in order; the target is the last one's.
@@ -216,7 +235,6 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
 
   for (const event of events) {
     const step = typeof event.step === 'string' ? event.step : undefined;
-    if (step && !stepFirstSeen.has(step)) stepFirstSeen.set(step, event.ts);
     const row = (what: string, evidence?: string) => timeline.push({ ts: event.ts, seq: event.seq, what, ...(evidence ? { evidence } : {}) });
     switch (event.type) {
       case 'started': {
@@ -224,47 +242,22 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
         row(`Session started by ${oneLine(String(event.operator ?? 'operator'))} on ${oneLine(String(event.env ?? ''))} for ${oneLine(p)}`);
         break;
       }
-      case 'step': {
-        stepStatus.set(step ?? '', { status: String(event.status), at: event.ts, ...(typeof event.reason === 'string' ? { reason: event.reason } : {}) });
-        if (event.status === 'done' && step) doneOrder.push(step);
+      case 'step':
         row(`${short(step)}: **${oneLine(String(event.status))}**${typeof event.reason === 'string' ? ` (${oneLine(event.reason, 80)})` : ''}`);
         break;
-      }
       case 'note':
-        notes.push({ ts: event.ts, seq: event.seq, text: String(event.text ?? ''), ...(step ? { step, stepLabel: label(step) } : {}) });
         row(`Note${step ? ` on ${short(step)}` : ''}: ${oneLine(String(event.text ?? ''), 120)}`);
         break;
       case 'attachment': {
         const evidence = evidenceRef(event.evidence);
-        attachments.push({ ts: event.ts, seq: event.seq, name: String(event.name), kind: String(event.kind), ...(evidence ? { evidence } : {}) });
         row(`Attached ${event.kind === 'file' ? `file ${codeSpan(shortenText(String(event.name), 80))}` : 'text'}${step ? ` to ${short(step)}` : ''}`, evidence?.sha256);
         break;
       }
       case 'action.started':
-        actionsByRun.set(event.seq, actions.length);
-        actions.push({
-          number: actions.length + 1, seq: event.seq, action: String(event.action), kind: String(event.kind), code: String(event.code ?? ''), status: 'running', startedAt: event.ts, outputs: [],
-          ...(step ? { step, stepLabel: label(step) } : {}),
-        });
         row(`Ran ${oneLine(String(event.kind))} on ${short(step)}: ${codeSpan(shortenText(String(event.code ?? ''), 80))}`);
         break;
-      case 'action.output': {
-        const entry = runOf(event);
-        const evidence = evidenceRef(event.evidence);
-        // A result with columns is CSV whatever ran it (a Supabase verb's result table, like `rls matrix`).
-        entry?.outputs.push({ ...(evidence ? { evidence } : {}), ...(typeof event.command === 'string' ? { command: event.command } : {}), ...(typeof event.rows === 'number' ? { rows: event.rows } : {}), ...(Array.isArray(event.columns) ? { csv: true as const } : {}) });
-        break;
-      }
       case 'action.finished': {
-        const entry = runOf(event);
-        if (entry) {
-          entry.status = String(event.status);
-          if (typeof event.exitCode === 'number') entry.exitCode = event.exitCode;
-          if (typeof event.signal === 'string') entry.signal = event.signal;
-          if (typeof event.rows === 'number') entry.rows = event.rows;
-          if (typeof event.durationMs === 'number') entry.durationMs = event.durationMs;
-          if (typeof event.error === 'string') entry.error = event.error;
-        }
+        const entry = typeof event.run === 'number' ? actionBySeq.get(event.run) : undefined;
         const result = [String(event.status), typeof event.rows === 'number' ? `${event.rows} rows` : '', typeof event.exitCode === 'number' ? `exit ${event.exitCode}` : '', typeof event.durationMs === 'number' ? `${event.durationMs} ms` : '']
           .filter(Boolean)
           .join(', ');
@@ -272,7 +265,6 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
         break;
       }
       case 'action.refused':
-        refused.push({ action: String(event.action), reason: String(event.reason ?? ''), ...(step ? { label: label(step) } : {}) });
         row(`Refused on ${short(step)}: ${oneLine(String(event.reason ?? ''), 120)}`);
         break;
       case 'confirmed':

@@ -2,7 +2,8 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import React, { useEffect, useState } from 'react';
 import { color } from '../components/theme.js';
 import type { EventRecord } from '../session/chain.js';
-import { describeEvent, type Follower, type StoredSession } from '../store/follow.js';
+import { viewOf } from '../session/view.js';
+import { describeEvent, describeProgress, type Follower, type StoredSession } from '../store/follow.js';
 
 /** A read-only view of a session as it is mirrored: its events as they land. */
 export function Watch({ start }: { start: (onEvents: (events: EventRecord[]) => void, onSession: (s: StoredSession) => void) => Promise<Follower> }) {
@@ -24,12 +25,13 @@ export function Watch({ start }: { start: (onEvents: (events: EventRecord[]) => 
   useInput((input) => {
     if (input === 'q') exit();
   });
-  const rows = Math.max(3, (stdout.rows || 24) - 4);
+  const rows = Math.max(3, (stdout.rows || 24) - 5);
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
         Watching {session?.id ?? '…'} · {session?.env ?? ''} · {session?.operator ?? ''} · {session?.status ?? ''}
       </Text>
+      {events.length ? <Text wrap="truncate-end">{describeProgress(viewOf(events))}</Text> : null}
       {error ? <Text color={color('danger')}>{error}</Text> : null}
       {events.slice(-rows).map((e) => (
         <Text key={e.seq} wrap="truncate-end">

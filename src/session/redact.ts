@@ -5,6 +5,8 @@
 // no secret is written back byte for byte. Output is buffered by line so a secret split across two
 // chunks is still seen whole; ANSI escapes are stripped for matching only.
 
+import { looksSecretAssignment } from './secretName.js';
+
 export type RedactionKind =
   | 'private-key'
   | 'jwt'
@@ -30,9 +32,6 @@ interface Pattern {
 
 // Every pattern stays within one line ([ \t], never \s, around separators), so a block of complete
 // lines can be redacted in one pass.
-const SECRET_NAME = /(?:secret|password|passwd|token)$/i;
-const SECRET_KEY_NAME = /(?:(?:api|access|private|secret|service_role|anon)[_-]?key|[A-Z0-9]_KEY)$/;
-const SECRET_KEY_NAME_I = /(?:api|access|private|secret|service_role|anon)[_-]?key$/i;
 const IDENTIFIER_END = /[A-Za-z0-9_-]*$/;
 
 const PATTERNS: Pattern[] = [
@@ -58,9 +57,7 @@ const PATTERNS: Pattern[] = [
     group: 3,
     hint: (t) => /secret|passw|token|key/i.test(t),
     accept: (match, before) => {
-      const name = (IDENTIFIER_END.exec(before)?.[0] ?? '') + match[1];
-      if (SECRET_NAME.test(name)) return true;
-      return SECRET_KEY_NAME.test(name) || SECRET_KEY_NAME_I.test(name);
+      return looksSecretAssignment((IDENTIFIER_END.exec(before)?.[0] ?? '') + match[1]);
     },
   },
 ];

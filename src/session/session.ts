@@ -4,8 +4,9 @@
 import { hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { VERSION } from '../version.js';
-import { sha256Hex, type EventRecord } from './chain.js';
+import { sha256Hex } from './chain.js';
 import { replaceFileDurable } from './durable.js';
+import type { EventFields, EventOf, EventType, SessionEvent, Purpose, StepStatus, Where } from './events.js';
 import { EvidenceWriter, writeEvidence } from './evidence.js';
 import { newSessionId } from './id.js';
 import { fingerprint } from './keys.js';
@@ -15,19 +16,7 @@ import { redactString, type RedactionCounts } from './redact.js';
 import type { Signer } from './signer.js';
 import { signMessage } from './sshsig.js';
 
-export type Purpose =
-  | { kind: 'incident'; id?: string; title?: string; severity?: string }
-  | { kind: 'drill'; title?: string }
-  | { kind: 'routine'; title?: string };
-
-export type StepStatus = 'done' | 'skipped' | 'failed' | 'pending';
-
-/** Where an event happened: every event names its runbook, section and step when it has them. */
-export interface Where {
-  runbook?: string;
-  section?: string;
-  step?: string;
-}
+export type { Purpose, StepStatus, Where } from './events.js';
 
 export interface StartSessionOptions extends LogOptions {
   runbook: { path: string; bytes: Buffer; title: string };
@@ -54,7 +43,7 @@ function operatorName(): string {
   }
 }
 
-export type EventListener = (event: EventRecord) => void;
+export type EventListener = (event: SessionEvent) => void;
 
 export class Session {
   private readonly secrets: string[];
@@ -92,12 +81,12 @@ export class Session {
   }
 
   /** Reopen an interrupted session; records that it was resumed (and any torn line recovered). */
-  static resume(dir: string, options: LogOptions & { secrets?: string[] } = {}): { session: Session; events: EventRecord[] } {
+  static resume(dir: string, options: LogOptions & { secrets?: string[] } = {}): { session: Session; events: SessionEvent[] } {
     const opened = SessionLog.open(dir, options);
     const id = dir.split(/[\\/]/).filter(Boolean).pop()!;
     const session = new Session(id, dir, opened.log, options.secrets ?? []);
     const resumed = session.record('resumed', { pid: process.pid, host: hostname(), ...(opened.staleHolder ? { previous: opened.staleHolder } : {}) });
-    return { session, events: [...opened.events, resumed] };
+    return { session, events: [...(opened.events as unknown as SessionEvent[]), resumed] };
   }
 
   /** Add a value that must never reach the log or evidence (a secret placeholder value). */
@@ -111,10 +100,16 @@ export class Session {
     return Object.keys(counts).length ? { text: out, redactions: counts } : { text: out };
   }
 
-  record(type: string, fields: Record<string, unknown> = {}): EventRecord {
-    const event = this.log.append(type, fields);
+  /** Append one event (fsync'd before this returns) and tell the listeners. */
+  record<T extends EventType>(type: T, fields: EventFields[T]): EventOf<T> {
+    const event = this.log.append(type, fields as Record<string, unknown>) as unknown as EventOf<T>;
     for (const listener of this.listeners) listener(event);
     return event;
+  }
+
+  /** Every event recorded so far, read back from the log. */
+  events(): SessionEvent[] {
+    return this.log.contents().toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as SessionEvent);
   }
 
   /** Be told of every event recorded from now on (the TUI keeps its view of the session this way). */
@@ -127,24 +122,24 @@ export class Session {
     return this.log.sealed;
   }
 
-  setStepStatus(where: Where, status: StepStatus, reason?: string): EventRecord {
+  setStepStatus(where: Where, status: StepStatus, reason?: string): EventOf<'step'> {
     const redacted = reason === undefined ? undefined : this.redact(reason);
     return this.record('step', { ...where, status, reason: redacted?.text, redactions: redacted?.redactions });
   }
 
-  note(where: Where, text: string): EventRecord {
+  note(where: Where, text: string, extra: { automatic?: boolean } = {}): EventOf<'note'> {
     const { text: body, redactions } = this.redact(text);
-    return this.record('note', { ...where, text: body, redactions });
+    return this.record('note', { ...where, text: body, redactions, ...extra });
   }
 
   /** Attach evidence gathered elsewhere: a file's bytes or pasted text (a ticket link, remote output). */
-  attach(where: Where, attachment: { name: string; data: Buffer | string; kind: 'file' | 'text' }): EventRecord {
+  attach(where: Where, attachment: { name: string; data: Buffer | string; kind: 'file' | 'text' }): EventOf<'attachment'> {
     const evidence = writeEvidence(this.dir, attachment.data, { knownSecrets: this.secrets });
     return this.record('attachment', { ...where, name: attachment.name, kind: attachment.kind, evidence });
   }
 
   /** A placeholder value; a secret one is recorded only as set, and redacted from then on. */
-  setPlaceholder(where: Where, name: string, value: string, secret: boolean): EventRecord {
+  setPlaceholder(where: Where, name: string, value: string, secret: boolean): EventOf<'placeholder'> {
     if (secret) {
       this.addSecret(value);
       return this.record('placeholder', { ...where, name, secret: true, value: 'set' });
@@ -158,7 +153,7 @@ export class Session {
   }
 
   /** Seal: the final `sealed` event, then an SSH signature over the whole log. */
-  async seal(signer: Signer): Promise<{ event: EventRecord; signaturePath: string }> {
+  async seal(signer: Signer): Promise<{ event: EventOf<'sealed'>; signaturePath: string }> {
     const event = this.record('sealed', {
       signer: signer.identity,
       key: signer.publicLine,

@@ -4,6 +4,8 @@
 import type { Client, ClientConfig } from 'pg';
 import { UsageError } from '../errors.js';
 import type { EventRecord } from '../session/chain.js';
+import { isKnownEvent, type SessionEvent } from '../session/events.js';
+import type { SessionView } from '../session/view.js';
 
 export interface StoredSession {
   id: string;
@@ -74,8 +76,10 @@ export async function followSession(database: ClientConfig, sessionId: string | 
 }
 
 /** One line for a person watching: what an event says. */
-export function describeEvent(event: EventRecord): string {
-  const step = typeof event.step === 'string' ? `${event.step}: ` : '';
+export function describeEvent(record: EventRecord): string {
+  const step = typeof record.step === 'string' ? `${record.step}: ` : '';
+  if (!isKnownEvent(record)) return `${step}${record.type}`;
+  const event = record as SessionEvent;
   switch (event.type) {
     case 'started':
       return `session started by ${String(event.operator)} on ${String(event.env)}`;
@@ -86,7 +90,7 @@ export function describeEvent(event: EventRecord): string {
     case 'action.started':
       return `${step}running ${String(event.kind)}: ${String(event.code ?? '').split('\n')[0]}`;
     case 'action.output':
-      return `${step}output${typeof event.rows === 'number' ? `: ${event.rows} rows` : ''} (evidence ${String((event.evidence as { sha256?: string } | undefined)?.sha256 ?? '').slice(0, 12)}…)`;
+      return `${step}output${typeof event.rows === 'number' ? `: ${event.rows} rows` : ''} (evidence ${String(event.evidence?.sha256 ?? '').slice(0, 12)}…)`;
     case 'action.finished':
       return `${step}→ ${String(event.status)}${typeof event.rows === 'number' ? `, ${event.rows} rows` : ''}${typeof event.exitCode === 'number' ? `, exit ${event.exitCode}` : ''}${typeof event.error === 'string' ? `: ${event.error}` : ''}`;
     case 'action.refused':
@@ -96,4 +100,20 @@ export function describeEvent(event: EventRecord): string {
     default:
       return `${step}${event.type}`;
   }
+}
+
+/** Where a watched session stands, from the same fold as the TUI and the report. */
+export function describeProgress(view: SessionView): string {
+  const marks = Object.values(view.marks);
+  const done = marks.filter((m) => m.status === 'done').length;
+  const skipped = marks.filter((m) => m.status === 'skipped').length;
+  const failed = marks.filter((m) => m.status === 'failed').length;
+  const running = view.runs.filter((r) => r.status === 'running').length;
+  const actions = view.runs.filter((r) => r.status !== 'refused').length;
+  return [
+    `${done} done · ${skipped} skipped · ${failed} failed`,
+    `${actions} action${actions === 1 ? '' : 's'}${running ? ` (${running} running)` : ''}`,
+    ...(view.env ? [`env ${view.env}`] : []),
+    ...(view.sealed ? ['sealed'] : []),
+  ].join(' · ');
 }

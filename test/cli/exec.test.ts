@@ -105,7 +105,9 @@ describe('runbook exec', () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/· env staging ·/);
     expect(out.stdout).toMatch(/^env=staging$/m);
-    expect(exec([file, '--section', 'which', '--env', 'nope']).stderr).toMatch(/No environment "nope" \(known: dev, staging, sandbox\)/);
+    expect(exec([file, '--section', 'which', '--env', 'nope']).stderr).toMatch(/No environment "nope" \(known: dev, staging, local, sandbox\)/);
+    // Without a database in the process environment, local is not offered.
+    expect(runCli(['exec', file, '--section', 'which', '--env', 'local'], { cwd: project, env: home.env }).stderr).toMatch(/No environment "local" \(known: dev, staging, sandbox\)/);
   });
 
   it('refuses a destructive command, stops at the first failure, or goes on with --keep-going', () => {

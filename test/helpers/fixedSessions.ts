@@ -1,4 +1,5 @@
 // Sessions with fixed times, ids, host and key, so their reports can be compared with golden files.
+import type { RunStatus } from '../../src/session/events.js';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ export function fixedSession(root: string, id: string, purpose: Purpose, section
 }
 
 /** Record an action the way the runners do, with fixed figures and the given output. */
-export function recordAction(session: Session, where: { section: string; step: string }, action: { id: string; kind: 'shell' | 'sql'; code: string; output: Buffer | string | ((write: (chunk: string) => void) => void); status?: string; exitCode?: number; rows?: number; error?: string }): void {
+export function recordAction(session: Session, where: { section: string; step: string }, action: { id: string; kind: 'shell' | 'sql'; code: string; output: Buffer | string | ((write: (chunk: string) => void) => void); status?: RunStatus; exitCode?: number; rows?: number; error?: string }): void {
   const started = session.record('action.started', { ...where, action: action.id, kind: action.kind, code: session.redact(action.code).text, line: 1, env: 'prod' });
   const writer = session.evidenceWriter();
   if (typeof action.output === 'function') action.output((chunk) => writer.write(chunk));

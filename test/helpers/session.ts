@@ -35,12 +35,12 @@ export async function sealedSession(env: NodeJS.ProcessEnv): Promise<Session> {
   const session = startTestSession(env);
   const where = { runbook: 'supabase-operations.md', section: 'rls-misconfiguration', step: 'rls-misconfiguration/2.1' };
   session.setPlaceholder(where, 'tablename', 'ebooks', false);
-  session.record('action.started', { ...where, action: 'a1', kind: 'sql', code: "select * from pg_policies where tablename = 'ebooks'" });
+  const started = session.record('action.started', { ...where, action: 'a1', kind: 'sql', code: "select * from pg_policies where tablename = 'ebooks'" });
   const writer = session.evidenceWriter();
   writer.write('policyname,cmd\nowner_read,SELECT\nanon_read,SELECT\n');
   const evidence = writer.finish();
-  session.record('action.output', { ...where, action: 'a1', evidence });
-  session.record('action.finished', { ...where, action: 'a1', rows: 2, durationMs: 12 });
+  session.record('action.output', { ...where, action: 'a1', run: started.seq, evidence });
+  session.record('action.finished', { ...where, action: 'a1', run: started.seq, status: 'ok', rows: 2, durationMs: 12 });
   session.note(where, 'anon_read policy has USING (true): that is the leak');
   session.setStepStatus(where, 'done');
   await session.seal(loadSigner({ create: true, env }).signer);

@@ -123,7 +123,7 @@ describe('sessions nobody named', () => {
   it('an interrupted session, never sealed', () => {
     const home = freshHome();
     const s = fixedSession(join(home.state, 'runbook', 'sessions'), '20261124-031000-interrupted-0001', { kind: 'incident' }, undefined, [], { host: 'db.internal', port: 5432, database: 'app', user: 'ops' });
-    recordAction(s, { section: 'rls-misconfiguration', step: 'rls-misconfiguration/2.1' }, { id: 'rls-misconfiguration/2.1#1', kind: 'shell', code: 'sleep 100', status: 'interrupted', output: '' });
+    recordAction(s, { section: 'rls-misconfiguration', step: 'rls-misconfiguration/2.1' }, { id: 'rls-misconfiguration/2.1#1', kind: 'shell', code: 'sleep 100', status: 'cancelled', output: '' });
     s.interrupt('the terminal was closed');
     const md = check(s.dir);
     expect(md).toContain('not sealed (interrupted or open)');

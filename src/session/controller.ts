@@ -1,0 +1,439 @@
+// The session controller: what the TUI and `runbook exec` both do with a session, written once.
+// Starting and resuming a session (purpose, signer, environment, known secrets, mirror), switching
+// environment, running an action through the guards with the operator's permissions, step status,
+// notes, attachments, sealing. No Ink here: whatever the controller must ask (a purpose, a value, a
+// confirmation) goes through SessionPrompts, which the TUI answers with dialogs and exec from flags.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { listEnvironments, prepareEnvironment, releaseEnvironment, resolveEnvironment, type Environment } from '../exec/environment.js';
+import { actionRisk } from '../exec/guards.js';
+import { filledCode, missingValues, runAction, type ActionOutcome, type RunActionOptions } from '../exec/run.js';
+import type { Action, Runbook, Section, Step } from '../runbook/model.js';
+import type { MirrorOutcome, MirrorStatus } from '../store/mirror.js';
+import { environmentTarget } from '../exec/target.js';
+import { runbookCommand } from '../format/command.js';
+import type { Purpose, SessionEvent, StepStatus, Where } from './events.js';
+import { looksSecretName } from './secretName.js';
+import { Session } from './session.js';
+import { loadSigner, type LoadSignerOptions } from './signer.js';
+import { emptyView, foldEvent, viewOf, type SessionView } from './view.js';
+
+/** An answer to "may I?": given (and how, for the log), or not — and whether a person was asked. */
+export type Permission = { given: true; via: string } | { given: false; asked: boolean };
+
+export interface WriteRequest {
+  /** The code as it will run, placeholders filled, secrets redacted. */
+  code: string;
+  reasons: string[];
+  destructive: boolean;
+  env: string;
+}
+
+export interface SessionPrompts {
+  /** What a new session is for; undefined leaves it unstarted. */
+  purpose(): Promise<Purpose | undefined>;
+  /** A placeholder's (or unset variable's) value; undefined leaves the action unrun. */
+  value(request: { name: string; secret: boolean }): Promise<string | undefined>;
+  /** Permission to act on a protected environment, asked before its first action. */
+  confirmEnvironment(env: Environment): Promise<Permission>;
+  /** Permission for a writing or destructive action. */
+  confirmWrite(request: WriteRequest): Promise<Permission>;
+}
+
+export interface LoadedRunbook {
+  file: string;
+  runbook: Runbook;
+  bytes: Buffer;
+}
+
+/** Until a face answers: nobody to ask, so nothing is given (exec's answers without flags). */
+const NOBODY: SessionPrompts = {
+  purpose: async () => undefined,
+  value: async () => undefined,
+  confirmEnvironment: async () => ({ given: false, asked: false }),
+  confirmWrite: async () => ({ given: false, asked: false }),
+};
+
+export interface ControllerOptions {
+  /** Default: the one `cwd` (or the process's folder) selects by default. */
+  env?: Environment;
+  /** Who answers the controller's questions; default nobody (nothing is given). */
+  prompts?: SessionPrompts;
+  purpose?: Purpose;
+  /** Values known before any action asks (exec's --set); each is recorded when an action first uses it. */
+  values?: Record<string, string>;
+  /** The signing key; default the environment's, else the operator's own. */
+  signer?: LoadSignerOptions;
+  /** Where sessions live (default `$XDG_STATE_HOME/runbook/sessions`). */
+  sessionRoot?: string;
+  /** Where environments are looked up (the operator's project). */
+  cwd?: string;
+  /** Progress of slow work the operator waits for (starting the sandbox). */
+  onProgress?: (message: string) => void;
+}
+
+/** What running an action came to: it ran (or the guards refused it), or it never got that far. */
+export type RunResult =
+  | { ran: true; outcome: ActionOutcome }
+  | { ran: false; why: 'no-session' | 'not-confirmed' | 'no-value' | 'declined'; message: string };
+
+export interface RunRequest {
+  section: Section;
+  step: Step;
+  action: Action;
+  /** `<step id>#<n>` */
+  actionId: string;
+  signal?: AbortSignal;
+  /** Everything was asked and allowed: the action starts now. */
+  onStart?: () => void;
+  onOutput?: RunActionOptions['onOutput'];
+  onFirstPage?: RunActionOptions['onFirstPage'];
+}
+
+/** A signing key made for a first session: say where it is. */
+export interface CreatedKey {
+  identity: string;
+  key: string;
+  allowedSigners: string;
+}
+
+export interface SealSummary {
+  done: number;
+  skipped: number;
+  failed: number;
+  actions: number;
+  durationMs: number;
+  dir: string;
+  id: string;
+  verify: string;
+}
+
+/**
+ * The values a session must never record or show: the environment's own secrets (database password,
+ * service keys), variables whose names look secret, and values given under such names. The one place
+ * the known-secret set is gathered; a richer rule set plugs in here.
+ */
+export function knownSecretsFor(env: Environment, values: Record<string, string> = {}): string[] {
+  const named = (entries: Record<string, string>, minLength: number) =>
+    Object.entries(entries).filter(([name, value]) => looksSecretName(name) && value.length >= minLength).map(([, value]) => value);
+  // A variable the operator's shell happens to carry is kept only when long enough to be a real secret.
+  return [...new Set([...env.secrets, ...named(env.vars, 8), ...named(values, 1)])];
+}
+
+export class SessionController {
+  env: Environment;
+  session?: Session;
+  view: SessionView = emptyView();
+  mirror?: MirrorStatus;
+  /** When this session started (ms), for the finish summary. */
+  startedAt?: number;
+  loaded?: LoadedRunbook;
+  private envConfirmed = false;
+  private readonly standing: Record<string, string>;
+  /** Secret values given in this process: they live only here, never in the view or the log. */
+  private readonly secretValues: Record<string, string> = {};
+  private readonly prepared = new Set<Environment>();
+  private readonly listeners = new Set<() => void>();
+  private mirrorHandle?: import('../store/mirror.js').Mirror;
+  private mirrorStarting?: Promise<void>;
+
+  constructor(private options: ControllerOptions) {
+    this.env = options.env ?? resolveEnvironment(options.cwd ? { cwd: options.cwd } : {});
+    this.standing = { ...(options.values ?? {}) };
+  }
+
+  /** Reopen an interrupted session on the environment it was last on (or `envName`), with every secret it knew. */
+  static resume(dir: string, options: Omit<ControllerOptions, 'env'> & { envName?: string; loaded?: LoadedRunbook }): SessionController {
+    const resumed = Session.resume(dir);
+    try {
+      const env = resolveEnvironment({ name: options.envName ?? viewOf(resumed.events).env ?? 'local', ...(options.cwd ? { cwd: options.cwd } : {}) });
+      return SessionController.adopt(resumed, { ...options, env });
+    } catch (error) {
+      resumed.session.interrupt('resume failed');
+      throw error;
+    }
+  }
+
+  /** Carry on with a session already reopened (`Session.resume`), on `options.env`. */
+  static adopt({ session, events }: { session: Session; events: ReadonlyArray<SessionEvent> }, options: ControllerOptions & { loaded?: LoadedRunbook }): SessionController {
+    const view = viewOf(events);
+    const resolve = (name: string) => resolveEnvironment({ name, ...(options.cwd ? { cwd: options.cwd } : {}) });
+    const controller = new SessionController(options);
+    const env = controller.env;
+    controller.loaded = options.loaded;
+    controller.view = view;
+    controller.startedAt = Date.parse(view.startedAt ?? '') || Date.now();
+    // Every environment the session was on may have printed its secrets into what comes next.
+    for (const secret of knownSecretsFor(env)) session.addSecret(secret);
+    for (const name of view.envs.filter((n) => n !== env.name)) {
+      try {
+        for (const secret of knownSecretsFor(resolve(name))) session.addSecret(secret);
+      } catch {
+        // An environment since removed from the config: its values are unknown, so nothing to add.
+      }
+    }
+    controller.follow(session);
+    // Resumed on another environment than the one it stopped on: the log says so before anything runs.
+    if (view.env && env.name !== view.env) session.record('environment', { env: env.name, target: environmentTarget(env) });
+    return controller;
+  }
+
+  /** Who answers from now on (the TUI, once its dialogs exist). */
+  answerWith(prompts: SessionPrompts): void {
+    this.options = { ...this.options, prompts };
+  }
+
+  private get prompts(): SessionPrompts {
+    return this.options.prompts ?? NOBODY;
+  }
+
+  /** Be told whenever the session, its view, the environment or the mirror changes. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** The runbook actions and sessions refer to (the TUI's picker loads another). */
+  useRunbook(loaded: LoadedRunbook): void {
+    this.loaded = loaded;
+  }
+
+  /** Every environment the operator may switch to: the `e` picker and `--env` offer the same list. */
+  environments(): string[] {
+    const listed = listEnvironments(this.options.cwd ? { cwd: this.options.cwd } : {});
+    return listed.includes(this.env.name) ? listed : [this.env.name, ...listed];
+  }
+
+  /** The open session, or a new one (asking its purpose when the flags gave none). */
+  async ensureSession(section?: { id: string; title: string }): Promise<{ session: Session; createdKey?: CreatedKey } | undefined> {
+    if (this.session && !this.session.sealed) return { session: this.session };
+    if (!this.loaded) return undefined;
+    const purpose = this.options.purpose ?? (await this.prompts.purpose());
+    if (!purpose) return undefined;
+    const { created } = loadSigner({ create: true, ...this.signerOptions() });
+    const session = Session.start({
+      runbook: { path: this.loaded.file, bytes: this.loaded.bytes, title: this.loaded.runbook.title },
+      ...(section ? { section: { id: section.id, title: section.title } } : {}),
+      env: this.env.name,
+      target: { ...environmentTarget(this.env) },
+      purpose,
+      secrets: knownSecretsFor(this.env, this.standing),
+      ...(this.options.sessionRoot ? { root: this.options.sessionRoot } : {}),
+    });
+    this.options = { ...this.options, purpose };
+    this.view = viewOf(session.events());
+    this.startedAt = Date.now();
+    this.envConfirmed = false;
+    this.follow(session);
+    return { session, ...(created ? { createdKey: { identity: created.identity, key: created.files.key, allowedSigners: created.files.allowedSigners } } : {}) };
+  }
+
+  private signerOptions(): LoadSignerOptions {
+    const given = this.options.signer ?? {};
+    return given.keyPath || !this.env.signingKey ? given : { ...given, keyPath: this.env.signingKey };
+  }
+
+  private follow(session: Session): void {
+    this.session = session;
+    session.subscribe((event) => {
+      this.view = foldEvent(this.view, event);
+      this.changed();
+    });
+    if (this.env.store) this.mirrorStarting = this.startMirror(session, this.env.store).catch(() => undefined);
+    this.changed();
+  }
+
+  private async startMirror(session: Session, store: string): Promise<void> {
+    const { Mirror } = await import('../store/mirror.js');
+    const mirror = new Mirror({ connectionString: store }, session.id, session.dir);
+    this.mirrorHandle = mirror;
+    mirror.onChange((status) => {
+      this.mirror = status;
+      this.changed();
+    });
+    session.subscribe((event) => mirror.push(event));
+    mirror.push();
+  }
+
+  /** Switch environment: recorded, its secrets known from now on, a protected one asks again. */
+  switchEnvironment(name: string): Environment {
+    if (name === this.env.name) return this.env;
+    const next = resolveEnvironment({ name, ...(this.options.cwd ? { cwd: this.options.cwd } : {}) });
+    if (this.session && !this.session.sealed) {
+      for (const secret of knownSecretsFor(next, this.standing)) this.session.addSecret(secret);
+      this.session.record('environment', { env: next.name, target: environmentTarget(next) });
+    }
+    this.env = next;
+    this.envConfirmed = false;
+    this.changed();
+    return next;
+  }
+
+  /** Start what the environment needs on this machine (its sandbox) and know its secrets; once per environment. */
+  async prepare(): Promise<void> {
+    const env = this.env;
+    if (!env.sandbox || this.prepared.has(env)) return;
+    try {
+      await prepareEnvironment(env, this.options.onProgress);
+    } catch (error) {
+      throw new Error(`The sandbox database could not start: ${(error as Error).message}`);
+    }
+    this.prepared.add(env);
+    if (this.session && !this.session.sealed) for (const secret of knownSecretsFor(env)) this.session.addSecret(secret);
+  }
+
+  /** Values known so far: given up front, recorded in the session, and secret ones typed in this process. */
+  values(): Record<string, string> {
+    // No prototype: a placeholder named `constructor` or `toString` is missing until it is given.
+    return Object.assign(Object.create(null) as Record<string, string>, this.standing, this.view.values, this.secretValues);
+  }
+
+  /** An action's code with its placeholders filled when every value is known, and the ones still missing. */
+  codeToCopy(action: Action): { code: string; missing: string[] } {
+    const values = this.values();
+    const missing = missingValues(action, this.env, values).filter((n) => action.placeholders.includes(n));
+    return { code: missing.length ? action.code : filledCode(action, values), missing };
+  }
+
+  private where(section: Section, step?: Step): Where {
+    return { ...(this.loaded ? { runbook: this.loaded.file } : {}), section: section.id, ...(step ? { step: step.id } : {}) };
+  }
+
+  /** Run one action: environment confirmation, placeholder values, write permission, then the guards and the runner. */
+  async run(request: RunRequest): Promise<RunResult> {
+    const { section, step, action, actionId } = request;
+    const started = await this.ensureSession(section);
+    if (!started) return { ran: false, why: 'no-session', message: 'No session was started: nothing was run.' };
+    const { session } = started;
+    const env = this.env;
+    const prompts = this.prompts;
+    const where = this.where(section, step);
+
+    if (env.protected && !this.envConfirmed) {
+      const permission = await prompts.confirmEnvironment(env);
+      if (permission.given) {
+        session.record('confirmed', { what: 'environment', env: env.name, via: permission.via });
+        this.envConfirmed = true;
+      } else if (permission.asked) return { ran: false, why: 'not-confirmed', message: `${env.name} was not confirmed: nothing was run.` };
+    }
+    await this.prepare();
+
+    const values = this.values();
+    for (const name of [...action.placeholders, ...(action.env ?? [])]) {
+      if (Object.hasOwn(this.view.values, name) || Object.hasOwn(this.secretValues, name)) continue;
+      let value = Object.hasOwn(this.standing, name) ? this.standing[name] : undefined;
+      if (value === undefined) {
+        if (action.env?.includes(name) && Object.hasOwn(env.vars, name)) continue;
+        value = await prompts.value({ name, secret: looksSecretName(name) });
+        if (value === undefined) return { ran: false, why: 'no-value', message: `Not run: no value for ${name}.` };
+      }
+      this.rememberValue(session, where, name, value);
+      values[name] = value;
+    }
+
+    const risk = actionRisk(action.kind, action.code);
+    let allowWrites = false;
+    if (risk.writes || risk.destructive) {
+      const code = session.redact(filledCode(action, values)).text;
+      const permission = await prompts.confirmWrite({ code, reasons: risk.reasons, destructive: risk.destructive, env: env.name });
+      if (permission.given) allowWrites = true;
+      else if (permission.asked) {
+        session.record('action.refused', { ...where, action: actionId, kind: action.kind, code, reason: 'the operator declined to run it', risk: risk.reasons });
+        return { ran: false, why: 'declined', message: 'Not run: you declined.' };
+      }
+    }
+
+    request.onStart?.();
+    const outcome = await runAction(action, {
+      session, env, where, actionId, values,
+      permissions: { environmentConfirmed: !env.protected || this.envConfirmed, allowWrites },
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.onOutput ? { onOutput: request.onOutput } : {}),
+      ...(request.onFirstPage ? { onFirstPage: request.onFirstPage } : {}),
+    });
+    return { ran: true, outcome };
+  }
+
+  private rememberValue(session: Session, where: Where, name: string, value: string): void {
+    const secret = looksSecretName(name);
+    session.setPlaceholder(where, name, value, secret);
+    if (secret) this.secretValues[name] = value;
+  }
+
+  private openSession(): Session {
+    if (!this.session || this.session.sealed) throw new Error('no session is open');
+    return this.session;
+  }
+
+  mark(section: Section, step: Step, status: StepStatus, reason?: string): void {
+    this.openSession().setStepStatus(this.where(section, step), status, reason);
+  }
+
+  note(text: string, section?: Section, step?: Step): void {
+    this.openSession().note(section ? this.where(section, step) : this.loaded ? { runbook: this.loaded.file } : {}, text);
+  }
+
+  /** Attach a file when `given` names one, else keep `given` as text (a ticket link, pasted output). */
+  attach(given: string, section?: Section, step?: Step): 'file' | 'text' {
+    const session = this.openSession();
+    const where = section ? this.where(section, step) : {};
+    const path = given.trim();
+    if (existsSync(path) && statSync(path).isFile()) {
+      session.attach(where, { name: path, data: readFileSync(path), kind: 'file' });
+      return 'file';
+    }
+    session.attach(where, { name: 'pasted text', data: given, kind: 'text' });
+    return 'text';
+  }
+
+  /** Record why the session stopped early (Ctrl-C in exec); it stays open to be sealed. */
+  interrupted(reason: string): void {
+    this.openSession().record('interrupted', { reason });
+  }
+
+  /** Leave the session open for `runbook resume`, saying why. */
+  leave(reason: string): void {
+    if (this.session && !this.session.sealed) this.session.interrupt(reason);
+  }
+
+  /** Seal and sign the session; what it came to, for the finish screen. */
+  async seal(): Promise<SealSummary> {
+    const session = this.openSession();
+    const { signer } = loadSigner({ create: true, ...this.signerOptions() });
+    const view = this.view;
+    await session.seal(signer);
+    const states = Object.values(view.steps).map((s) => s.state);
+    return {
+      done: states.filter((s) => s === 'done').length,
+      skipped: states.filter((s) => s === 'skipped').length,
+      failed: states.filter((s) => s === 'failed').length,
+      actions: view.runs.filter((r) => r.status !== 'refused').length,
+      durationMs: Date.now() - (this.startedAt ?? Date.now()),
+      dir: session.dir,
+      id: session.id,
+      verify: runbookCommand(`verify ${session.id}`),
+    };
+  }
+
+  /**
+   * Give the team store a moment to catch up, check that it holds exactly the local log, and send earlier
+   * sessions' backlog; undefined without a store.
+   */
+  async closeMirror(): Promise<MirrorOutcome | undefined> {
+    await this.mirrorStarting;
+    const mirror = this.mirrorHandle;
+    const store = this.env.store;
+    if (!mirror || !store || !this.session) return undefined;
+    const { finishMirror } = await import('../store/mirror.js');
+    return finishMirror(mirror, { connectionString: store }, this.session.dir);
+  }
+
+  /** Stop what this process started for its environments (the sandbox). */
+  async release(): Promise<void> {
+    for (const env of new Set([...this.prepared, this.env])) await releaseEnvironment(env);
+  }
+}
