@@ -3,8 +3,14 @@
 // followed by arguments; SQL is a statement keyword followed by the shape of that statement.
 
 import type { ActionKind } from './model.js';
+import { QUERY_FENCES } from './queryKinds.js';
+import { feedLine, freshState, isOpen } from './shellLines.js';
+import { matchPrompt, transcriptCommands } from './transcript.js';
 
-const SHELL_INFO = new Set(['sh', 'bash', 'shell', 'zsh', 'console', 'shell-session', 'shellsession', 'terminal', 'ksh']);
+// A script fence is run as written (minus a pasted transcript's output); a session fence is a
+// transcript, and without a prompt it is only output.
+const SCRIPT_INFO = new Set(['sh', 'bash', 'shell', 'zsh', 'ksh']);
+const SESSION_INFO = new Set(['console', 'shell-session', 'shellsession', 'sh-session', 'bash-session', 'terminal']);
 const SQL_INFO = new Set(['sql', 'psql', 'postgres', 'postgresql', 'pgsql', 'plpgsql', 'pgsql-session']);
 const SUPABASE_INFO = new Set(['supabase']);
 
@@ -24,14 +30,14 @@ const PROGRAMS = new Set(
   ssh scp rsync sftp git gh hub
   systemctl journalctl service sudo su kill pkill killall ps top htop free df du lsof strace uptime dmesg vmstat iostat
   cat less more head tail grep egrep rg awk sed sort uniq wc cut tr xargs find ls cp mv rm mkdir chmod chown ln touch tar gzip gunzip zcat jq yq
-  echo printf export source env watch timeout date sleep crontab at tee bash sh zsh
+  echo printf export source cd env watch timeout date sleep crontab at tee bash sh zsh
   nginx apachectl certbot sentry-cli datadog-agent promtool amtool logcli`.split(/\s+/),
 );
 
 // Programs whose names are also everyday words (`free tier`, `sort order`, `make sure`): a command only
 // when an argument looks like shell (a flag, a path, a quote, a pipe, a number, a variable).
 const WORD_PROGRAMS = new Set(
-  `at free find host less more kill sort head tail cut watch touch service top date sleep source export echo env tee cat
+  `at free find host less more kill sort head tail cut watch touch service top date sleep source export cd echo env tee cat
   http fly go make just kind bundle flux stern hub vault consul nomad packer timeout ping dig ip at bash sh zsh node deno bun`.split(/\s+/),
 );
 const SHELLISH_ARGUMENT = /[-/.=|$*'"~:@0-9<>&;]/;
@@ -158,28 +164,12 @@ export function parseFenceInfo(info: string): FenceInfo {
 }
 
 /**
- * The commands of a shell transcript: only `$ `-prompted lines (with their `\` continuations);
- * everything else is expected output. Returns null when there is no prompt at all.
+ * The commands of a shell transcript: only prompted lines (with what finishes them: continuations,
+ * heredocs, open quotes); everything else is expected output. Returns null when there is no prompt.
  */
 export function promptedCommands(content: string): string | null {
-  const lines = content.split('\n');
-  const out: string[] = [];
-  let continuing = false;
-  for (const line of lines) {
-    if (continuing) {
-      out.push(line);
-      continuing = /\\$/.test(line);
-      continue;
-    }
-    const m = /^\s*\$ ?(.*)$/.exec(line);
-    if (m && (line.trimStart().startsWith('$ ') || line.trim() === '$')) {
-      if (m[1]!.trim()) {
-        out.push(m[1]!);
-        continuing = /\\$/.test(m[1]!);
-      }
-    }
-  }
-  return out.length ? out.join('\n') : null;
+  const shell = transcriptCommands(content).filter((c) => c.kind === 'shell');
+  return shell.length ? shell.map((c) => c.code).join('\n') : null;
 }
 
 export interface FenceAction {
@@ -187,24 +177,125 @@ export interface FenceAction {
   code: string;
 }
 
-/** What a fenced block is: an action with the code to run, or null for output, config and examples. */
-export function classifyFence(info: string, content: string): FenceAction | null {
+const PROGRAM_SHAPED = /^[\w.~/+-]+(\s|$|=)/;
+
+/** The actions in a transcript; a shell command must at least start like a program name. */
+function transcriptActions(content: string): FenceAction[] {
+  return transcriptCommands(content)
+    .filter((c) => c.kind !== 'shell' || (PROGRAM_SHAPED.test(c.code.trimStart()) && !/^\d/.test(c.code.trimStart())))
+    .map((c) => ({ kind: c.kind, code: c.code }));
+}
+
+function hasPrompt(content: string): boolean {
+  return content.split('\n').some((line) => matchPrompt(line) !== null);
+}
+
+/** What a fenced block is: actions with the code to run (usually one), none for output, config and examples. */
+export function fenceActions(info: string, content: string): FenceAction[] {
   const { language } = parseFenceInfo(info);
   const body = content.replace(/\n+$/, '');
-  if (!body.trim()) return null;
-  if (SHELL_INFO.has(language)) {
-    const prompted = promptedCommands(body);
-    return { kind: 'shell', code: prompted ?? body };
+  if (!body.trim()) return [];
+  if (SCRIPT_INFO.has(language)) {
+    if (hasPrompt(body)) {
+      const prompted = transcriptActions(body);
+      if (prompted.length) return prompted;
+    }
+    return [{ kind: 'shell', code: body }];
   }
-  if (SQL_INFO.has(language)) return { kind: 'sql', code: body };
-  if (SUPABASE_INFO.has(language)) return { kind: 'supabase', code: body };
-  if (language !== '') return null;
-  // An untyped fence: an action only when its content reads as a command or SQL. A `$ ` prompt in
-  // front of something shaped like a program is a transcript, whatever the program is called.
-  const prompted = promptedCommands(body);
-  if (prompted !== null && /^[\w.~/+-]+(\s|$)/.test(prompted.trimStart()) && !/^\d/.test(prompted.trimStart())) return { kind: 'shell', code: prompted };
-  if (isSql(body)) return { kind: 'sql', code: body };
-  const firstLine = body.split('\n').find((l) => l.trim() && !l.trim().startsWith('#'));
-  if (firstLine !== undefined && isCommand(firstLine)) return { kind: 'shell', code: body };
-  return null;
+  if (SESSION_INFO.has(language)) return transcriptActions(body);
+  if (SQL_INFO.has(language)) {
+    if (hasPrompt(body)) {
+      const prompted = transcriptActions(body).filter((a) => a.kind === 'sql');
+      if (prompted.length) return prompted;
+    }
+    return [{ kind: 'sql', code: body }];
+  }
+  if (SUPABASE_INFO.has(language)) return [{ kind: 'supabase', code: body }];
+  const query = QUERY_FENCES[language];
+  if (query) {
+    if (query === 'redis' && hasPrompt(body)) {
+      const prompted = transcriptActions(body).filter((a) => a.kind === 'redis');
+      if (prompted.length) return prompted;
+    }
+    return [{ kind: query, code: body }];
+  }
+  if (language !== '') return [];
+  return untypedFenceActions(body);
+}
+
+/** An untyped fence: actions only when its content reads as a transcript, SQL or shell commands. */
+function untypedFenceActions(body: string): FenceAction[] {
+  if (hasPrompt(body)) {
+    const prompted = transcriptActions(body);
+    if (prompted.length) return prompted;
+  }
+  if (isSql(body)) return [{ kind: 'sql', code: sqlBeforeOutput(body) }];
+  const lines = body.split('\n');
+  const first = lines.find((l) => l.trim() && !l.trim().startsWith('#'));
+  if (first === undefined || !(isCommand(first) || isShellStart(first))) return [];
+  return [{ kind: 'shell', code: commandsBeforeOutput(lines) }];
+}
+
+/** Whether a single line opens like a shell command: cd, export, source, an assignment, a loop or test. */
+export function isShellStart(line: string): boolean {
+  const s = line.trim();
+  return (
+    /^(cd|source|\.|pushd)\s+\S/.test(s) ||
+    /^export\s+[A-Za-z_]\w*(=|\s*$)/.test(s) ||
+    /^(readonly\s+|local\s+|declare\s+(-\w+\s+)*)?[A-Za-z_]\w*=(\S|$)/.test(s) ||
+    /^(for\s+[A-Za-z_]\w*\s+in\b|for\s*\(\(|while\s+\S|until\s+\S|if\s+(\[\[?\s|!\s|test\s)|case\s+\S+\s+in\b)/.test(s) ||
+    /^(function\s+)?[A-Za-z_][\w-]*\s*\(\)\s*\{?$/.test(s)
+  );
+}
+
+/** A line that can continue a script: a command, shell syntax, a comment, or a program given flags. */
+function looksLikeShellLine(line: string): boolean {
+  const s = line.trim();
+  if (!s || s.startsWith('#')) return true;
+  if (isCommand(s) || isShellStart(s)) return true;
+  if (/^(done|fi|esac|else|elif\b.*|then|do|\}|\)|;;)\s*(;.*)?$/.test(s) || /^(\{|\(|\[\[?|!|\w+\))\s/.test(s)) return true;
+  // An unknown program with options: `pgbadger -f stderr x.log`; a column of output never has flags in it.
+  return /^[a-z][\w.-]*(\s+\S+)*\s+--?[A-Za-z][\w-]*/.test(s) && !/\S\s{2,}\S/.test(s);
+}
+
+/**
+ * The commands of an untyped block, without the output pasted after them: the block is cut into
+ * whole commands (continuations, heredocs and blocks kept together) and a command whose first line
+ * does not read as shell is output.
+ */
+function commandsBeforeOutput(lines: string[]): string {
+  const kept: string[] = [];
+  let unit: string[] = [];
+  let state = freshState();
+  let keep = true;
+  const flush = () => {
+    if (keep) kept.push(...unit);
+    unit = [];
+  };
+  for (const line of lines) {
+    if (!isOpen(state)) {
+      flush();
+      keep = looksLikeShellLine(line);
+      state = freshState();
+    }
+    unit.push(line);
+    // Output is read line by line: an apostrophe in `doesn't` opens no quote.
+    if (keep) state = feedLine(state, line);
+  }
+  flush();
+  return kept.join('\n').replace(/\s+$/, '');
+}
+
+/** A query and the result table psql printed after it: only the query. */
+function sqlBeforeOutput(body: string): string {
+  const lines = body.split('\n');
+  const rule = lines.findIndex((l, i) => i > 0 && /^\s*-+(\+-+)*\s*$|^\s*\(\d+ rows?\)\s*$|^\s*-\[ RECORD \d+ \]/.test(l));
+  if (rule < 0) return body;
+  const cut = /\S\s*\|\s*\S|^\s*\w+\s*$/.test(lines[rule - 1]!) && !/;\s*$/.test(lines[rule - 1]!) ? rule - 1 : rule;
+  return lines.slice(0, cut).join('\n').replace(/\s+$/, '');
+}
+
+/** What a fenced block is: the first action in it, or null for output, config and examples. */
+export function classifyFence(info: string, content: string): FenceAction | null {
+  return fenceActions(info, content)[0] ?? null;
 }

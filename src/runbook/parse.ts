@@ -3,7 +3,7 @@
 // a paragraph, which is exact for the single-line code spans runbooks use.
 
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
-import { classifyFence, classifyInline, parseFenceInfo } from './classify.js';
+import { classifyInline, fenceActions, parseFenceInfo } from './classify.js';
 import { splitFrontMatter } from './frontMatter.js';
 import type { Action, ActionKind, Runbook, Section, Step } from './model.js';
 import { findEnvReferences, findPlaceholders } from './placeholders.js';
@@ -157,19 +157,19 @@ class RunbookBuilder {
   /** A fenced or indented code block: an action of the open step, or a step of its own. */
   codeBlock(token: Token, line: number): void {
     const info = token.type === 'fence' ? token.info : '';
-    const fence = classifyFence(info, token.content);
+    const attrs = parseFenceInfo(info).attrs;
+    const actions = fenceActions(info, token.content).map((fence) => makeAction(fence.kind, fence.code, line, attrs));
     const top = this.openSteps[this.openSteps.length - 1];
-    const action = fence ? makeAction(fence.kind, fence.code, line, parseFenceInfo(info).attrs) : undefined;
     if (top) {
-      if (action) top.step.actions.push(action);
+      top.step.actions.push(...actions);
       return;
     }
     // An indented code block outside a list is an example unless it reads as a command.
-    if (token.type === 'code_block' && !action) return;
+    if (token.type === 'code_block' && !actions.length) return;
     const intro = this.lastParagraph && !this.lastParagraph.used && line - this.lastParagraph.endLine <= 2 ? this.lastParagraph : undefined;
     if (intro) intro.used = true;
     const firstCodeLine = token.content.split('\n').find((l) => l.trim()) ?? '';
-    this.addStep({ id: '', text: intro ? intro.text : firstCodeLine.trim(), line, actions: action ? [action] : [], steps: [] });
+    this.addStep({ id: '', text: intro ? intro.text : firstCodeLine.trim(), line, actions, steps: [] });
   }
 
   /** A table row: its actions belong to the open step, or the row becomes a step. */
