@@ -40,6 +40,10 @@ const WORD_PROGRAMS = new Set(
   `at free find host less more kill sort head tail cut watch touch service top date sleep source export cd echo env tee cat
   http fly go make just kind bundle flux stern hub vault consul nomad packer timeout ping dig ip at bash sh zsh node deno bun`.split(/\s+/),
 );
+const NEEDS_OPERAND = new Set(
+  `rm mv cp ln chmod chown chgrp kill pkill killall mkdir rmdir touch grep egrep rg sed awk tar scp rsync ssh sftp cat less more
+  head tail tee xargs source cd unzip gunzip gzip zcat dd shred truncate`.split(/\s+/),
+);
 const SHELLISH_ARGUMENT = /[-/.=|$*'"~:@0-9<>&;]/;
 
 const SQL_STATEMENT: Array<[RegExp, RegExp]> = [
@@ -54,7 +58,7 @@ const SQL_STATEMENT: Array<[RegExp, RegExp]> = [
   [/^truncate\b/i, /^truncate\s+(table\s+)?[\w."]+/i],
   [/^(grant|revoke)\b/i, /^(grant|revoke)\s+[\w, ]+\s+(on|to|from)\s+\S/i],
   [/^explain\b/i, /^explain\s+(\([^)]*\)\s*|analy[sz]e\s+|verbose\s+)*(select|insert|update|delete|with|merge|values|table|execute)\b/i],
-  [/^(vacuum|analy[sz]e|reindex|cluster)\b/i, /^(vacuum|analy[sz]e|reindex|cluster)(\s+\([^)]*\))?(\s+(full|verbose|freeze|analy[sz]e|table|index|schema|database|concurrently))*\s+[\w."]+/i],
+  [/^(vacuum|analy[sz]e|reindex|cluster)\b/i, /^(vacuum|analy[sz]e|reindex|cluster)(\s+\([^)]*\))?(\s+(full|verbose|freeze|analy[sz]e|table|index|schema|database|concurrently))*(\s+[\w."]+(\s*\([\w, "]*\))?\s*;?|\s*;)$/i],
   [/^refresh\b/i, /^refresh\s+materialized\s+view\s+\S/i],
   [/^(set|reset|show)\b/i, /^(set\s+(local\s+|session\s+)?[\w.]+\s*(=|to)\s*\S|set\s+role\s+\S|reset\s+(role|all|[\w.]+)$|show\s+[\w.]+$)/i],
   [/^(copy)\b/i, /^copy\s+[\w."(]+.*\b(to|from)\b/i],
@@ -89,6 +93,11 @@ function stripLeadingSqlComments(text: string): string {
 
 export function isSql(text: string): boolean {
   const s = stripLeadingSqlComments(text).replace(/\s+/g, ' ');
+  // SQL is written `select` or `SELECT`; `Table`, `Cluster` and `Show` start names and sentences.
+  const keyword = /^[A-Za-z]+/.exec(s)?.[0] ?? '';
+  if (keyword !== keyword.toLowerCase() && keyword !== keyword.toUpperCase()) return false;
+  // `table type` and `cluster logging` are words; the statements name a table (`table pg_stat_activity;`).
+  if (/^(table|cluster)\b/i.test(s) && !/;\s*$|^\w+\s+(verbose\s+)?"?\w*[_."]/i.test(s)) return false;
   for (const [keyword, shape] of SQL_STATEMENT) {
     if (keyword.test(s)) return shape.test(s);
   }
@@ -123,6 +132,8 @@ export function isCommand(text: string): boolean {
   // A program name alone (`kubectl`, `psql`) names the tool; with arguments it is a command.
   if (words.length < 2) return false;
   if (WORD_PROGRAMS.has(program) && !words.slice(1).some((w) => SHELLISH_ARGUMENT.test(w))) return false;
+  // `rm -rf`, `kill -9`, `chmod +x` in a sentence name the command; run, they need what to act on.
+  if (NEEDS_OPERAND.has(program) && words.slice(1).every((w) => /^[-+]/.test(w))) return false;
   // `sudo`, `env`, `watch`, `timeout` and shells wrap another command: judge what they run.
   if (program === 'sudo' || program === 'env' || program === 'watch' || program === 'timeout') {
     const rest = words.slice(1).filter((w) => !w.startsWith('-') && !/^\d+[smh]?$/.test(w));
@@ -254,8 +265,9 @@ function looksLikeShellLine(line: string): boolean {
   if (!s || s.startsWith('#')) return true;
   if (isCommand(s) || isShellStart(s)) return true;
   if (/^(done|fi|esac|else|elif\b.*|then|do|\}|\)|;;)\s*(;.*)?$/.test(s) || /^(\{|\(|\[\[?|!|\w+\))\s/.test(s)) return true;
-  // An unknown program with options: `pgbadger -f stderr x.log`; a column of output never has flags in it.
-  return /^[a-z][\w.-]*(\s+\S+)*\s+--?[A-Za-z][\w-]*/.test(s) && !/\S\s{2,}\S/.test(s);
+  // An unknown program given options, variables, pipes or redirections (`ocm get cluster $ID`); a
+  // column of output has none of them and is aligned with runs of spaces.
+  return /^[a-z][\w.-]*\s/.test(s) && /\s--?[A-Za-z][\w-]*|\$[A-Za-z_{(]|\s[|>]\s|\s2>&1/.test(s) && !/\S\s{2,}\S/.test(s);
 }
 
 /**

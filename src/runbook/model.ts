@@ -41,4 +41,6 @@ export interface Runbook {
   sections: Section[];
   /** YAML front matter, when the file has some. */
   meta?: Record<string, unknown>;
+  /** Sentences about parts of the file that were ignored (invalid front matter); present only when some. */
+  warnings?: string[];
 }

@@ -45,6 +45,8 @@ export interface TranscriptCommand {
   offset: number;
 }
 
+const PSQL_DISPLAY = /^\s*\\(x|timing|pset|a|t|H)(\s.*)?$/;
+
 /** A psql statement is complete at `;`, and a backslash command at the end of its line. */
 function endsStatement(line: string): boolean {
   const t = line.trim();
@@ -99,6 +101,8 @@ export function transcriptCommands(content: string): TranscriptCommand[] {
       current = { kind: prompted.kind, lines: [], offset: index };
       groups.push(current);
     }
+    // psql's display switches change how results look, not what runs; the SQL runner has no use for them.
+    if (prompted.kind === 'sql' && PSQL_DISPLAY.test(prompted.text)) return;
     current.lines.push(prompted.text);
     if (prompted.kind === 'shell') {
       shell = feedLine(freshState(), prompted.text);
