@@ -44,6 +44,8 @@ const NEEDS_OPERAND = new Set(
   `rm mv cp ln chmod chown chgrp kill pkill killall mkdir rmdir touch grep egrep rg sed awk tar scp rsync ssh sftp cat less more
   head tail tee xargs source cd unzip gunzip gzip zcat dd shred truncate`.split(/\s+/),
 );
+const KUBE_CLIS = new Set(['kubectl', 'oc']);
+const COMPLETE_SUBCOMMANDS = new Set(['whoami', 'version', 'cluster-info', 'projects', 'project', 'status', 'api-resources', 'api-versions']);
 const SHELLISH_ARGUMENT = /[-/.=|$*'"~:@0-9<>&;]/;
 
 const SQL_STATEMENT: Array<[RegExp, RegExp]> = [
@@ -54,11 +56,11 @@ const SQL_STATEMENT: Array<[RegExp, RegExp]> = [
   [/^update\b/i, /^update\s+(only\s+)?[\w."]+(\s+(as\s+)?\w+)?\s+set\s/i],
   [/^delete\b/i, /^delete\s+from\s+\S/i],
   [/^merge\b/i, /^merge\s+into\s+\S/i],
-  [/^(alter|create|drop|comment)\b/i, /^(alter|create(\s+or\s+replace)?(\s+unique)?|drop|comment\s+on)\s+(table|index|view|materialized\s+view|policy|role|user|schema|extension|function|procedure|trigger|type|sequence|database|publication|subscription|column|constraint|default|privileges|domain|aggregate|event\s+trigger|foreign\s+table|rule|server|tablespace|owned)\b/i],
+  [/^(alter|create|drop|comment)\b/i, /^(alter|create(\s+or\s+replace)?(\s+unique)?|drop|comment\s+on)\s+(table|index|view|materialized\s+view|policy|role|user|schema|extension|function|procedure|trigger|type|sequence|database|publication|subscription|column|constraint|default|privileges|domain|aggregate|event\s+trigger|foreign\s+table|rule|server|tablespace|owned)\b(\s+(if\s+(not\s+)?exists\s+|concurrently\s+|unique\s+)*[\w"*])/i],
   [/^truncate\b/i, /^truncate\s+(table\s+)?[\w."]+/i],
   [/^(grant|revoke)\b/i, /^(grant|revoke)\s+[\w, ]+\s+(on|to|from)\s+\S/i],
   [/^explain\b/i, /^explain\s+(\([^)]*\)\s*|analy[sz]e\s+|verbose\s+)*(select|insert|update|delete|with|merge|values|table|execute)\b/i],
-  [/^(vacuum|analy[sz]e|reindex|cluster)\b/i, /^(vacuum|analy[sz]e|reindex|cluster)(\s+\([^)]*\))?(\s+(full|verbose|freeze|analy[sz]e|table|index|schema|database|concurrently))*(\s+[\w."]+(\s*\([\w, "]*\))?\s*;?|\s*;)$/i],
+  [/^(vacuum|analy[sz]e|reindex|cluster)\b/i, /^(vacuum|analy[sz]e|reindex|cluster)(\s+\([^)]*\))?(\s+(full|verbose|freeze|analy[sz]e|table|index|schema|database|concurrently))*(\s+(?!(full|verbose|freeze|analy[sz]e|concurrently)\b)[\w."]+(\s*\([\w, "]*\))?\s*;?|\s*;)$/i],
   [/^refresh\b/i, /^refresh\s+materialized\s+view\s+\S/i],
   [/^(set|reset|show)\b/i, /^(set\s+(local\s+|session\s+)?[\w.]+\s*(=|to)\s*\S|set\s+role\s+\S|reset\s+(role|all|[\w.]+)$|show\s+[\w.]+$)/i],
   [/^(copy)\b/i, /^copy\s+[\w."(]+.*\b(to|from)\b/i],
@@ -128,18 +130,29 @@ export function isCommand(text: string): boolean {
   if (/^\/\S*\/\S+\.(sh|bash|py)$/.test(program)) return true;
   // /opt/gitlab/bin/gitlab-ctl restart: an absolute path to a program, with arguments.
   if (/^\/[\w.@+-]+(\/[\w.@+-]+)+$/.test(program)) return words.length > 1 && !words[1]!.startsWith('/');
-  if (!PROGRAMS.has(program)) return false;
+  if (!PROGRAMS.has(program)) return isUnknownProgramCommand(words, line);
   // A program name alone (`kubectl`, `psql`) names the tool; with arguments it is a command.
   if (words.length < 2) return false;
   if (WORD_PROGRAMS.has(program) && !words.slice(1).some((w) => SHELLISH_ARGUMENT.test(w))) return false;
   // `rm -rf`, `kill -9`, `chmod +x` in a sentence name the command; run, they need what to act on.
   if (NEEDS_OPERAND.has(program) && words.slice(1).every((w) => /^[-+]/.test(w))) return false;
+  // `oc import-image`, `kubectl logs` in a sentence name a subcommand; alone, only a few of them run.
+  if (KUBE_CLIS.has(program) && words.length === 2 && !COMPLETE_SUBCOMMANDS.has(words[1]!)) return false;
   // `sudo`, `env`, `watch`, `timeout` and shells wrap another command: judge what they run.
   if (program === 'sudo' || program === 'env' || program === 'watch' || program === 'timeout') {
     const rest = words.slice(1).filter((w) => !w.startsWith('-') && !/^\d+[smh]?$/.test(w));
     return rest.length > 0;
   }
   return true;
+}
+
+/**
+ * A program we do not know, given options or variables: `toolbox --bind=/x`, `tf import a b/$POOL`.
+ * A column of output is aligned with runs of spaces and has neither.
+ */
+function isUnknownProgramCommand(words: string[], line: string): boolean {
+  if (words.length < 2 || !/^[a-z][\w.-]*$/.test(words[0]!) || /\S\s{2,}\S/.test(line.trim())) return false;
+  return words.slice(1).some((w) => /^--?[A-Za-z][\w-]*(=|$)/.test(w) || /\$(\{?[A-Za-z_]|\()/.test(w));
 }
 
 export function isUrl(text: string): boolean {
