@@ -128,6 +128,8 @@ export function isCommand(text: string): boolean {
   // ./script.sh, ../bin/tool, ~/bin/x: a path to run. A path alone that is not executable-looking is text.
   if (/^(\.{1,2}|~)\/\S+/.test(program)) return /\.(sh|bash|py|rb|js|mjs|ts|pl)$/.test(program) || words.length > 1;
   if (/^\/\S*\/\S+\.(sh|bash|py)$/.test(program)) return true;
+  // bin/rails console, scripts/failover.sh: a relative path to a program, with arguments or a script's extension.
+  if (/^[\w.-]+\/[\w./-]*[\w-]$/.test(program) && !/^https?:/.test(program)) return words.length > 1 ? !/^[A-Z]/.test(words[1]!) : /\.(sh|bash|py|rb)$/.test(program);
   // /opt/gitlab/bin/gitlab-ctl restart: an absolute path to a program, with arguments.
   if (/^\/[\w.@+-]+(\/[\w.@+-]+)+$/.test(program)) return words.length > 1 && !words[1]!.startsWith('/');
   if (!PROGRAMS.has(program)) return isUnknownProgramCommand(words, line);
@@ -226,7 +228,7 @@ export function fenceActions(info: string, content: string): FenceAction[] {
     }
     return [{ kind: 'shell', code: body }];
   }
-  if (SESSION_INFO.has(language)) return transcriptActions(body);
+  if (SESSION_INFO.has(language)) return hasPrompt(body) ? transcriptActions(body) : queryActions(body);
   if (SQL_INFO.has(language)) {
     if (hasPrompt(body)) {
       const prompted = transcriptActions(body).filter((a) => a.kind === 'sql');
@@ -243,6 +245,7 @@ export function fenceActions(info: string, content: string): FenceAction[] {
     }
     return [{ kind: query, code: body }];
   }
+  if (TEXT_INFO.has(language)) return queryActions(body);
   if (language !== '') return [];
   return untypedFenceActions(body);
 }
@@ -254,15 +257,46 @@ function untypedFenceActions(body: string): FenceAction[] {
     if (prompted.length) return prompted;
   }
   if (isSql(body)) return [{ kind: 'sql', code: sqlBeforeOutput(body) }];
+  const query = queryActions(body);
+  if (query.length) return query;
   const lines = body.split('\n');
   const first = lines.find((l) => l.trim() && !l.trim().startsWith('#'));
   if (first === undefined || !(isCommand(first) || isShellStart(first))) return [];
   return [{ kind: 'shell', code: commandsBeforeOutput(lines) }];
 }
 
+const TEXT_INFO = new Set(['text', 'txt', 'plaintext', 'plain']);
+
+// A whole block shaped as PromQL: an aggregation or function call, or a lowercase metric name with
+// underscores followed by label matchers, a range, an operator or nothing; only PromQL's characters.
+const PROMQL_START = /^\(*\s*((sum|avg|min|max|count|count_values|stddev|stdvar|topk|bottomk|quantile|group)\s*(\s(by|without)\s*\([\w, ]*\)\s*)?\(|(rate|irate|increase|delta|idelta|deriv|predict_linear|histogram_quantile|absent|absent_over_time|changes|resets|label_replace|label_join|sort|sort_desc|clamp_min|clamp_max|round|abs|time|timestamp|vector|scalar|\w+_over_time)\s*\(|[a-z][a-z0-9]*(_[a-z0-9]+)+(:[\w:]+)?\s*(\{|\[|[-+*/%^]|[<>=!]=|[<>]\s|\b(and|or|unless|offset)\b|\)))/;
+const PROMQL_CHARS = /^[\w:{}()[\]=~!",.'*/+\-<>^%@ \n\t|]+$/;
+const LOGQL_START = /^\{\s*[\w.]+\s*(=|!=|=~|!~)\s*"[^"]*"\s*(,\s*[\w.]+\s*(=|!=|=~|!~)\s*"[^"]*"\s*)*\}(\s*(\|[=~]|!=|!~|\|)|\s*$)/;
+
+/** A block that is all PromQL or LogQL, wherever it was put: shown and copied as that query. */
+function queryActions(body: string): FenceAction[] {
+  const text = body.trim();
+  if (LOGQL_START.test(text)) return [{ kind: 'logql', code: text }];
+  if (PROMQL_CHARS.test(text) && PROMQL_START.test(text) && !/\n\s*\n/.test(text) && !hasProseWords(text)) return [{ kind: 'promql', code: text }];
+  return [];
+}
+
+const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'offset', 'bool', 'atan2']);
+
+/** Two bare words in a row, neither a PromQL keyword: a sentence, not a query. */
+function hasProseWords(text: string): boolean {
+  const bare = text.replace(/"[^"]*"|'[^']*'|\{[^}]*\}|\[[^\]]*\]/g, ' ');
+  for (const m of bare.matchAll(/([A-Za-z_][\w:]*)\s+(?=([A-Za-z_][\w:]*))/g)) {
+    if (!PROMQL_WORDS.has(m[1]!) && !PROMQL_WORDS.has(m[2]!)) return true;
+  }
+  return false;
+}
+
 /** Whether a single line opens like a shell command: cd, export, source, an assignment, a loop or test. */
 export function isShellStart(line: string): boolean {
   const s = line.trim();
+  // `level=error ts=… msg="…"` is a logfmt line: only key=value pairs, no command.
+  if (/^[A-Za-z_]\w*=("[^"]*"|\S*)(\s+[A-Za-z_][\w.]*=("[^"]*"|\S*))+\s*$/.test(s)) return false;
   return (
     /^(cd|source|\.|pushd)\s+\S/.test(s) ||
     /^export\s+[A-Za-z_]\w*(=|\s*$)/.test(s) ||

@@ -107,11 +107,21 @@ describe('other query languages', () => {
       logql: [['logql', '{app="checkout"} |= "timeout" | json | line_format "{{.msg}}"', 9]],
       kql: [['kql', 'AzureDiagnostics | where Category == "kube-audit" | take 20', 14]],
       'redis-cli-session': [['redis', 'INFO memory\nCONFIG GET maxmemory', 19]],
+      'promql-pasted-in-a-console-fence-is-promql-not-shell': [['promql', 'rate(http_requests_total{code=~"5.."}[5m])', 29]],
+      'logql-in-an-untyped-fence': [['logql', '{namespace="checkout", container="api"} |= "deadline exceeded"', 39]],
     });
   });
 
   it('never lists query code as environment variables to ask for', () => {
     for (const { action } of allActions(rb)) expect(action.env).toBeUndefined();
+  });
+
+  it('finds PromQL only when the whole block is PromQL', () => {
+    expect(fenceActions('text', 'kubelet_volume_stats_available_bytes{\n  namespace="x"\n}\n')).toEqual([{ kind: 'promql', code: 'kubelet_volume_stats_available_bytes{\n  namespace="x"\n}' }]);
+    expect(fenceActions('', 'sum by (job) (rate(http_requests_total[5m])) > 0.5\n')).toEqual([{ kind: 'promql', code: 'sum by (job) (rate(http_requests_total[5m])) > 0.5' }]);
+    for (const notQuery of ['some_setting = on\nother = 1', 'max_connections', 'DO_NOT_MOVE_THIS_FILE', 'rate limited: retry in 5s', 'sum(x) is the total', 'error_count{a="b"}; rm -rf /']) {
+      expect(fenceActions('', notQuery + '\n').map((a) => a.kind)).not.toContain('promql');
+    }
   });
 
   it('reads a redis fence with prompts as only what was typed', () => {
