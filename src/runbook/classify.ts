@@ -277,9 +277,14 @@ const LOGQL_START = /^\{\s*[\w.]+\s*(=|!=|=~|!~)\s*"[^"]*"\s*(,\s*[\w.]+\s*(=|!=
 function queryActions(body: string): FenceAction[] {
   const text = body.trim();
   if (LOGQL_START.test(text)) return [{ kind: 'logql', code: text }];
-  if (PROMQL_CHARS.test(text) && PROMQL_START.test(text) && !/\n\s*\n/.test(text) && !hasProseWords(text)) return [{ kind: 'promql', code: text }];
+  if (PROMQL_CHARS.test(text) && PROMQL_START.test(text) && !/\n\s*\n/.test(text) && !hasProseWords(text) && !EXPOSITION_SAMPLE.test(text)) {
+    return [{ kind: 'promql', code: text }];
+  }
   return [];
 }
+
+// `metric{labels} 0`: a line of a /metrics page, which is output, not a query.
+const EXPOSITION_SAMPLE = /^\s*[a-zA-Z_:][\w:]*(\{[^}]*\})?\s+[-+]?(\d[\d.eE+-]*|NaN|\+?Inf)(\s+\d+)?\s*$/m;
 
 const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'offset', 'bool', 'atan2']);
 
