@@ -17,7 +17,7 @@ interface Judgement {
   code?: Record<string, string>;
 }
 
-const files = judged as Record<string, Judgement>;
+const files = judged as unknown as Record<string, Judgement>;
 const read = (file: string) => readFileSync(new URL(`../fixtures/sample/${file}`, import.meta.url), 'utf8');
 
 interface Score {
