@@ -44,8 +44,17 @@ const NEEDS_OPERAND = new Set(
   `rm mv cp ln chmod chown chgrp kill pkill killall mkdir rmdir touch grep egrep rg sed awk tar scp rsync ssh sftp cat less more
   head tail tee xargs source cd unzip gunzip gzip zcat dd shred truncate`.split(/\s+/),
 );
-const KUBE_CLIS = new Set(['kubectl', 'oc']);
-const COMPLETE_SUBCOMMANDS = new Set(['whoami', 'version', 'cluster-info', 'projects', 'project', 'status', 'api-resources', 'api-versions']);
+// Tools driven by subcommands, with the subcommands that do something useful with no argument.
+const COMPLETE_SUBCOMMANDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries({
+    kubectl: 'version cluster-info api-resources api-versions',
+    oc: 'whoami version cluster-info projects project status api-resources api-versions',
+    helm: 'list ls version env',
+    docker: 'ps images info version stats',
+    podman: 'ps images info version stats',
+    git: 'status log diff fetch pull branch stash',
+  }).map(([tool, subcommands]) => [tool, new Set(subcommands.split(' '))]),
+);
 const SHELLISH_ARGUMENT = /[-/.=|$*'"~:@0-9<>&;]/;
 
 const SQL_STATEMENT: Array<[RegExp, RegExp]> = [
@@ -100,6 +109,8 @@ export function isSql(text: string): boolean {
   if (keyword !== keyword.toLowerCase() && keyword !== keyword.toUpperCase()) return false;
   // `table type` and `cluster logging` are words; the statements name a table (`table pg_stat_activity;`).
   if (/^(table|cluster)\b/i.test(s) && !/;\s*$|^\w+\s+(verbose\s+)?"?\w*[_."]/i.test(s)) return false;
+  // `show sockets` is pgbouncer's console; PostgreSQL settings have an underscore or a dot (`show work_mem`).
+  if (/^show\s+\w+\s*$/i.test(s) && !/^show\s+(\w*[_.]\w*|all|timezone|port)\s*$/i.test(s)) return false;
   for (const [keyword, shape] of SQL_STATEMENT) {
     if (keyword.test(s)) return shape.test(s);
   }
@@ -138,8 +149,9 @@ export function isCommand(text: string): boolean {
   if (WORD_PROGRAMS.has(program) && !words.slice(1).some((w) => SHELLISH_ARGUMENT.test(w))) return false;
   // `rm -rf`, `kill -9`, `chmod +x` in a sentence name the command; run, they need what to act on.
   if (NEEDS_OPERAND.has(program) && words.slice(1).every((w) => /^[-+]/.test(w))) return false;
-  // `oc import-image`, `kubectl logs` in a sentence name a subcommand; alone, only a few of them run.
-  if (KUBE_CLIS.has(program) && words.length === 2 && !COMPLETE_SUBCOMMANDS.has(words[1]!)) return false;
+  // `oc import-image`, `helm status` in a sentence name a subcommand; alone, only a few of them run.
+  const complete = COMPLETE_SUBCOMMANDS.get(program);
+  if (complete && words.length === 2 && !complete.has(words[1]!)) return false;
   // `sudo`, `env`, `watch`, `timeout` and shells wrap another command: judge what they run.
   if (program === 'sudo' || program === 'env' || program === 'watch' || program === 'timeout') {
     const rest = words.slice(1).filter((w) => !w.startsWith('-') && !/^\d+[smh]?$/.test(w));

@@ -3,12 +3,16 @@
 // runbooks, prose shortened and reworded, code as published). sample.judged.json holds, for every
 // fenced block (by line) and inline code span, the kind a person would run it as, or null when it
 // is output, config, an example or a name. Goal: 98% for fenced blocks, 95% for inline code.
+// First run on the held-out sample (before the rules saw it): fenced 13/13 with no false positive;
+// inline recall 100% but precision 72.7% (`helm status`, and pgbouncer's `show sockets` / `show
+// clients` taken for SQL), which the subcommand and SHOW rules then fixed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/runbook/parse.js';
 import { allActions } from '../../src/runbook/walk.js';
 import { codeElements } from '../helpers/codeElements.js';
 import judged from './sample.judged.json' with { type: 'json' };
+import heldOut from './sample-held-out.judged.json' with { type: 'json' };
 
 interface Judgement {
   source: string;
@@ -17,8 +21,18 @@ interface Judgement {
   code?: Record<string, string>;
 }
 
-const files = judged as unknown as Record<string, Judgement>;
-const read = (file: string) => readFileSync(new URL(`../fixtures/sample/${file}`, import.meta.url), 'utf8');
+interface Sample {
+  name: string;
+  folder: string;
+  files: Record<string, Judgement>;
+}
+
+// The first sample was read while the rules were written; the held-out one was judged and committed
+// before the parser first ran on it.
+const samples: Sample[] = [
+  { name: 'sample', folder: 'sample', files: judged as unknown as Record<string, Judgement> },
+  { name: 'held-out sample', folder: 'sample-held-out', files: heldOut as unknown as Record<string, Judgement> },
+];
 
 interface Score {
   truePositives: number;
@@ -27,9 +41,10 @@ interface Score {
   misses: string[];
 }
 
-function score(type: 'fenced' | 'inline'): Score {
+function score(samples: Sample[], type: 'fenced' | 'inline'): Score {
   const s: Score = { truePositives: 0, falsePositives: 0, falseNegatives: 0, misses: [] };
-  for (const [file, judgement] of Object.entries(files)) {
+  for (const { folder, files } of samples) for (const [file, judgement] of Object.entries(files)) {
+    const read = (name: string) => readFileSync(new URL(`../fixtures/${folder}/${name}`, import.meta.url), 'utf8');
     const elements = codeElements(read(file)).filter((e) => e.type === type);
     const expectedInline = [...judgement.inline];
     for (const element of elements) {
@@ -60,30 +75,36 @@ const recall = (s: Score) => s.truePositives / (s.truePositives + s.falseNegativ
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 describe('judged sample of public runbooks', () => {
-  it('has the sample it claims: 25 files from three collections', () => {
-    const sources = Object.values(files).map((j) => j.source.split(' ')[0]);
-    expect(Object.keys(files)).toHaveLength(25);
-    expect(new Set(sources)).toEqual(new Set(['openshift/runbooks', 'prometheus-operator/runbooks', 'GitLab']));
+  it('has the sample it claims: 32 files from three collections', () => {
+    const all = samples.flatMap((sample) => Object.values(sample.files));
+    expect(all).toHaveLength(32);
+    expect(new Set(all.map((j) => j.source.split(' ')[0]))).toEqual(new Set(['openshift/runbooks', 'prometheus-operator/runbooks', 'GitLab']));
   });
 
-  it('classifies fenced blocks with precision and recall of at least 98%', () => {
-    const s = score('fenced');
-    console.log(`fenced: ${s.truePositives + s.falseNegatives} actions judged; precision ${percent(precision(s))}, recall ${percent(recall(s))}${s.misses.length ? `\n  ${s.misses.join('\n  ')}` : ''}`);
-    expect(precision(s)).toBeGreaterThanOrEqual(0.98);
-    expect(recall(s)).toBeGreaterThanOrEqual(0.98);
-  });
+  const report = (name: string, type: string, s: Score) =>
+    console.log(`${name}, ${type}: ${s.truePositives + s.falseNegatives} actions judged; precision ${percent(precision(s))}, recall ${percent(recall(s))}${s.misses.length ? `\n  ${s.misses.join('\n  ')}` : ''}`);
 
-  it('classifies inline code with precision and recall of at least 95%', () => {
-    const s = score('inline');
-    console.log(`inline: ${s.truePositives + s.falseNegatives} actions judged; precision ${percent(precision(s))}, recall ${percent(recall(s))}${s.misses.length ? `\n  ${s.misses.join('\n  ')}` : ''}`);
-    expect(precision(s)).toBeGreaterThanOrEqual(0.95);
-    expect(recall(s)).toBeGreaterThanOrEqual(0.95);
-  });
+  for (const sample of [...samples, { name: 'both samples', folder: '', files: {} }]) {
+    const chosen = sample.folder ? [sample] : samples;
+    it(`${sample.name}: fenced blocks with precision and recall of at least 98%`, () => {
+      const s = score(chosen, 'fenced');
+      report(sample.name, 'fenced', s);
+      expect(precision(s)).toBeGreaterThanOrEqual(0.98);
+      expect(recall(s)).toBeGreaterThanOrEqual(0.98);
+    });
+
+    it(`${sample.name}: inline code with precision and recall of at least 95%`, () => {
+      const s = score(chosen, 'inline');
+      report(sample.name, 'inline', s);
+      expect(precision(s)).toBeGreaterThanOrEqual(0.95);
+      expect(recall(s)).toBeGreaterThanOrEqual(0.95);
+    });
+  }
 
   it('keeps exactly the commands of judged transcripts, without their output', () => {
-    for (const [file, judgement] of Object.entries(files)) {
+    for (const { folder, files } of samples) for (const [file, judgement] of Object.entries(files)) {
       if (!judgement.code) continue;
-      const actions = allActions(parseRunbook(read(file))).map(({ action }) => action);
+      const actions = allActions(parseRunbook(readFileSync(new URL(`../fixtures/${folder}/${file}`, import.meta.url), 'utf8'))).map(({ action }) => action);
       for (const [line, code] of Object.entries(judgement.code)) {
         expect(actions.filter((a) => a.line === Number(line)).map((a) => a.code).join('\n---\n'), `${file} line ${line}`).toBe(code);
       }
