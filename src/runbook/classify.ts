@@ -102,11 +102,18 @@ function stripLeadingSqlComments(text: string): string {
   }
 }
 
+const SQL_KEYWORDS = new Set(
+  `select with insert update delete merge alter create drop comment truncate grant revoke explain vacuum analyze analyse
+  reindex cluster refresh set reset show copy call lock notify listen unlisten begin start commit rollback values table do`.split(/\s+/),
+);
+
 export function isSql(text: string): boolean {
-  const s = stripLeadingSqlComments(text).replace(/\s+/g, ' ');
+  const stripped = stripLeadingSqlComments(text);
   // SQL is written `select` or `SELECT`; `Table`, `Cluster` and `Show` start names and sentences.
-  const keyword = /^[A-Za-z]+/.exec(s)?.[0] ?? '';
+  const keyword = /^[A-Za-z]+/.exec(stripped)?.[0] ?? '';
+  if (!SQL_KEYWORDS.has(keyword.toLowerCase())) return false;
   if (keyword !== keyword.toLowerCase() && keyword !== keyword.toUpperCase()) return false;
+  const s = stripped.replace(/\s+/g, ' ');
   // `table type` and `cluster logging` are words; the statements name a table (`table pg_stat_activity;`).
   if (/^(table|cluster)\b/i.test(s) && !/;\s*$|^\w+\s+(verbose\s+)?"?\w*[_."]/i.test(s)) return false;
   // `show sockets` is pgbouncer's console; PostgreSQL settings have an underscore or a dot (`show work_mem`).
@@ -191,6 +198,7 @@ export interface FenceInfo {
 /** ```sh {timeout=120 name="x"} or ```sh title=x → language and attributes. */
 export function parseFenceInfo(info: string): FenceInfo {
   const trimmed = info.trim();
+  if (!/[\s{=]/.test(trimmed)) return { language: trimmed.toLowerCase().replace(/^\./, ''), attrs: {} };
   const m = /^([^\s{]*)\s*(.*)$/s.exec(trimmed)!;
   const language = m[1]!.toLowerCase().replace(/^\./, '');
   const attrs: Record<string, string> = {};
@@ -225,7 +233,7 @@ function transcriptActions(content: string): FenceAction[] {
 }
 
 function hasPrompt(content: string): boolean {
-  return content.split('\n').some((line) => matchPrompt(line) !== null);
+  return /[$#>%]/.test(content) && content.split('\n').some((line) => matchPrompt(line) !== null);
 }
 
 /** What a fenced block is: actions with the code to run (usually one), none for output, config and examples. */

@@ -82,8 +82,9 @@ function findCodeSpan(source: string, markup: string, content: string, from: num
     if (source[i - 1] === '`' || source[i + markup.length] === '`') continue;
     const end = source.indexOf(markup, i + markup.length);
     if (end < 0) return -1;
-    const inner = source.slice(i + markup.length, end).replace(/\n/g, ' ');
-    if (inner === content || inner.slice(1, -1) === content) return i;
+    const inner = source.slice(i + markup.length, end);
+    const spaced = inner.includes('\n') ? inner.replace(/\n/g, ' ') : inner;
+    if (spaced === content || spaced.slice(1, -1) === content) return i;
   }
   return -1;
 }

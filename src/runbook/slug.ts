@@ -2,7 +2,7 @@
 // anchor is made from the heading's text as GitHub renders it: link text without its URL, emphasis
 // and code without their markers, entities decoded, images and HTML tags dropped.
 
-import GithubSlugger, { slug } from 'github-slugger';
+import { slug } from 'github-slugger';
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
 
 let inlineParser: MarkdownIt | undefined;
@@ -27,12 +27,19 @@ export function slugify(text: string): string {
   return slug(headingPlainText(text));
 }
 
-/** Hands out unique anchors the way GitHub does: `faq`, `faq-1`, `faq-2`. */
+/** Hands out unique anchors the way GitHub (github-slugger) does: `faq`, `faq-1`, `faq-2`. */
 export function slugger(): (text: string) => string {
-  const slugs = new GithubSlugger();
+  const occurrences = new Map<string, number>();
   return (text) => {
-    const plain = headingPlainText(text);
     // A heading of punctuation only has an empty anchor on GitHub; an id must not be empty.
-    return slugs.slug(slug(plain) ? plain : 'section');
+    const base = slug(headingPlainText(text)) || 'section';
+    let result = base;
+    while (occurrences.has(result)) {
+      const n = occurrences.get(base)! + 1;
+      occurrences.set(base, n);
+      result = `${base}-${n}`;
+    }
+    occurrences.set(result, 0);
+    return result;
   };
 }

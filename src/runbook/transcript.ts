@@ -25,8 +25,12 @@ const SHELL_PROMPTS: RegExp[] = [
 const PSQL_PROMPT = /^\s*[A-Za-z_][\w.-]*([=\-('"])[#>](?:\s(.*)|$)/;
 const REDIS_PROMPT = /^\s*(?:redis\s+)?(?:[\w.-]+|\[[\w:.]+\]):\d{2,5}(?:\[\d+\])?>(?:\s(.*)|$)|^\s*redis>(?:\s(.*)|$)/;
 
+// Every prompt ends in one of these; most lines have none and need no closer look.
+const PROMPT_CHARS = /[$#>%]/;
+
 /** The prompt a line starts with, if any, and what was typed after it. */
 export function matchPrompt(line: string): Prompted | null {
+  if (!PROMPT_CHARS.test(line)) return null;
   const redis = REDIS_PROMPT.exec(line);
   if (redis) return { kind: 'redis', text: redis[1] ?? redis[2] ?? '' };
   const psql = PSQL_PROMPT.exec(line);
