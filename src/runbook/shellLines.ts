@@ -6,8 +6,8 @@
 export interface ShellLineState {
   /** Quote open at the end of the last line. */
   quote: '' | "'" | '"' | '`';
-  /** Heredoc terminators still awaited, in order; `dash` for `<<-` (leading tabs allowed). */
-  heredocs: Array<{ word: string; dash: boolean }>;
+  /** Heredoc terminators still awaited, in order; `dash` for `<<-` (leading tabs allowed), `quoted` when the body is not expanded (`<<'EOF'`). */
+  heredocs: Array<{ word: string; dash: boolean; quoted: boolean }>;
   /** Open `if`/`case`/`do`/`{`/`(` blocks. */
   depth: number;
   /** The last line ended with `\`, `|`, `&&`, `||` or an open `$(`. */
@@ -78,11 +78,15 @@ export function feedLine(previous: ShellLineState, line: string): ShellLineState
     if (c === '#' && !word) {
       break; // a comment runs to the end of the line
     }
-    if (c === '<' && line[i + 1] === '<' && line[i + 2] !== '<') {
+    if (c === '<' && line[i + 1] === '<' && line[i + 2] === '<') {
+      i += 2; // a here-string, not a heredoc
+      continue;
+    }
+    if (c === '<' && line[i + 1] === '<') {
       endWord();
       const m = /^<<(-?)\s*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][\w.-]*))/.exec(line.slice(i));
       if (m) {
-        state.heredocs.push({ word: m[2] ?? m[3] ?? m[4]!, dash: m[1] === '-' });
+        state.heredocs.push({ word: m[2] ?? m[3] ?? m[4]!, dash: m[1] === '-', quoted: m[4] === undefined || m[0].includes('\\') });
         i += m[0].length - 1;
         continue;
       }
