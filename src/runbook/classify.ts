@@ -71,7 +71,7 @@ const SQL_STATEMENT: Array<[RegExp, RegExp]> = [
   [/^explain\b/i, /^explain\s+(\([^)]*\)\s*|analy[sz]e\s+|verbose\s+)*(select|insert|update|delete|with|merge|values|table|execute)\b/i],
   [/^(vacuum|analy[sz]e|reindex|cluster)\b/i, /^(vacuum|analy[sz]e|reindex|cluster)(\s+\([^)]*\))?(\s+(full|verbose|freeze|analy[sz]e|table|index|schema|database|concurrently))*(\s+(?!(full|verbose|freeze|analy[sz]e|concurrently)\b)[\w."]+(\s*\([\w, "]*\))?\s*;?|\s*;)$/i],
   [/^refresh\b/i, /^refresh\s+materialized\s+view\s+\S/i],
-  [/^(set|reset|show)\b/i, /^(set\s+(local\s+|session\s+)?[\w.]+\s*(=|to)\s*\S|set\s+role\s+\S|reset\s+(role|all|[\w.]+)$|show\s+[\w.]+$)/i],
+  [/^(set|reset|show)\b/i, /^(set\s+(local\s+|session\s+)?[\w.]+\s*(=|to)\s*\S|set\s+role\s+\S|reset\s+(role|all|[\w.]+)\s*;?$|show\s+[\w.]+\s*;?$)/i],
   [/^(copy)\b/i, /^copy\s+[\w."(]+.*\b(to|from)\b/i],
   [/^(call)\b/i, /^call\s+[\w.]+\s*\(/i],
   [/^(lock)\b/i, /^lock\s+(table\s+)?[\w."]+/i],
@@ -151,6 +151,8 @@ export function isCommand(text: string): boolean {
   // /opt/gitlab/bin/gitlab-ctl restart: an absolute path to a program, with arguments.
   if (/^\/[\w.@+-]+(\/[\w.@+-]+)+$/.test(program)) return words.length > 1 && !words[1]!.startsWith('/');
   if (!PROGRAMS.has(program)) return isUnknownProgramCommand(words, line);
+  // `pgbouncer Connection Pooling`: a name followed by Title Case words is a heading or a label.
+  if (words.slice(1).every((w) => /^[A-Z][a-z]+$/.test(w))) return false;
   // A program name alone (`kubectl`, `psql`) names the tool; with arguments it is a command.
   if (words.length < 2) return false;
   if (WORD_PROGRAMS.has(program) && !words.slice(1).some((w) => SHELLISH_ARGUMENT.test(w))) return false;
@@ -246,6 +248,8 @@ export function fenceActions(info: string, content: string): FenceAction[] {
       const prompted = transcriptActions(body);
       if (prompted.length) return prompted;
     }
+    // Log lines labelled as shell (`Oct 18 19:39:36 host chronyd[…]: …`) are what a command printed.
+    if (body.split('\n').every((line) => !line.trim() || LOG_LINE.test(line.trim()))) return [];
     return [{ kind: 'shell', code: body }];
   }
   if (SESSION_INFO.has(language)) return hasPrompt(body) ? transcriptActions(body) : queryActions(body);
@@ -284,6 +288,9 @@ function untypedFenceActions(body: string): FenceAction[] {
   if (first === undefined || !(isCommand(first) || isShellStart(first))) return [];
   return [{ kind: 'shell', code: commandsBeforeOutput(lines) }];
 }
+
+// A line a program logged: ISO or syslog timestamp, klog's `E0219 01:25:20`, a clock time, logfmt's level.
+const LOG_LINE = /^(\[?\d{4}-\d{2}-\d{2}[T _]\d|[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}\b|[IWEF]\d{4} \d{2}:\d{2}:\d{2}|\[?\d{2}:\d{2}:\d{2}[.,\]\s]|level=\w+ )/;
 
 const TEXT_INFO = new Set(['text', 'txt', 'plaintext', 'plain']);
 

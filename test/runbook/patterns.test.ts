@@ -93,6 +93,18 @@ describe('shapes of commands', () => {
     expect(fenceActions('', code + '\n')).toEqual([{ kind: 'shell', code }]);
   });
 
+  it('reads a shell fence holding only log lines as output, and a shell fence with one command among logs as shell', () => {
+    expect(fenceActions('shell', 'Oct 18 19:39:36 ip-10-0-0-1 chronyd[2055]: System clock wrong\nOct 19 00:13:18 ip-10-0-0-1 chronyd[2055]: stepped\n')).toEqual([]);
+    expect(fenceActions('bash', '2024-05-01T03:10:00Z ERROR x\nE0219 01:25:20.890006 1 writer.go:226] y\n')).toEqual([]);
+    expect(fenceActions('bash', 'Oct 18 19:39:36 host x\nsystemctl restart chronyd\n')).toEqual([{ kind: 'shell', code: 'Oct 18 19:39:36 host x\nsystemctl restart chronyd' }]);
+  });
+
+  it('takes pgbouncer and psql SHOW statements that end with a semicolon', () => {
+    expect(fenceActions('', 'show databases;\n')).toEqual([{ kind: 'sql', code: 'show databases;' }]);
+    expect(classifyInline('show databases')).toBeNull();
+    expect(classifyInline('show work_mem')).toBe('sql');
+  });
+
   it('drops the result table after SQL in an untyped fence', () => {
     expect(fenceActions('', 'select count(*) from jobs where state = \'stuck\';\n count\n-------\n     3\n(1 row)\n')).toEqual([{ kind: 'sql', code: "select count(*) from jobs where state = 'stuck';" }]);
   });
@@ -147,7 +159,7 @@ describe('prose in backticks', () => {
     ]);
   });
 
-  const prose: string[] = ['Cluster Logging Operator', 'Table type', 'rm -rf', 'kill -9', 'chmod +x', 'analyze the logs', 'Show', 'Vacuum Full', 'table of contents', 'cluster logging', 'Select an option', 'grep -i', 'ssh -A', 'cd'];
+  const prose: string[] = ['pgbouncer Connection Pooling', 'docker Compose File', 'Cluster Logging Operator', 'Table type', 'rm -rf', 'kill -9', 'chmod +x', 'analyze the logs', 'Show', 'Vacuum Full', 'table of contents', 'cluster logging', 'Select an option', 'grep -i', 'ssh -A', 'cd'];
   it.each(prose)('`%s` is prose', (code) => {
     expect(classifyInline(code)).toBeNull();
   });
