@@ -137,6 +137,14 @@ function commandWords(line: string): string[] {
   return s.split(/\s+/).filter(Boolean);
 }
 
+const TITLE_CASE_WORD = /^[A-Z][a-z]+$/;
+const OPTION_WORD = /^[-+]/;
+
+function allAfterFirst(words: string[], pattern: RegExp): boolean {
+  for (let i = 1; i < words.length; i++) if (!pattern.test(words[i]!)) return false;
+  return true;
+}
+
 /** Whether a line reads as a shell command; a multi-line snippet is judged by its first line. */
 export function isCommand(text: string): boolean {
   const line = text.trim().split('\n')[0]!;
@@ -152,12 +160,12 @@ export function isCommand(text: string): boolean {
   if (/^\/[\w.@+-]+(\/[\w.@+-]+)+$/.test(program)) return words.length > 1 && !words[1]!.startsWith('/');
   if (!PROGRAMS.has(program)) return isUnknownProgramCommand(words, line);
   // `pgbouncer Connection Pooling`: a name followed by Title Case words is a heading or a label.
-  if (words.slice(1).every((w) => /^[A-Z][a-z]+$/.test(w))) return false;
+  if (allAfterFirst(words, TITLE_CASE_WORD)) return false;
   // A program name alone (`kubectl`, `psql`) names the tool; with arguments it is a command.
   if (words.length < 2) return false;
   if (WORD_PROGRAMS.has(program) && !words.slice(1).some((w) => SHELLISH_ARGUMENT.test(w))) return false;
   // `rm -rf`, `kill -9`, `chmod +x` in a sentence name the command; run, they need what to act on.
-  if (NEEDS_OPERAND.has(program) && words.slice(1).every((w) => /^[-+]/.test(w))) return false;
+  if (NEEDS_OPERAND.has(program) && allAfterFirst(words, OPTION_WORD)) return false;
   // `oc import-image`, `helm status` in a sentence name a subcommand; alone, only a few of them run.
   const complete = COMPLETE_SUBCOMMANDS.get(program);
   if (complete && words.length === 2 && !complete.has(words[1]!)) return false;
