@@ -20,6 +20,7 @@ export async function listCommand(target: string, options: ListOptions, out: Nod
   const style = makeStyle(colorEnabled(out as NodeJS.WriteStream));
   if (!(await isDirectory(target))) {
     const { runbook, file } = await loadRunbook(target);
+    for (const warning of runbook.warnings ?? []) process.stderr.write(`runbook: warning: ${displayPath(file)}: ${warning}\n`);
     out.write(options.json ? JSON.stringify(runbook, null, 2) + '\n' : renderTree(runbook, displayPath(file), style));
     return;
   }

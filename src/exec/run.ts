@@ -2,6 +2,7 @@
 // step of it (started, output, finished, refused, confirmed). `runbook exec` and the TUI both call this.
 
 import type { Action } from '../runbook/model.js';
+import { noRunnerReason } from '../runbook/queryKinds.js';
 import { fillPlaceholders, findPlaceholderSpans, MissingPlaceholdersError } from '../runbook/placeholders.js';
 import type { Session, Where } from '../session/session.js';
 import type { Environment } from './environment.js';
@@ -77,7 +78,7 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
   const shown = session.redact(code).text;
   const base = { ...where, action: options.actionId, kind: action.kind, code: shown, line: action.line };
 
-  const refusal = refusalReason(action, env, risk, options.permissions);
+  const refusal = noRunnerReason(action.kind) ?? refusalReason(action, env, risk, options.permissions);
   if (refusal) {
     session.record('action.refused', { ...base, reason: refusal, risk: risk.reasons.length ? risk.reasons : undefined });
     return { status: 'refused', code: shown, risk, message: refusal };

@@ -1,6 +1,9 @@
 // The Runbook model: plain data, the contract of `runbook list --json` (DESIGN.md).
 
-export type ActionKind = 'shell' | 'sql' | 'url' | 'supabase';
+import type { QueryKind } from './queryKinds.js';
+
+/** `promql`, `logql`, `kql` and `redis` are shown and copied, never run as shell (queryKinds.ts). */
+export type ActionKind = 'shell' | 'sql' | 'url' | 'supabase' | QueryKind;
 
 export interface Action {
   kind: ActionKind;
@@ -38,4 +41,6 @@ export interface Runbook {
   sections: Section[];
   /** YAML front matter, when the file has some. */
   meta?: Record<string, unknown>;
+  /** Sentences about parts of the file that were ignored (invalid front matter); present only when some. */
+  warnings?: string[];
 }

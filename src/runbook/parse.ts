@@ -3,7 +3,7 @@
 // a paragraph, which is exact for the single-line code spans runbooks use.
 
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
-import { classifyFence, classifyInline, parseFenceInfo } from './classify.js';
+import { classifyInline, fenceActions, parseFenceInfo } from './classify.js';
 import { splitFrontMatter } from './frontMatter.js';
 import type { Action, ActionKind, Runbook, Section, Step } from './model.js';
 import { findEnvReferences, findPlaceholders } from './placeholders.js';
@@ -52,16 +52,41 @@ export function makeAction(kind: ActionKind, code: string, line: number, attrs?:
 /** Actions in the inline code spans of one paragraph, heading or table cell. */
 function inlineActions(inline: Token, firstLine: number): Action[] {
   const actions: Action[] = [];
+  const source = inline.content;
+  let at = 0;
   let line = firstLine;
   for (const child of inlineChildren(inline)) {
-    if (child.type === 'softbreak' || child.type === 'hardbreak') line++;
-    else if (child.type === 'html_inline' || child.type === 'text') line += countNewlines(child.content);
-    else if (child.type === 'code_inline') {
+    if (child.type !== 'code_inline') continue;
+    // The span's place in the source: a span wrapped over lines starts on its first line and the next
+    // span's line counts the wrapped ones.
+    const start = findCodeSpan(source, child.markup, child.content, at);
+    if (start >= 0) {
+      line += countNewlines(source.slice(at, start));
+      const end = source.indexOf(child.markup, start + child.markup.length);
+      const close = end < 0 ? start + child.markup.length : end + child.markup.length;
+      const kind = classifyInline(child.content);
+      if (kind) actions.push(makeAction(kind, child.content.trim(), line));
+      line += countNewlines(source.slice(start, close));
+      at = close;
+    } else {
       const kind = classifyInline(child.content);
       if (kind) actions.push(makeAction(kind, child.content.trim(), line));
     }
   }
   return actions;
+}
+
+/** Where the code span with this markup and content starts at or after `from`, or -1. */
+function findCodeSpan(source: string, markup: string, content: string, from: number): number {
+  for (let i = source.indexOf(markup, from); i >= 0; i = source.indexOf(markup, i + markup.length)) {
+    if (source[i - 1] === '`' || source[i + markup.length] === '`') continue;
+    const end = source.indexOf(markup, i + markup.length);
+    if (end < 0) return -1;
+    const inner = source.slice(i + markup.length, end);
+    const spaced = inner.includes('\n') ? inner.replace(/\n/g, ' ') : inner;
+    if (spaced === content || spaced.slice(1, -1) === content) return i;
+  }
+  return -1;
 }
 
 function countNewlines(text: string): number {
@@ -79,7 +104,14 @@ const TASK_MARKER = /^\[([ xX])\][ \t]+/;
 interface OpenStep {
   step: Step;
   textParts: string[];
+  /** The open lettered sub-step (`a.`, `b.` written as lines of the item's text), if any. */
+  lettered?: { step: Step; letter: string; textParts: string[] };
 }
+
+// `a. Check the disk` / `b) Restart`: a lettered line inside a list item starts a sub-step.
+const LETTERED = /^\s*([a-z])[.)][ \t]+(\S.*)$/;
+// A list before the first heading made only of links (`- [Diagnosis](#diagnosis)`) is a table of contents.
+const LINKS_ONLY = /^(\s*\[[^\]]*\]\([^)\s]*\)[\s,;|·-]*)+$/;
 
 class RunbookBuilder {
   title: string | undefined;
@@ -110,7 +142,7 @@ class RunbookBuilder {
 
   private addStep(step: Step): void {
     const parent = this.openSteps[this.openSteps.length - 1];
-    if (parent) parent.step.steps.push(step);
+    if (parent) (parent.lettered ? parent.lettered.step : parent.step).steps.push(step);
     else {
       const section = this.sectionStack[this.sectionStack.length - 1];
       (section ? section.steps : this.preamble).push(step);
@@ -142,8 +174,12 @@ class RunbookBuilder {
           text = text.slice(task[0].length);
         }
       }
-      top.textParts.push(text);
-      top.step.actions.push(...actions);
+      if (!top.lettered && !/(^|\n)\s*a[.)][ \t]/.test(text)) {
+        top.textParts.push(text);
+        top.step.actions.push(...actions);
+        return;
+      }
+      this.letteredParagraph(top, text, line, actions);
       return;
     }
     if (actions.length) {
@@ -154,22 +190,45 @@ class RunbookBuilder {
     }
   }
 
+  /** Lines of a step's text, some of them lettered sub-steps; each action goes where its line is. */
+  private letteredParagraph(top: OpenStep, text: string, line: number, actions: Action[]): void {
+    const targetOfLine: Step[] = [];
+    const parentParts: string[] = [];
+    text.split('\n').forEach((lineText, i) => {
+      const m = LETTERED.exec(lineText);
+      const expected = top.lettered ? String.fromCharCode(top.lettered.letter.charCodeAt(0) + 1) : 'a';
+      if (m && m[1] === expected) {
+        const step: Step = { id: '', text: m[2]!, line: line + i, actions: [], steps: [] };
+        top.step.steps.push(step);
+        top.lettered = { step, letter: m[1], textParts: [m[2]!] };
+      } else if (top.lettered) {
+        top.lettered.textParts.push(lineText);
+        top.lettered.step.text = top.lettered.textParts.join('\n');
+      } else {
+        parentParts.push(lineText);
+      }
+      targetOfLine[i] = top.lettered ? top.lettered.step : top.step;
+    });
+    if (parentParts.length) top.textParts.push(parentParts.join('\n'));
+    for (const action of actions) (targetOfLine[action.line - line] ?? top.step).actions.push(action);
+  }
+
   /** A fenced or indented code block: an action of the open step, or a step of its own. */
   codeBlock(token: Token, line: number): void {
     const info = token.type === 'fence' ? token.info : '';
-    const fence = classifyFence(info, token.content);
+    const attrs = parseFenceInfo(info).attrs;
+    const actions = fenceActions(info, token.content).map((fence) => makeAction(fence.kind, fence.code, line, attrs));
     const top = this.openSteps[this.openSteps.length - 1];
-    const action = fence ? makeAction(fence.kind, fence.code, line, parseFenceInfo(info).attrs) : undefined;
     if (top) {
-      if (action) top.step.actions.push(action);
+      (top.lettered ? top.lettered.step : top.step).actions.push(...actions);
       return;
     }
     // An indented code block outside a list is an example unless it reads as a command.
-    if (token.type === 'code_block' && !action) return;
+    if (token.type === 'code_block' && !actions.length) return;
     const intro = this.lastParagraph && !this.lastParagraph.used && line - this.lastParagraph.endLine <= 2 ? this.lastParagraph : undefined;
     if (intro) intro.used = true;
     const firstCodeLine = token.content.split('\n').find((l) => l.trim()) ?? '';
-    this.addStep({ id: '', text: intro ? intro.text : firstCodeLine.trim(), line, actions: action ? [action] : [], steps: [] });
+    this.addStep({ id: '', text: intro ? intro.text : firstCodeLine.trim(), line, actions, steps: [] });
   }
 
   /** A table row: its actions belong to the open step, or the row becomes a step. */
@@ -185,6 +244,10 @@ class RunbookBuilder {
     while (this.openSteps.length) this.closeListItem();
     const metaTitle = typeof meta?.title === 'string' && meta.title.trim() ? meta.title.trim() : undefined;
     const title = this.title ?? metaTitle ?? titleFromFileName(options.fileName);
+    // A table of contents before the first heading is navigation, not steps.
+    const preamble = this.preamble.filter((step) => !isLinksOnly(step));
+    this.preamble.length = 0;
+    this.preamble.push(...preamble);
     if (this.preamble.length) {
       this.sections.unshift({ id: this.slug(title), title, level: 1, line: this.preamble[0]!.line, steps: this.preamble, sections: [] });
     }
@@ -193,6 +256,10 @@ class RunbookBuilder {
     if (meta) runbook.meta = meta;
     return runbook;
   }
+}
+
+function isLinksOnly(step: Step): boolean {
+  return !step.actions.length && LINKS_ONLY.test(step.text) && step.steps.every(isLinksOnly);
 }
 
 function titleFromFileName(fileName: string | undefined): string {
@@ -236,7 +303,7 @@ function tokenize(body: string): Token[] {
  */
 export function parseRunbook(source: string, options: ParseOptions = {}): Runbook {
   const normalized = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').replace(/\u0000/g, '\uFFFD');
-  const { meta, body } = splitFrontMatter(normalized);
+  const { meta, body, warning } = splitFrontMatter(normalized);
   const tokens = tokenize(body);
   const builder = new RunbookBuilder();
   let line = 1;
@@ -280,5 +347,7 @@ export function parseRunbook(source: string, options: ParseOptions = {}): Runboo
         break;
     }
   }
-  return builder.finish(options, meta);
+  const runbook = builder.finish(options, meta);
+  if (warning) runbook.warnings = [warning];
+  return runbook;
 }

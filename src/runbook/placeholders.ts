@@ -3,6 +3,7 @@
 // $VAR / ${VAR} are environment references, kept apart from placeholders.
 
 import type { ActionKind } from './model.js';
+import { feedLine, freshState } from './shellLines.js';
 
 export interface PlaceholderSpan {
   name: string;
@@ -59,12 +60,27 @@ export function findEnvReferences(code: string): string[] {
     if (name) assigned.add(name);
   }
   const refs: string[] = [];
-  // Inside single quotes bash expands nothing: `--template='{{range $k, $v := …}}'` reads no variable.
-  for (const m of blankSingleQuoted(code).matchAll(ENV_REF)) {
+  // Inside single quotes bash expands nothing: `--template='{{range $k, $v := …}}'` reads no variable;
+  // nor in the body of a quoted heredoc (`<<'EOF'`).
+  for (const m of blankSingleQuoted(blankQuotedHeredocs(code)).matchAll(ENV_REF)) {
     const name = (m[1] ?? m[2])!;
     if (!assigned.has(name) && !refs.includes(name)) refs.push(name);
   }
   return refs;
+}
+
+/** The code with the bodies of quoted heredocs blanked (same length), since bash expands nothing there. */
+function blankQuotedHeredocs(code: string): string {
+  if (!code.includes('<<')) return code;
+  let state = freshState();
+  return code
+    .split('\n')
+    .map((line) => {
+      const body = state.heredocs[0];
+      state = feedLine(state, line);
+      return body?.quoted ? ' '.repeat(line.length) : line;
+    })
+    .join('\n');
 }
 
 type ShellQuote = '' | "'" | '"';

@@ -176,12 +176,12 @@ describe('fenced blocks by info string', () => {
     expect(actionsOf(rb)).toEqual([{ kind: 'shell', code: 'kubectl get pods \\\n    -n prod\nkubectl top pods', line: 2 }]);
   });
 
-  it('treats every sh, bash, shell, console and sql fence as an action', () => {
+  it('treats every sh, bash, shell and sql fence as an action, and a console fence with no prompt as output', () => {
     const kinds = ['sh', 'bash', 'shell', 'console', 'sql', 'psql', 'postgres', 'SQL', 'Bash'].map((info) => {
       const rb = parseRunbook(md(['## S', '```' + info, 'whatever is inside', '```']));
       return allActions(rb).map((a) => a.action.kind);
     });
-    expect(kinds).toEqual([['shell'], ['shell'], ['shell'], ['shell'], ['sql'], ['sql'], ['sql'], ['sql'], ['shell']]);
+    expect(kinds).toEqual([['shell'], ['shell'], ['shell'], [], ['sql'], ['sql'], ['sql'], ['sql'], ['shell']]);
   });
 
   it('reads fence attributes', () => {

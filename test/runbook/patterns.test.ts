@@ -1,0 +1,210 @@
+// Runbooks as people really write them: one fixture per pattern (test/fixtures/patterns), with the
+// exact actions a person would run from each.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { classifyInline, fenceActions } from '../../src/runbook/classify.js';
+import { parseRunbook } from '../../src/runbook/parse.js';
+import { transcriptCommands } from '../../src/runbook/transcript.js';
+import { allActions, allSections } from '../../src/runbook/walk.js';
+import type { Runbook } from '../../src/runbook/model.js';
+
+const fixture = (name: string) => parseRunbook(readFileSync(new URL(`../fixtures/patterns/${name}`, import.meta.url), 'utf8'), { fileName: name });
+const actionsBySection = (rb: Runbook) => {
+  const out: Record<string, Array<[string, string, number]>> = {};
+  for (const { section, action } of allActions(rb)) (out[section.id] ??= []).push([action.kind, action.code, action.line]);
+  return out;
+};
+
+describe('transcripts', () => {
+  const rb = fixture('transcripts.md');
+
+  it('takes nothing from a console or shell-session fence with no prompt', () => {
+    expect(actionsBySection(rb)['output-only']).toBeUndefined();
+  });
+
+  it('reads every prompt people paste and drops what came back', () => {
+    expect(actionsBySection(rb)['prompts-of-every-shape']).toEqual([[
+      'shell',
+      ['sudo crictl ps --name etcd', 'systemctl status kubelet --no-pager', 'journalctl -u crio --since "10 min ago"', 'chroot /host', 'kubectl get nodes -o wide', 'kubectl cluster-info'].join('\n'),
+      15,
+    ]]);
+  });
+
+  it('makes a psql session a SQL action with its continuation lines, without the result table or display switches', () => {
+    expect(actionsBySection(rb)['psql-session']).toEqual([['sql', "SELECT pid, state\n  FROM pg_stat_activity\n WHERE state <> 'idle';", 29]]);
+  });
+
+  it('drops the output after a command in an untyped fence and in a prompted typed fence', () => {
+    expect(actionsBySection(rb)['command-then-its-output-untyped']).toEqual([['shell', 'kubectl get hpa -n checkout', 43]]);
+    expect(actionsBySection(rb)['typed-fence-with-a-prompt-and-output']).toEqual([['shell', 'kubectl top pods -n checkout\nkubectl describe hpa checkout -n checkout | grep -i events', 50]]);
+  });
+
+  it('splits a transcript that changes language into one action per language, in order', () => {
+    expect(fenceActions('', '$ psql -h db.internal orders\norders=# select 1;\n ?column?\n----------\n        1\norders=# \\q\n$ echo done\n')).toEqual([
+      { kind: 'shell', code: 'psql -h db.internal orders' },
+      { kind: 'sql', code: 'select 1;\n\\q' },
+      { kind: 'shell', code: 'echo done' },
+    ]);
+  });
+
+  it('does not mistake shell, YAML or log lines for prompts', () => {
+    expect(transcriptCommands('kubectl get pods -o=json\nkey: value\nlevel=info msg="x"\n2024-01-01 10:00:00 ERROR a=>b\n')).toEqual([]);
+  });
+});
+
+describe('shapes of commands', () => {
+  const rb = fixture('shapes.md');
+  const by = actionsBySection(rb);
+
+  it('keeps a heredoc whole through its terminator, and nothing after it', () => {
+    expect(by['heredoc-in-a-transcript']).toEqual([['shell', 'cat <<EOF | oc apply -f -\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: drain-settings\ndata:\n  grace: "60"\nEOF', 4]]);
+    expect(by['heredoc-typed-with-bashs-continuation-prompt']).toEqual([['shell', 'psql "$ARCHIVE_URL" <<\'SQL\'\nselect count(*) from archive.jobs;\nSQL', 17]]);
+  });
+
+  it('joins backslash continuations and lines wrapped after a pipe', () => {
+    expect(by['backslash-continuation-then-output']).toEqual([['shell', 'oc adm must-gather \\\n  --dest-dir=/tmp/gather \\\n  -- /usr/bin/gather_audit_logs', 27]]);
+    expect(by['wrapped-at-a-pipe']).toEqual([['shell', 'oc get pods -A -o wide |\n    grep -v Running', 35]]);
+  });
+
+  it('reads an untyped fence opening with cd, export, source, a loop or an assignment as shell', () => {
+    expect(by['first-line-cd']).toEqual([['shell', 'cd /srv/restore\n./restore.sh --from latest', 42]]);
+    expect(by['first-line-export']).toEqual([['shell', 'export NAMESPACE=$(oc get ns -l tenant=blue -o name | cut -d/ -f2)\noc -n "$NAMESPACE" get pods', 48]]);
+    expect(by['first-line-source']).toEqual([['shell', 'source ~/.config/ops/prod.env', 54]]);
+    expect(by['first-line-a-loop']).toEqual([['shell', 'for node in $(oc get nodes -o name); do\n  oc adm cordon "$node"\ndone', 59]]);
+    expect(by['first-line-an-assignment']).toEqual([['shell', 'CLUSTER_ID=abc123\nocm get cluster $CLUSTER_ID', 66]]);
+    expect(by['an-untyped-config-line-with-a-dot-is-not-shell']).toBeUndefined();
+  });
+
+  it('keeps quoted heredoc markers, <<- terminators with tabs, and a heredoc inside a typed transcript', () => {
+    expect(fenceActions('console', '$ kubectl apply -f - <<-"YAML"\n\tkind: Namespace\n\tYAML\nnamespace/x created\n')).toEqual([{ kind: 'shell', code: 'kubectl apply -f - <<-"YAML"\n\tkind: Namespace\n\tYAML' }]);
+    expect(fenceActions('bash', '$ cat > /tmp/x <<EOF\nline with $ sign\n$ not a prompt inside the heredoc\nEOF\n$ wc -l /tmp/x\n2 /tmp/x\n')).toEqual([
+      { kind: 'shell', code: 'cat > /tmp/x <<EOF\nline with $ sign\n$ not a prompt inside the heredoc\nEOF\nwc -l /tmp/x' },
+    ]);
+  });
+
+  it('reads an apostrophe in output as text, so a later command is not swallowed', () => {
+    expect(fenceActions('', "kubectl get widgets\nerror: the server doesn't have a resource type \"widgets\"\nkubectl get crd | grep widget\n")).toEqual([
+      { kind: 'shell', code: 'kubectl get widgets\nkubectl get crd | grep widget' },
+    ]);
+  });
+
+  it('keeps a multi-line if/case block of an untyped fence whole', () => {
+    const code = 'if [ -f /etc/maintenance ]; then\n  echo "in maintenance"\n  exit 0\nfi\nsystemctl restart api';
+    expect(fenceActions('', code + '\n')).toEqual([{ kind: 'shell', code }]);
+  });
+
+  it('reads a shell fence holding only log lines as output, and a shell fence with one command among logs as shell', () => {
+    expect(fenceActions('shell', 'Oct 18 19:39:36 ip-10-0-0-1 chronyd[2055]: System clock wrong\nOct 19 00:13:18 ip-10-0-0-1 chronyd[2055]: stepped\n')).toEqual([]);
+    expect(fenceActions('bash', '2024-05-01T03:10:00Z ERROR x\nE0219 01:25:20.890006 1 writer.go:226] y\n')).toEqual([]);
+    expect(fenceActions('bash', 'Oct 18 19:39:36 host x\nsystemctl restart chronyd\n')).toEqual([{ kind: 'shell', code: 'Oct 18 19:39:36 host x\nsystemctl restart chronyd' }]);
+  });
+
+  it('takes pgbouncer and psql SHOW statements that end with a semicolon', () => {
+    expect(fenceActions('', 'show databases;\n')).toEqual([{ kind: 'sql', code: 'show databases;' }]);
+    expect(classifyInline('show databases')).toBeNull();
+    expect(classifyInline('show work_mem')).toBe('sql');
+  });
+
+  it('drops the result table after SQL in an untyped fence', () => {
+    expect(fenceActions('', 'select count(*) from jobs where state = \'stuck\';\n count\n-------\n     3\n(1 row)\n')).toEqual([{ kind: 'sql', code: "select count(*) from jobs where state = 'stuck';" }]);
+  });
+});
+
+describe('other query languages', () => {
+  const rb = fixture('queries.md');
+
+  it('gives PromQL, LogQL, KQL and redis-cli their own kinds', () => {
+    expect(actionsBySection(rb)).toEqual({
+      promql: [['promql', 'sum by (namespace) (rate(container_cpu_usage_seconds_total[5m]))', 4]],
+      logql: [['logql', '{app="checkout"} |= "timeout" | json | line_format "{{.msg}}"', 9]],
+      kql: [['kql', 'AzureDiagnostics | where Category == "kube-audit" | take 20', 14]],
+      'redis-cli-session': [['redis', 'INFO memory\nCONFIG GET maxmemory', 19]],
+      'promql-pasted-in-a-console-fence-is-promql-not-shell': [['promql', 'rate(http_requests_total{code=~"5.."}[5m])', 29]],
+      'logql-in-an-untyped-fence': [['logql', '{namespace="checkout", container="api"} |= "deadline exceeded"', 39]],
+    });
+  });
+
+  it('never lists query code as environment variables to ask for', () => {
+    for (const { action } of allActions(rb)) expect(action.env).toBeUndefined();
+  });
+
+  it('finds PromQL only when the whole block is PromQL', () => {
+    expect(fenceActions('text', 'kubelet_volume_stats_available_bytes{\n  namespace="x"\n}\n')).toEqual([{ kind: 'promql', code: 'kubelet_volume_stats_available_bytes{\n  namespace="x"\n}' }]);
+    expect(fenceActions('', 'sum by (job) (rate(http_requests_total[5m])) > 0.5\n')).toEqual([{ kind: 'promql', code: 'sum by (job) (rate(http_requests_total[5m])) > 0.5' }]);
+    for (const notQuery of ['some_setting = on\nother = 1', 'max_connections', 'DO_NOT_MOVE_THIS_FILE', 'rate limited: retry in 5s', 'sum(x) is the total', 'error_count{a="b"}; rm -rf /']) {
+      expect(fenceActions('', notQuery + '\n').map((a) => a.kind)).not.toContain('promql');
+    }
+  });
+
+  it('reads a redis fence with prompts as only what was typed', () => {
+    expect(fenceActions('redis', 'redis 10.0.0.5:6379[2]> DBSIZE\n(integer) 42\n')).toEqual([{ kind: 'redis', code: 'DBSIZE' }]);
+  });
+});
+
+describe('prose in backticks', () => {
+  const rb = fixture('prose.md');
+
+  it('leaves names, column titles and command names in sentences alone', () => {
+    expect(actionsBySection(rb).words).toBeUndefined();
+  });
+
+  it('still takes the same programs with what they act on, and a code span wrapped over lines', () => {
+    expect(actionsBySection(rb).commands).toEqual([
+      ['shell', 'rm -rf /var/lib/etcd/member/wal.tmp', 11],
+      ['shell', 'kill -9 4242', 12],
+      ['sql', 'table pg_stat_activity;', 13],
+      ['sql', 'show max_connections', 13],
+      ['shell', 'kubectl get pods -n checkout', 14],
+      ['shell', 'oc whoami', 15],
+    ]);
+  });
+
+  const prose: string[] = ['pgbouncer Connection Pooling', 'docker Compose File', 'Cluster Logging Operator', 'Table type', 'rm -rf', 'kill -9', 'chmod +x', 'analyze the logs', 'Show', 'Vacuum Full', 'table of contents', 'cluster logging', 'Select an option', 'grep -i', 'ssh -A', 'cd'];
+  it.each(prose)('`%s` is prose', (code) => {
+    expect(classifyInline(code)).toBeNull();
+  });
+});
+
+describe('structure', () => {
+  const rb = fixture('structure.md');
+
+  it('warns about invalid front matter instead of making it an H2 section', () => {
+    expect(rb.warnings).toEqual(['The front matter (lines 1–4) is not valid YAML; it is ignored.']);
+    expect(rb.meta).toBeUndefined();
+    expect(allSections(rb).map((s) => s.title)).not.toContain('owner: ops');
+  });
+
+  it('makes no section of a table of contents before the first H1', () => {
+    expect(rb.title).toBe('Structure');
+    expect(allSections(rb).map((s) => s.id)).toEqual(['the-goal-of-it', 'restart-the-api-now', 'meaning']);
+  });
+
+  it('gives headings with links, emphasis and code the anchors GitHub gives them', () => {
+    const ids = parseRunbook(['## The [goal](https://x.example/a) of it', '## ![logo](l.png) Logo *and* _text_', '## `kubectl` &amp; friends', '## Steps', '## Steps', '## !!!', '## !!!'].join('\n')).sections.map((s) => s.id);
+    expect(ids).toEqual(['the-goal-of-it', '-logo-and-text', 'kubectl--friends', 'steps', 'steps-1', 'section', 'section-1']);
+  });
+
+  it('reads lettered lines as sub-steps, with their actions and fences', () => {
+    const [drain, reboot] = allSections(rb).find((s) => s.id === 'meaning')!.steps;
+    expect(drain!.text).toBe('Drain the node:');
+    expect(drain!.actions).toEqual([]);
+    expect(drain!.steps.map((s) => [s.id, s.text, s.line, s.actions.map((a) => a.code)])).toEqual([
+      ['meaning/1.1', 'Cordon it: `oc adm cordon worker-3`', 18, ['oc adm cordon worker-3']],
+      ['meaning/1.2', 'Evict the pods:', 19, ['oc adm drain worker-3 --ignore-daemonsets']],
+      ['meaning/1.3', 'Check nothing is left, e.g. with the console.', 24, []],
+    ]);
+    expect(reboot!.steps).toEqual([]);
+  });
+
+  it('does not letter a line that only starts with a letter and a dot', () => {
+    const rb2 = parseRunbook('## S\n1. Restart it\n   e.g. with systemctl\n   b. is not a sub-step without an a.\n');
+    expect(rb2.sections[0]!.steps[0]!.steps).toEqual([]);
+  });
+
+  it('keeps valid front matter as metadata and a list of links after the title as no steps', () => {
+    const rb2 = parseRunbook('---\ntitle: T\n---\n# T\n- [A](#a)\n- [B](#b)\n\n## A\n- `oc get pods -A`\n');
+    expect(rb2.meta).toEqual({ title: 'T' });
+    expect(rb2.warnings).toBeUndefined();
+    expect(allSections(rb2).map((s) => s.id)).toEqual(['a']);
+  });
+});

@@ -1,0 +1,116 @@
+// Precision and recall of action classification on a hand-judged sample of public runbooks
+// (test/fixtures/sample: excerpts of openshift/runbooks, prometheus-operator/runbooks and GitLab's
+// runbooks, prose shortened and reworded, code as published). sample.judged.json holds, for every
+// fenced block (by line) and inline code span, the kind a person would run it as, or null when it
+// is output, config, an example or a name. Goal: 98% for fenced blocks, 95% for inline code.
+// First run on the held-out sample (before the rules saw it): fenced 13/13 with no false positive;
+// inline recall 100% but precision 72.7% (`helm status`, and pgbouncer's `show sockets` / `show
+// clients` taken for SQL), which the subcommand and SHOW rules then fixed. Second held-out batch, first
+// run: fenced 11 of 12 actions found with 1 false positive (log lines in a `shell` fence; `show
+// databases;` missed), inline 3 of 3 with 1 false positive (`pgbouncer Connection Pooling`); the
+// log-line, SHOW-with-semicolon and Title Case rules followed.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseRunbook } from '../../src/runbook/parse.js';
+import { allActions } from '../../src/runbook/walk.js';
+import { codeElements } from '../helpers/codeElements.js';
+import judged from './sample.judged.json' with { type: 'json' };
+import heldOut from './sample-held-out.judged.json' with { type: 'json' };
+
+interface Judgement {
+  source: string;
+  fenced: Record<string, string | null>;
+  inline: Array<[string, string | null]>;
+  code?: Record<string, string>;
+}
+
+interface Sample {
+  name: string;
+  folder: string;
+  files: Record<string, Judgement>;
+}
+
+// The first sample was read while the rules were written; the held-out one was judged and committed
+// before the parser first ran on it.
+const samples: Sample[] = [
+  { name: 'sample', folder: 'sample', files: judged as unknown as Record<string, Judgement> },
+  { name: 'held-out sample', folder: 'sample-held-out', files: heldOut as unknown as Record<string, Judgement> },
+];
+
+interface Score {
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+  misses: string[];
+}
+
+function score(samples: Sample[], type: 'fenced' | 'inline'): Score {
+  const s: Score = { truePositives: 0, falsePositives: 0, falseNegatives: 0, misses: [] };
+  for (const { folder, files } of samples) for (const [file, judgement] of Object.entries(files)) {
+    const read = (name: string) => readFileSync(new URL(`../fixtures/${folder}/${name}`, import.meta.url), 'utf8');
+    const elements = codeElements(read(file)).filter((e) => e.type === type);
+    const expectedInline = [...judgement.inline];
+    for (const element of elements) {
+      let expected: string | null;
+      if (type === 'fenced') {
+        expect(judgement.fenced, `${file}: fence at line ${element.key} has no judgement`).toHaveProperty(element.key);
+        expected = judgement.fenced[element.key]!;
+      } else {
+        const at = expectedInline.findIndex(([code]) => code === element.key);
+        expect(at, `${file}: inline \`${element.key}\` has no judgement`).toBeGreaterThanOrEqual(0);
+        expected = expectedInline.splice(at, 1)[0]![1];
+      }
+      const predicted = element.predicted.length ? element.predicted.join('+') : null;
+      if (expected !== null && predicted === expected) s.truePositives++;
+      else {
+        if (predicted !== null) s.falsePositives++;
+        if (expected !== null) s.falseNegatives++;
+        if (predicted !== expected) s.misses.push(`${file} ${type} ${element.key}: judged ${expected}, parsed ${predicted}`);
+      }
+    }
+    if (type === 'fenced') expect(elements.length, `${file}: judged fences`).toBe(Object.keys(judgement.fenced).length);
+  }
+  return s;
+}
+
+const precision = (s: Score) => s.truePositives / (s.truePositives + s.falsePositives);
+const recall = (s: Score) => s.truePositives / (s.truePositives + s.falseNegatives);
+const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+describe('judged sample of public runbooks', () => {
+  it('has the sample it claims: 36 files from three collections', () => {
+    const all = samples.flatMap((sample) => Object.values(sample.files));
+    expect(all).toHaveLength(36);
+    expect(new Set(all.map((j) => j.source.split(' ')[0]))).toEqual(new Set(['openshift/runbooks', 'prometheus-operator/runbooks', 'GitLab']));
+  });
+
+  const report = (name: string, type: string, s: Score) =>
+    console.log(`${name}, ${type}: ${s.truePositives + s.falseNegatives} actions judged; precision ${percent(precision(s))}, recall ${percent(recall(s))}${s.misses.length ? `\n  ${s.misses.join('\n  ')}` : ''}`);
+
+  for (const sample of [...samples, { name: 'both samples', folder: '', files: {} }]) {
+    const chosen = sample.folder ? [sample] : samples;
+    it(`${sample.name}: fenced blocks with precision and recall of at least 98%`, () => {
+      const s = score(chosen, 'fenced');
+      report(sample.name, 'fenced', s);
+      expect(precision(s)).toBeGreaterThanOrEqual(0.98);
+      expect(recall(s)).toBeGreaterThanOrEqual(0.98);
+    });
+
+    it(`${sample.name}: inline code with precision and recall of at least 95%`, () => {
+      const s = score(chosen, 'inline');
+      report(sample.name, 'inline', s);
+      expect(precision(s)).toBeGreaterThanOrEqual(0.95);
+      expect(recall(s)).toBeGreaterThanOrEqual(0.95);
+    });
+  }
+
+  it('keeps exactly the commands of judged transcripts, without their output', () => {
+    for (const { folder, files } of samples) for (const [file, judgement] of Object.entries(files)) {
+      if (!judgement.code) continue;
+      const actions = allActions(parseRunbook(readFileSync(new URL(`../fixtures/${folder}/${file}`, import.meta.url), 'utf8'))).map(({ action }) => action);
+      for (const [line, code] of Object.entries(judgement.code)) {
+        expect(actions.filter((a) => a.line === Number(line)).map((a) => a.code).join('\n---\n'), `${file} line ${line}`).toBe(code);
+      }
+    }
+  });
+});
