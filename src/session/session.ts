@@ -11,7 +11,8 @@ import { newSessionId } from './id.js';
 import { fingerprint } from './keys.js';
 import { SessionLog, SIG_FILE, type LogOptions } from './log.js';
 import { sessionsDir } from './paths.js';
-import { redactString, type RedactionCounts } from './redact.js';
+import { redactFields, redactString, type RedactionCounts } from './redact.js';
+import { buildKnownSecrets, KnownSecrets, looksSecretName, looksLikeToken } from './secrets.js';
 import type { Signer } from './signer.js';
 import { signMessage } from './sshsig.js';
 
@@ -55,22 +56,31 @@ function operatorName(): string {
 export type EventListener = (event: EventRecord) => void;
 
 export class Session {
-  private readonly secrets: string[];
   private readonly listeners = new Set<EventListener>();
 
   private constructor(
     readonly id: string,
     readonly dir: string,
     readonly log: SessionLog,
-    secrets: string[],
-  ) {
-    this.secrets = [...secrets];
+    /** Exact values redacted everywhere (secrets.ts builds it; the log checks every event against it too). */
+    readonly knownSecrets: KnownSecrets,
+  ) {}
+
+  private get secrets(): string[] {
+    return this.knownSecrets.values;
+  }
+
+  /** From the start: secret-named variables of the process environment, plus the values given. */
+  private static knownSecretsFrom(secrets: string[] | undefined): { known: KnownSecrets; redact: LogOptions['redact'] } {
+    const known = buildKnownSecrets({ processEnv: process.env, extra: secrets ?? [] });
+    return { known, redact: (fields, counts) => redactFields(fields, { knownSecrets: known.values }, counts) };
   }
 
   static start(options: StartSessionOptions): Session {
     const now = options.now ?? (() => new Date());
     const id = options.id ?? newSessionId(options.section?.title ?? options.purpose.kind, now());
     const dir = join(options.root ?? sessionsDir(), id);
+    const { known, redact } = Session.knownSecretsFrom(options.secrets);
     const log = SessionLog.create(
       dir,
       'started',
@@ -83,23 +93,24 @@ export class Session {
         host: options.host ?? hostname(),
         tool: { name: 'runbook', version: VERSION },
       },
-      options,
+      { ...options, redact },
     );
-    return new Session(id, dir, log, options.secrets ?? []);
+    return new Session(id, dir, log, known);
   }
 
   /** Reopen an interrupted session; records that it was resumed (and any torn line recovered). */
   static resume(dir: string, options: LogOptions & { secrets?: string[] } = {}): { session: Session; events: EventRecord[] } {
-    const opened = SessionLog.open(dir, options);
+    const { known, redact } = Session.knownSecretsFrom(options.secrets);
+    const opened = SessionLog.open(dir, { ...options, redact });
     const id = dir.split(/[\\/]/).filter(Boolean).pop()!;
-    const session = new Session(id, dir, opened.log, options.secrets ?? []);
+    const session = new Session(id, dir, opened.log, known);
     const resumed = session.record('resumed', { pid: process.pid, host: hostname(), ...(opened.staleHolder ? { previous: opened.staleHolder } : {}) });
     return { session, events: [...opened.events, resumed] };
   }
 
   /** Add a value that must never reach the log or evidence (a secret placeholder value). */
   addSecret(value: string): void {
-    if (value && !this.secrets.includes(value)) this.secrets.push(value);
+    this.knownSecrets.add(value);
   }
 
   /** Redact free text (a note, a reason, a command as run); the counts go into the event. */
@@ -142,7 +153,7 @@ export class Session {
 
   /** A placeholder value; a secret one is recorded only as set, and redacted from then on. */
   setPlaceholder(where: Where, name: string, value: string, secret: boolean): EventRecord {
-    if (secret) {
+    if (secret || looksSecretName(name) || looksLikeToken(value)) {
       this.addSecret(value);
       return this.record('placeholder', { ...where, name, secret: true, value: 'set' });
     }
