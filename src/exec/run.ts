@@ -3,6 +3,8 @@
 
 import type { Action } from '../runbook/model.js';
 import { fillPlaceholders, findPlaceholderSpans, MissingPlaceholdersError } from '../runbook/placeholders.js';
+import type { EvidenceRef } from '../session/evidence.js';
+import { StorageFault } from '../session/fault.js';
 import type { Session, Where } from '../session/session.js';
 import type { Environment } from './environment.js';
 import { actionRisk, type Risk } from './guards.js';
@@ -98,12 +100,21 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
     // Loaded on first use: execa is a large module tree that the first frame should not wait for.
     const { runShell } = await import('./shell.js');
     try {
-      shell = await runShell(code, { cwd: env.cwd, env: vars, timeoutMs: timeoutSeconds * 1000, evidence, ...(options.signal ? { signal: options.signal } : {}), ...(options.onOutput ? { onOutput: options.onOutput } : {}) });
+      // A failed evidence write (disk full, file-size limit) stops the command: nothing runs unrecorded.
+      const signal = options.signal ? AbortSignal.any([options.signal, evidence.faultSignal]) : evidence.faultSignal;
+      shell = await runShell(code, { cwd: env.cwd, env: vars, timeoutMs: timeoutSeconds * 1000, evidence, signal, ...(options.onOutput ? { onOutput: options.onOutput } : {}) });
     } catch (error) {
       evidence.abort();
       throw error;
     }
-    const ref = evidence.finish();
+    let ref: EvidenceRef;
+    try {
+      ref = evidence.finish();
+    } catch (error) {
+      if (!(error instanceof StorageFault)) throw error;
+      session.record('action.finished', { ...where, action: options.actionId, run, status: 'failed', durationMs: shell.durationMs, error: error.message });
+      return { status: 'failed', code: shown, risk, shell, message: error.message };
+    }
     session.record('action.output', { ...where, action: options.actionId, run, stream: 'combined', evidence: ref, lines: shell.tail.droppedLines + shell.tail.last().length });
     const status: ActionStatus = shell.cancelled ? 'cancelled' : shell.exitCode === 0 && !shell.timedOut ? 'ok' : 'failed';
     session.record('action.finished', {
