@@ -1,8 +1,9 @@
 // Argument parsing and subcommand dispatch only; each command lives in src/commands/.
 
 import { Command, CommanderError } from 'commander';
-import { exitCodeOf, UsageError } from './errors.js';
+import { describeError, exitCodeOf, UsageError } from './errors.js';
 import { VERSION } from './version.js';
+import { terminalSafe } from './format/terminal.js';
 
 const DEFAULT_TARGET = './runbook/';
 
@@ -172,9 +173,9 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
       return 2;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeError(error);
     if (process.env.RUNBOOK_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    process.stderr.write(`runbook: ${error instanceof UsageError ? message : `${message}${/[.!?]$/.test(message) ? '' : '.'}`}\n`);
+    process.stderr.write(terminalSafe(`runbook: ${error instanceof UsageError ? message : `${message}${/[.!?]$/.test(message) ? '' : '.'}`}`) + '\n');
     return exitCodeOf(error);
   }
 }

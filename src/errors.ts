@@ -14,3 +14,21 @@ export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError || error instanceof CheckFailedError) return error.exitCode;
   return 1;
 }
+
+/** Any thrown value as words: an Error's message, or what a foreign object says, never "[object Object]". */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (error && typeof error === 'object') {
+    const e = error as { message?: unknown; code?: unknown; errno?: unknown; name?: unknown; status?: unknown };
+    if (typeof e.message === 'string' && e.message) return e.message;
+    if (typeof e.code === 'string') return `an operation failed with ${e.code}`;
+    if (e.name === 'ErrnoError' && typeof e.errno === 'number') return `a file operation of the embedded database failed (errno ${e.errno})`;
+    if (typeof e.status === 'number') return `the embedded database stopped with status ${e.status}`;
+    try {
+      return `an unexpected error: ${JSON.stringify(error).slice(0, 200)}`;
+    } catch {
+      return 'an unexpected error';
+    }
+  }
+  return String(error);
+}

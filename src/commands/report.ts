@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeWholeFile } from '../session/durable.js';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { DEFAULT_DRILL_LOG, draftReport, recordDrill, renderMarkdown, type Template } from '../report/index.js';
@@ -27,7 +27,7 @@ export async function reportCommand(ref: string, options: ReportOptions): Promis
   });
   const text = options.format === 'json' ? JSON.stringify(data, null, 2) + '\n' : renderMarkdown(data);
   if (options.out) {
-    writeFileSync(options.out, text);
+    writeWholeFile(options.out, text, 'write the report');
     process.stderr.write(`runbook: report draft written to ${options.out}\n`);
   } else process.stdout.write(text);
   if (data.template === 'drill') {

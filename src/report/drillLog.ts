@@ -1,6 +1,7 @@
 // The RPO/RTO log: a Markdown table in the operator's repository with one row per drill.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeWholeFile } from '../session/durable.js';
 import type { ReportData } from './data.js';
 import { formatDuration } from './markdown.js';
 
@@ -29,6 +30,6 @@ export function recordDrill(path: string, data: ReportData): 'added' | 'updated'
   const at = lines.findIndex((l) => l.includes(`\`${data.session.id}\``));
   if (at >= 0) lines[at] = row;
   else lines.push(row);
-  writeFileSync(path, lines.join('\n') + '\n');
+  writeWholeFile(path, lines.join('\n') + '\n', 'update the drill log');
   return at >= 0 ? 'updated' : 'added';
 }

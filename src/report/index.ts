@@ -1,5 +1,7 @@
 // Report drafts from a session: verified first, then drawn up as Markdown or JSON.
 
+import { terminalSafeDeep } from '../format/terminal.js';
+import { redactFields } from '../session/redact.js';
 import { keyFiles } from '../session/signer.js';
 import { verifySession } from '../session/verify.js';
 import { buildReport, type BuildOptions, type ReportData } from './data.js';
@@ -11,6 +13,8 @@ export { DEFAULT_DRILL_LOG, recordDrill } from './drillLog.js';
 
 export async function draftReport(dir: string, options: BuildOptions & { allowedSigners?: string } = {}): Promise<ReportData> {
   const verification = await verifySession(dir, { allowedSigners: options.allowedSigners ?? keyFiles().allowedSigners });
-  return buildReport(dir, verification, options);
+  // Everything in a report came from outside at some point (step text, output excerpts, notes): redacted
+  // once more, and made terminal-safe, so a report printed to a terminal cannot act on it.
+  return terminalSafeDeep(redactFields(buildReport(dir, verification, options)));
 }
 

@@ -1,7 +1,7 @@
 // Parsed models cached by content: a big runbook is parsed once, then read back as JSON. The key is
 // the SHA-256 of the exact bytes and the tool version, so a changed file or a new parser never hits.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Hex } from '../session/chain.js';
@@ -28,13 +28,14 @@ export function cachedModel(bytes: Buffer, fileName: string, parse: () => Runboo
     // Not cached yet, or unreadable: parse, and keep the result when the cache can be written.
   }
   const model = parse();
+  const tmp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(cacheDir(env), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(model));
     renameSync(tmp, path);
   } catch {
-    // A read-only home or a full disk only costs speed.
+    // A read-only home or a full disk only costs speed; a half-written temporary is not left behind.
+    rmSync(tmp, { force: true });
   }
   return model;
 }

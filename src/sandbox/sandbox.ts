@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { processAlive } from '../session/lock.js';
 import { stateDir } from '../session/paths.js';
 import { packageRoot } from '../store/packageRoot.js';
+import { isStorageError, storageFault } from '../session/fault.js';
 
 export const DEFAULT_SANDBOX = 'default';
 const SERVER_FILE = '.runbook-server.json';
@@ -51,12 +52,20 @@ async function openDatabase(dir: string, onProgress?: (message: string) => void,
   if (fresh && !loadDataDir) onProgress?.('Creating the sandbox database (the first time takes about 5 s)…');
   mkdirSync(dir, { recursive: true });
   const [{ PGlite }, { pg_stat_statements }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_stat_statements')]);
-  const db = await PGlite.create({ dataDir: dir, extensions: { pg_stat_statements }, ...(loadDataDir ? { loadDataDir } : {}) });
-  if (fresh && !loadDataDir) {
-    const schemaDir = join(packageRoot(), 'db', 'sandbox');
-    for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.sql')).sort()) await db.exec(readFileSync(join(schemaDir, file), 'utf8'));
+  try {
+    const db = await PGlite.create({ dataDir: dir, extensions: { pg_stat_statements }, ...(loadDataDir ? { loadDataDir } : {}) });
+    if (fresh && !loadDataDir) {
+      const schemaDir = join(packageRoot(), 'db', 'sandbox');
+      for (const file of readdirSync(schemaDir).filter((f) => f.endsWith('.sql')).sort()) await db.exec(readFileSync(join(schemaDir, file), 'utf8'));
+    }
+    return db;
+  } catch (error) {
+    if (!isStorageError(error) && error instanceof Error) throw error;
+    // A half-made data folder would fail the next start in a stranger way: a fresh one is removed.
+    const fault = storageFault(error, fresh ? 'create the sandbox database' : 'open the sandbox database', dir, fresh ? 'the half-made sandbox was removed' : undefined);
+    if (fresh) rmSync(dir, { recursive: true, force: true });
+    throw fault;
   }
-  return db;
 }
 
 /** Serve a sandbox on 127.0.0.1 (creating it the first time), or join the server another process runs. */

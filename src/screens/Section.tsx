@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import React from 'react';
+import { terminalSafe } from '../format/terminal.js';
 import { ListView } from '../components/ListView.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { color } from '../components/theme.js';
@@ -25,7 +26,7 @@ export function Section(props: {
   return (
     <Box flexDirection="column">
       <Box>
-        <Text bold>{props.section.title}  </Text>
+        <Text bold>{terminalSafe(props.section.title)}  </Text>
         <ProgressBar finished={props.progress.finished} total={props.progress.total} />
       </Box>
       <FilterLine filter={props.filter} filtering={props.filtering} onChange={props.onFilter} onSubmit={props.onFilterDone} />

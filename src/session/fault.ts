@@ -2,6 +2,7 @@
 // where, and the space left, instead of a stack trace from deep inside a write.
 
 import { statfsSync } from 'node:fs';
+import { describeError } from '../errors.js';
 
 const STORAGE_CODES = new Set(['ENOSPC', 'EFBIG', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO']);
 
@@ -13,8 +14,20 @@ export class StorageFault extends Error {
   }
 }
 
-export function isStorageError(error: unknown): error is NodeJS.ErrnoException {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+// The embedded PostgreSQL (WASM) throws Emscripten's `ErrnoError { errno }` with WASI numbers.
+const WASI_ERRNO: Record<number, string> = { 2: 'EACCES', 20: 'EEXIST', 22: 'EFBIG', 29: 'EIO', 44: 'ENOENT', 51: 'ENOSPC', 63: 'EPERM', 69: 'EROFS' };
+
+/** The errno code of a Node error or an Emscripten ErrnoError, if it has one. */
+export function errnoCode(error: unknown): string | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const e = error as { code?: unknown; errno?: unknown; name?: unknown };
+  if (typeof e.code === 'string') return e.code;
+  if (e.name === 'ErrnoError' && typeof e.errno === 'number') return WASI_ERRNO[e.errno] ?? `errno ${e.errno}`;
+  return undefined;
+}
+
+export function isStorageError(error: unknown): boolean {
+  const code = errnoCode(error);
   return typeof code === 'string' && STORAGE_CODES.has(code);
 }
 
@@ -40,9 +53,9 @@ export function spaceLeft(path: string): string | undefined {
   }
 }
 
-function cause(error: NodeJS.ErrnoException, path: string): string {
+function cause(error: NodeJS.ErrnoException, code: string, path: string): string {
   const left = spaceLeft(path);
-  switch (error.code) {
+  switch (code) {
     case 'ENOSPC':
       return `the disk is full${left ? ` (${left})` : ''}`;
     case 'EDQUOT':
@@ -57,7 +70,7 @@ function cause(error: NodeJS.ErrnoException, path: string): string {
     case 'EIO':
       return 'the disk reported an input/output error';
     default:
-      return error.message;
+      return error.message || `the write failed (${code})`;
   }
 }
 
@@ -66,7 +79,7 @@ function cause(error: NodeJS.ErrnoException, path: string): string {
  * was done about it (the action stopped, the partial file removed).
  */
 export function storageFault(error: unknown, what: string, where: string, then?: string): StorageFault {
-  const errno = error as NodeJS.ErrnoException;
-  const reason = errno && typeof errno === 'object' && errno.code ? cause(errno, where) : error instanceof Error ? error.message : String(error);
-  return new StorageFault(`Could not ${what} in ${where}: ${reason}${then ? `; ${then}` : ''}.`, errno?.code, where);
+  const code = errnoCode(error);
+  const reason = code ? cause(error as NodeJS.ErrnoException, code, where) : describeError(error);
+  return new StorageFault(`Could not ${what} in ${where}: ${reason}${then ? `; ${then}` : ''}.`, code, where);
 }

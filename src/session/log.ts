@@ -62,14 +62,19 @@ export class SessionLog {
 
   /** A new session folder with its first event. Fails if the folder already holds a log. */
   static create(dir: string, type: string, fields: Record<string, unknown>, options: LogOptions = {}): SessionLog {
-    mkdirSync(join(dir, EVIDENCE_DIR), { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(join(dir, EVIDENCE_DIR), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw storageFault(error, 'start the session folder', dir, 'nothing was run');
+    }
     const lock = acquireLock(dir);
     let fd: number;
     try {
       fd = openSync(join(dir, LOG_FILE), 'wx+', 0o600);
     } catch (error) {
       lock.release();
-      throw error;
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
+      throw storageFault(error, 'start the session log', dir, 'nothing was run');
     }
     fsyncDir(dir);
     fsyncDir(dirname(dir));

@@ -368,7 +368,7 @@ export function redactFields<T>(value: T, options: RedactorOptions = {}, counts:
       return text;
     }
     if (Array.isArray(v)) return v.map((item) => visit(item));
-    if (v && typeof v === 'object') {
+    if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
       if (key === 'redactions') return v;
       const out: Record<string, unknown> = {};
       for (const [k, inner] of Object.entries(v as Record<string, unknown>)) out[k] = visit(inner, k);
