@@ -53,10 +53,23 @@ const MIN_ENV_SECRET = 6;
 export function secretValuesFromEnv(env: Record<string, string | undefined>): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || !looksSecretName(name)) continue;
-    if (usableSecretValue(value, MIN_ENV_SECRET)) out.push(value);
+    if (value === undefined) continue;
+    // DATABASE_URL=postgres://app:PASSWORD@db/app: the password alone is a secret whatever the name.
+    const password = urlPassword(value);
+    if (password && usableSecretValue(password, 4)) out.push(password);
+    if (looksSecretName(name) && usableSecretValue(value, MIN_ENV_SECRET)) out.push(value);
   }
   return out;
+}
+
+function urlPassword(value: string): string | undefined {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:([^\s/]+)@/i.exec(value.trim());
+  if (!match) return undefined;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return match[1];
+  }
 }
 
 export class KnownSecrets {

@@ -130,3 +130,32 @@ describe('the known-secret set', () => {
     expect(Object.keys(counts).length).toBeGreaterThan(0);
   });
 });
+
+describe('known secrets survive resume', () => {
+  it('redacts secret-named variables and URL passwords of the environment from the start and after resume', async () => {
+    const { Session } = await import('../../src/session/session.js');
+    const { freshHome, startTestSession } = await import('../helpers/session.js');
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { env } = freshHome();
+    const saved = { ...process.env };
+    process.env.INCIDENT_API_TOKEN = 'plain-words-token-value';
+    process.env.DATABASE_URL = 'postgres://app:bare%2Fpass-42@db.internal:5432/app';
+    try {
+      const session = startTestSession(env);
+      session.note({}, 'before: plain-words-token-value and bare/pass-42');
+      session.interrupt('test');
+      const { session: resumed } = Session.resume(session.dir);
+      resumed.note({}, 'after: plain-words-token-value and bare/pass-42');
+      resumed.setPlaceholder({}, 'db_user', 'gh' + 'p_' + r(36), false);
+      resumed.close();
+      const log = readFileSync(join(session.dir, 'session.jsonl'), 'utf8');
+      expect(log).not.toContain('plain-words-token-value');
+      expect(log).not.toContain('bare/pass-42');
+      expect(log).not.toContain(r(36));
+      expect(log).toContain('"secret":true');
+    } finally {
+      process.env = saved;
+    }
+  });
+});
