@@ -8,7 +8,7 @@ import { checkChain, sha256Hex, splitLines, type EventRecord } from './chain.js'
 import { evidencePath, type EvidenceRef } from './evidence.js';
 import { fingerprint } from './keys.js';
 import { LOG_FILE, SIG_FILE } from './log.js';
-import { isAllowed, parseAllowedSigners } from './allowedSigners.js';
+import { checkAllowed, parseAllowedSigners, type SignerCheck } from './allowedSigners.js';
 import { SESSION_NAMESPACE, verifyMessage } from './sshsig.js';
 
 export type SignatureState = 'valid' | 'invalid' | 'untrusted' | 'missing' | 'none';
@@ -126,15 +126,17 @@ export async function verifySession(dir: string, options: VerifyOptions = {}): P
       const allowedPath = options.allowedSigners;
       const entries = allowedPath && existsSync(allowedPath) ? parseAllowedSigners(readFileSync(allowedPath, 'utf8')) : [];
       const sealedKey = result.key?.split(/\s+/)[1];
+      let trust: SignerCheck | undefined;
       if (sealedKey && sealedKey !== check.key!.blob.toString('base64')) {
         result.signature = 'invalid';
         bad(sealedAt + 1, 'the key in the sealed line is not the key that signed the log');
       } else if (!allowedPath || !existsSync(allowedPath)) {
         result.signature = 'untrusted';
         result.reason ??= `no allowed_signers file${allowedPath ? ` at ${allowedPath}` : ''}: the signature is intact but nobody vouches for the key`;
-      } else if (!result.signer || !isAllowed(entries, result.signer, check.key!, SESSION_NAMESPACE)) {
+      } else if (!result.signer || !(trust = checkAllowed(entries, result.signer, check.key!, SESSION_NAMESPACE)).ok) {
         result.signature = 'untrusted';
-        result.reason ??= `the key ${fingerprint(check.key!)} is not trusted for ${result.signer ?? 'this signer'} in ${allowedPath}`;
+        const why = trust && !trust.ok ? `: ${trust.reason}` : '';
+        result.reason ??= `the key ${fingerprint(check.key!)} is not trusted for ${result.signer ?? 'this signer'} in ${allowedPath}${why}`;
       } else {
         result.signature = 'valid';
       }
