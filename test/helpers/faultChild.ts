@@ -1,0 +1,24 @@
+// A child process for fault tests, bundled by the test with esbuild and run under `ulimit -f` or as
+// another user: `start ROOT NOTE_BYTES RUNBOOK` starts a session and records a note of that size;
+// `evidence DIR` resumes a session and writes evidence. Prints the error's message, exits 1 on failure.
+import { readFileSync } from 'node:fs';
+import { Session } from '../../src/session/session.js';
+
+const [command, target, size, runbookPath] = process.argv.slice(2);
+try {
+  if (command === 'start') {
+    const session = Session.start({ runbook: { path: runbookPath!, bytes: readFileSync(runbookPath!), title: 'Seed' }, env: 'test', purpose: { kind: 'drill' }, root: target! });
+    process.stdout.write(`dir ${session.dir}\n`);
+    session.note({}, 'n'.repeat(Number(size)));
+    session.close();
+  } else if (command === 'evidence') {
+    const { session } = Session.resume(target!);
+    const writer = session.evidenceWriter();
+    writer.write('some output\n');
+    session.record('action.output', { evidence: writer.finish() });
+    session.close();
+  }
+} catch (error) {
+  process.stdout.write(`error ${(error as Error).message}\n`);
+  process.exit(1);
+}
