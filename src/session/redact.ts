@@ -166,13 +166,13 @@ const PATTERNS: Pattern[] = [
     regex: /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n|;&]*?[ \t]-p(?!\s)([^\s'"]+)|\bsshpass[ \t]+-p[ \t]*([^\s'"]+)|\bredis-cli\b[^\n|;&]*?[ \t]-a[ \t]+([^\s'"]+)|(?:^|[ \t])(?:-u|--user)[ \t]+['"]?[^\s:'"]+:([^\s'"@]+)/gm,
     hint: (t) => /mysql|mariadb|sshpass|redis-cli|-u|--user/.test(t),
   },
-  // An unnamed credential: a long random run of token characters with a word prefix (`pscale_…`, `xkeysib-…`)
-  // or without one, the way a new vendor's token looks.
+  // An unnamed vendor's credential: a word prefix (`pscale_`, `xkeysib-`, `zk_live_`), then a long random
+  // run. Without a prefix a random run is as likely to be base64 data, which is left alone.
   {
     kind: 'token',
-    regex: /(?<![A-Za-z0-9_+/=.-])[A-Za-z0-9][A-Za-z0-9_-]{23,}(?![A-Za-z0-9_+/=-])/g,
-    hint: (t) => /[A-Za-z0-9_-]{24}/.test(t),
-    accept: ([m]) => randomLooking(m!.replace(/^[a-z]{2,12}[_-]/i, ''), 3.9),
+    regex: /(?<![A-Za-z0-9_+/=.-])[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,8})?[_-][A-Za-z0-9_-]{20,200}(?![A-Za-z0-9_+/=-])/g,
+    hint: (t) => /[_-][A-Za-z0-9_-]{20}/.test(t),
+    accept: ([m]) => randomLooking(m!.replace(/^[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,8})?[_-]/, ''), 3.9),
   },
 ];
 
