@@ -70,6 +70,10 @@ export function refusalReason(action: Action, env: Environment, risk: Risk, perm
   return undefined;
 }
 
+function redactPage(session: Session, page: Array<Array<string | null>>): Array<Array<string | null>> {
+  return page.map((row) => row.map((value) => (value === null ? null : session.redact(value).text)));
+}
+
 export async function runAction(action: Action, options: RunActionOptions): Promise<ActionOutcome> {
   const { session, env, where } = options;
   const missing = missingValues(action, env, options.values);
@@ -136,8 +140,11 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
       allowWrites: options.permissions.allowWrites && (risk.writes || risk.destructive),
       evidence: () => session.evidenceWriter(),
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onFirstPage ? { onFirstPage: options.onFirstPage } : {}),
+      ...(options.onFirstPage ? { onFirstPage: (first) => options.onFirstPage!({ ...first, page: redactPage(session, first.page) }) } : {}),
     });
+    // The screen shows what the evidence holds: values redacted like every other output.
+    for (const statement of sql.statements) statement.page = redactPage(session, statement.page);
+    if (sql.error) sql.error = { ...sql.error, sentence: session.redact(sql.error.sentence).text };
     for (const statement of sql.statements) {
       session.record('action.output', {
         ...where, action: options.actionId, run, statement: statement.index, command: statement.command,
@@ -155,6 +162,8 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
   } else if (action.kind === 'supabase') {
     const { runSupabase } = await import('./supabase.js');
     const result = await runSupabase(code, { env, evidence: () => session.evidenceWriter(), ...(options.signal ? { signal: options.signal } : {}) });
+    result.summary = result.summary.map((line) => session.redact(line).text);
+    if (result.error) result.error = session.redact(result.error).text;
     session.record('action.output', { ...where, action: options.actionId, run, verb: result.verb, evidence: result.evidence, summary: result.summary });
     session.record('action.finished', { ...where, action: options.actionId, run, status: result.error ? 'failed' : 'ok', durationMs: result.durationMs, error: result.error });
     outcome = { status: result.error ? 'failed' : 'ok', code: shown, risk, supabase: result, ...(result.error ? { message: result.error } : {}) };

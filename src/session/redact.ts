@@ -258,7 +258,10 @@ export class Redactor {
     return out.toString('utf8');
   }
 
+  private counting = true;
+
   private count(kind: RedactionKind): void {
+    if (!this.counting) return;
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
   }
 
@@ -301,7 +304,14 @@ export class Redactor {
     }
     const redacted = this.redactSimple(plain);
     // A line with no secret is written back exactly as it came, escapes and all.
-    return redacted === plain ? line : redacted;
+    if (redacted === plain) return line;
+    if (plain === line) return redacted;
+    // When the secrets are found in the line as it came too, keep its escapes: evidence stays exact
+    // but for the secrets. Otherwise an escape split a secret, and the line goes without escapes.
+    this.counting = false;
+    const direct = this.redactSimple(line);
+    this.counting = true;
+    return direct.replace(ANSI, '') === redacted ? direct : redacted;
   }
 
   private redactSimple(text: string): string {
