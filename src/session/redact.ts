@@ -71,6 +71,13 @@ const TOKEN_SHAPES: Array<[prefix: RegExp, shape: string]> = [
   [/pscale_/, 'pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{30,}'], // PlanetScale
   [/Q~/, '[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}'], // Azure AD client secret
   [/:/, '\\d{8,10}:AA[A-Za-z0-9_-]{33}'], // Telegram bot
+  [/discord/, 'discord(?:app)?\\.com/api/webhooks/\\d+/[A-Za-z0-9_-]{20,}'],
+  [/[MNO][A-Za-z0-9]{20,}\./, '[MNO][A-Za-z0-9]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}'], // Discord bot
+  [/1\/\/0/, '1//0[A-Za-z0-9_-]{30,}'], // Google OAuth refresh token
+  [/GR1348941/, 'GR1348941[A-Za-z0-9_-]{20,}'], // GitLab runner registration
+  [/FwoGZXIvYXdz|IQoJb3JpZ2lu/, '(?:FwoGZXIvYXdz|IQoJb3JpZ2lu)[A-Za-z0-9/+=]{40,}'], // AWS session tokens
+  [/LS0tLS1CRUdJTi/, 'LS0tLS1CRUdJTi[A-Za-z0-9+/=]{20,}'], // a PEM block in base64 (Kubernetes tls.key)
+  [/==/, '[A-Za-z0-9+/]{86}=='], // a 64-byte key in base64 (Azure storage account keys)
 ];
 const TOKEN_HINT = new RegExp(TOKEN_SHAPES.map(([p]) => p.source).join('|'));
 const TOKEN_REGEX = new RegExp(`(?<![A-Za-z0-9_-])(?:${TOKEN_SHAPES.map(([, s]) => s).join('|')})(?![A-Za-z0-9_])`, 'g');
@@ -141,15 +148,20 @@ const PATTERNS: Pattern[] = [
     hint: (t) => /bearer|basic|digest|token/i.test(t),
     accept: ([m, v]) => (/^basic/i.test(m!) ? basicCredentials(v!) : /[0-9._~+/=-]/.test(v!) || v!.length >= 20),
   },
+  // SQL: CREATE/ALTER ROLE … PASSWORD 'secret', MySQL IDENTIFIED BY 'secret'.
+  { kind: 'password-parameter', regex: /\b(?:PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+'((?:[^'\n]|'')*)'/gi, group: 1, hint: (t) => /password|identified/i.test(t) },
+  // .netrc: machine HOST login USER password SECRET; connection strings: …;Pwd=secret;
+  { kind: 'password-parameter', regex: /\blogin[ \t]+\S+[ \t]+(?:password|passwd)[ \t]+(\S+)/gi, group: 1, hint: (t) => /login/i.test(t) },
+  { kind: 'password-parameter', regex: /;[ \t]*(?:pwd|pass)[ \t]*=[ \t]*([^;'"\s]+)/gi, group: 1, hint: (t) => /pwd|pass/i.test(t) },
   // libpq conninfo and friends: password=secret, password='sec ret'.
   { kind: 'password-parameter', regex: /\bpassword[ \t]*=[ \t]*('[^'\n]*'|"[^"\n]*"|[^\s'";&]+)/gi, group: 1, hint: (t) => /password/i.test(t) },
   // PGPASSWORD=…, AWS_SECRET_ACCESS_KEY=…, "SecretAccessKey": "…", aws_session_token = …, api_key: …,
   // AccountKey=… in an Azure connection string. The label is any identifier the name rule calls secret.
   {
     kind: 'secret-assignment',
-    regex: /(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*)(["']?[ \t]*(?::=|=>|[=:])[ \t]*)("[^"\r\n]*"|'[^'\r\n]*'|[^\s'",;&]+)/g,
+    regex: /(?<![A-Za-z0-9_.-])([A-Za-z_.][A-Za-z0-9_.-]*)(["']?[ \t]*(?::=|=>|[=:])[ \t]*)("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s'",;&]+)/g,
     group: 3,
-    hint: (t) => /[=:]/.test(t) && /secret|passw|passphrase|pwd|pass\b|token|key|private|credential|auth|cookie|jwt|dsn|bearer|_pat|\bpat\b/i.test(t),
+    hint: (t) => /[=:]/.test(t) && /secret|passw|passphrase|pwd|pass\b|token|key|private|credential|auth|cookie|jwt|dsn|bearer|_pat|\bpat\b|docker|htpasswd/i.test(t),
     accept: ([, name, , value]) => looksSecretName(name!) && usableValue(value),
   },
   // --password hunter2, --client-secret x, --token x (the `=` form is an assignment above).

@@ -2,12 +2,13 @@
 // text (`PGPASSWORD`, `<api key>`, `--client-secret`, `"SecretAccessKey":`), but not `sort_key` or `max_tokens`.
 
 const SECRET_WORDS_ANYWHERE = /password|passwd|passphrase|secret|credential/;
-const SECRET_WORDS = new Set(['token', 'apikey', 'authorization', 'cookie', 'bearer', 'jwt', 'pat', 'dsn', 'privatekey', 'accesskey', 'secretkey']);
+const SECRET_WORDS = new Set(['token', 'apikey', 'authorization', 'cookie', 'bearer', 'jwt', 'pat', 'dsn', 'privatekey', 'accesskey', 'secretkey', 'dockerconfigjson', 'dockercfg', 'htpasswd']);
 // Words before `key` that make it a secret key even in lower case (`api_key`, `accessKey`), unlike `sort_key`.
 const KEY_QUALIFIERS = new Set([
   'api', 'access', 'secret', 'private', 'service', 'role', 'anon', 'signing', 'encryption', 'master', 'account',
   'client', 'app', 'auth', 'session', 'sas', 'shared', 'storage', 'subscription', 'license', 'ssh', 'gpg', 'pgp',
-  'deploy', 'webhook', 'hmac', 'jwt', 'consumer', 'write', 'admin', 'root', 'ingest', 'license', 'sendgrid', 'stripe',
+  'deploy', 'webhook', 'hmac', 'jwt', 'consumer', 'write', 'admin', 'root', 'ingest', 'sendgrid', 'stripe', 'tls', 'ssl',
+  'cookie', 'csrf', 'crypt', 'cipher', 'aes', 'rsa', 'ed25519', 'user', 'bot', 'server', 'client_secret', 'master',
 ]);
 // A last word that says the value is about a secret, not the secret itself (`TOKEN_FILE`, `password_policy`).
 const NOT_THE_SECRET = new Set([
@@ -39,6 +40,8 @@ export function looksSecretName(name: string): boolean {
     if (word === 'private' && !(parts[i + 1] && PRIVATE_NOT_SECRET.test(parts[i + 1]!))) return true;
   }
   if (parts.length > 1 && (last === 'pass' || last === 'pwd' || last === 'pw')) return true;
+  // `auth` as the whole name or its last word (Docker's config.json `"auth": "…"`, `basic_auth`).
+  if (last === 'auth') return true;
   if (last === 'key' && parts.length > 1) {
     // ENV_STYLE_KEY is a secret; in lower case only a qualified key is (`api_key`, not `sort_key`).
     if (!/[a-z]/.test(name)) return true;

@@ -59,6 +59,21 @@ const SHAPES: Array<[string, string, (secret: string) => string]> = [
   ['X-Vault-Token header', r(26), (s) => `X-Vault-Token: ${s}`],
   ['unnamed vendor token', 'zk' + 'live_' + r(40), (s) => `got ${s} back`],
   ['presigned S3', r(64), (s) => `https://b.s3.amazonaws.com/k?X-Amz-Signature=${s}&X-Amz-Date=1`],
+  ['SQL CREATE ROLE', 'Sup3r-s3cret', (s) => `CREATE ROLE app LOGIN PASSWORD '${s}';`],
+  ['SQL ALTER USER', "it''s-s3cret", (s) => `alter user app with password '${s}'`],
+  ['MySQL IDENTIFIED BY', 'Sup3r-s3cret', (s) => `CREATE USER 'a'@'%' IDENTIFIED BY '${s}';`],
+  ['netrc', 'n3trc-pass', (s) => `machine api.example.com login ops password ${s}`],
+  ['ODBC Pwd', 'Odbc-Pass-1', (s) => `Driver={x};Server=db;Uid=sa;Pwd=${s};`],
+  ['Docker config auth', b64Basic, (s) => `{"auths":{"ghcr.io":{"auth":"${s}"}}}`],
+  ['JSON value with an escaped quote', 'a\\"b-s3cret-tail', (s) => `{"password":"${s}"}`],
+  ['Kubernetes tls.key', Buffer.from('-----BEGIN RSA PRIVATE KEY-----\nMIIEow').toString('base64'), (s) => `  tls.key: ${s}`],
+  ['Kubernetes tls.key base64 alone', Buffer.from('-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg').toString('base64'), (s) => `${s}`],
+  ['Azure storage key alone', r(86) + '==', (s) => `key is ${s}`],
+  ['AWS session token alone', 'IQoJb3JpZ2luX2VjE' + r(80), (s) => `${s}`],
+  ['Discord webhook', 'https://discord.com/api/webhooks/123456789/' + r(60), (s) => `${s}`],
+  ['Google refresh token', '1//0' + r(40), (s) => `refresh ${s}`],
+  ['GitLab runner registration', 'GR1348941' + r(20), (s) => `${s}`],
+  ['dockerconfigjson', 'eyJhdXRocyI6e30' + r(30), (s) => `  .dockerconfigjson: ${s}`],
 ];
 
 describe('secret shapes', () => {
