@@ -31,7 +31,7 @@ interface Pattern {
   /** A cheap test that must pass before the regex is worth running. */
   hint: (text: string) => boolean;
   /** A last check on the match; false keeps the match as it is. */
-  accept?: (match: string[]) => boolean;
+  accept?: (match: string[], before: string) => boolean;
 }
 
 // Token shapes with a fixed prefix (compared against gitleaks' rules and secretlint's recommended preset;
@@ -69,20 +69,26 @@ const TOKEN_SHAPES: Array<[prefix: RegExp, shape: string]> = [
   [/EAA/, 'EAA[A-Za-z0-9]{100,}'], // Meta
   [/fo1_/, 'fo1_[A-Za-z0-9_-]{30,}'], // Fly.io
   [/pscale_/, 'pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{30,}'], // PlanetScale
-  [/Q~/, '[A-Za-z0-9_~.]{3}\\dQ~[A-Za-z0-9_~.-]{31,34}'], // Azure AD client secret
-  [/:/, '\\d{8,10}:AA[A-Za-z0-9_-]{33}'], // Telegram bot
   [/discord/, 'discord(?:app)?\\.com/api/webhooks/\\d+/[A-Za-z0-9_-]{20,}'],
-  [/[MNO][A-Za-z0-9]{20,}\./, '[MNO][A-Za-z0-9]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}'], // Discord bot
   [/1\/\/0/, '1//0[A-Za-z0-9_-]{30,}'], // Google OAuth refresh token
   [/GR1348941/, 'GR1348941[A-Za-z0-9_-]{20,}'], // GitLab runner registration
   [/FwoGZXIvYXdz|IQoJb3JpZ2lu/, '(?:FwoGZXIvYXdz|IQoJb3JpZ2lu)[A-Za-z0-9/+=]{40,}'], // AWS session tokens
   [/LS0tLS1CRUdJTi/, 'LS0tLS1CRUdJTi[A-Za-z0-9+/=]{20,}'], // a PEM block in base64 (Kubernetes tls.key)
-  [/==/, '[A-Za-z0-9+/]{86}=='], // a 64-byte key in base64 (Azure storage account keys)
 ];
 const TOKEN_HINT = new RegExp(TOKEN_SHAPES.map(([p]) => p.source).join('|'));
-const TOKEN_REGEX = new RegExp(`(?<![A-Za-z0-9_-])(?:${TOKEN_SHAPES.map(([, s]) => s).join('|')})(?![A-Za-z0-9_])`, 'g');
+// No lookbehind in front, so the engine can look for the literal prefixes; the start is checked in `accept`.
+const TOKEN_REGEX = new RegExp(`(?:${TOKEN_SHAPES.map(([, s]) => s).join('|')})(?![A-Za-z0-9_])`, 'g');
+const TOKEN_START_OK = (before: string) => !/[A-Za-z0-9_-]$/.test(before);
+// Shapes that start with a character class, each behind its own cheap test.
+const CLASS_SHAPES: Array<[hint: RegExp, regex: RegExp]> = [
+  [/\dQ~/, /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g], // Azure AD client secret
+  [/\d{8}:AA/, /(?<![0-9])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g], // Telegram bot
+  [/\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}/, /(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])/g], // Discord bot
+];
 
 // Values that are not secrets even after a secret-looking label: references, placeholders, booleans.
+const IDENTIFIER_END = /[A-Za-z0-9_.-]*$/;
+
 const NOT_A_VALUE = /^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>]*>|\{\{[^{}]*\}\}|true|false|null|nil|none|undefined|\[REDACTED.*|\*+|\.\.\.|…)$/i;
 
 function usableValue(value: string | undefined): boolean {
@@ -116,7 +122,8 @@ const PATTERNS: Pattern[] = [
   { kind: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, hint: (t) => t.includes('eyJ') },
   { kind: 'supabase-access-token', regex: /\bsbp_[a-f0-9]{40}\b/g, hint: (t) => t.includes('sbp_') },
   { kind: 'supabase-secret-key', regex: /\bsb_secret_[A-Za-z0-9_-]{8,}/g, hint: (t) => t.includes('sb_secret_') },
-  { kind: 'token', regex: TOKEN_REGEX, hint: (t) => TOKEN_HINT.test(t) },
+  { kind: 'token', regex: TOKEN_REGEX, hint: (t) => TOKEN_HINT.test(t), accept: (_m, before) => TOKEN_START_OK(before) },
+  ...CLASS_SHAPES.map(([hint, regex]): Pattern => ({ kind: 'token', regex, hint: (t) => hint.test(t) })),
   // scheme://user:PASSWORD@host — greedy, so a stray @ inside the password does not leave a piece behind.
   { kind: 'url-password', regex: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:([^\s/'"]+)@/gi, group: 1, hint: (t) => t.includes('://') },
   // Pre-signed and SAS URLs carry their credential in the query.
@@ -159,10 +166,11 @@ const PATTERNS: Pattern[] = [
   // AccountKey=… in an Azure connection string. The label is any identifier the name rule calls secret.
   {
     kind: 'secret-assignment',
-    regex: /(?<![A-Za-z0-9_.-])([A-Za-z_.][A-Za-z0-9_.-]*)(["']?[ \t]*(?::=|=>|[=:])[ \t]*)("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s'",;&]+)/g,
-    group: 3,
+    // Anchored on a secret-ish word (fast); the whole identifier around it is judged in `accept`.
+    regex: /(secret|passw|passphrase|pwd|pass|token|key|private|credential|auth|cookie|jwt|dsn|bearer|pat(?![a-z])|docker|htpasswd)([A-Za-z0-9_.-]{0,80})(["']?[ \t]*(?::=|=>|[=:])[ \t]*)("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s'",;&]+)/gi,
+    group: 4,
     hint: (t) => /[=:]/.test(t) && /secret|passw|passphrase|pwd|pass\b|token|key|private|credential|auth|cookie|jwt|dsn|bearer|_pat|\bpat\b|docker|htpasswd/i.test(t),
-    accept: ([, name, , value]) => looksSecretName(name!) && usableValue(value),
+    accept: ([, word, tail, , value], before) => looksSecretName((IDENTIFIER_END.exec(before)?.[0] ?? '') + word! + tail!) && usableValue(value),
   },
   // --password hunter2, --client-secret x, --token x (the `=` form is an assignment above).
   {
@@ -187,6 +195,8 @@ const PATTERNS: Pattern[] = [
     accept: ([m]) => randomLooking(m!.replace(/^[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,8})?[_-]/, ''), 3.9),
   },
 ];
+
+export const __PATTERNS = PATTERNS;
 
 /** Whether the text holds anything the patterns call a secret (a placeholder value typed by hand). */
 export function findsSecret(text: string): boolean {
@@ -341,9 +351,7 @@ export class Redactor {
         const offset = rest[rest.length - 2] as number;
         const whole = rest[rest.length - 1] as string;
         const groups = rest.slice(0, -2) as string[];
-        if (accept && !accept([match, ...groups])) return match;
-        void offset;
-        void whole;
+        if (accept && !accept([match, ...groups], whole.slice(Math.max(0, offset - 100), offset))) return match;
         if (group === undefined && groups.some((g) => typeof g === 'string')) {
           // Alternatives with one capture each: the one that matched is the secret.
           const secret = groups.find((g) => typeof g === 'string' && g)!;

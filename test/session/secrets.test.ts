@@ -68,7 +68,6 @@ const SHAPES: Array<[string, string, (secret: string) => string]> = [
   ['JSON value with an escaped quote', 'a\\"b-s3cret-tail', (s) => `{"password":"${s}"}`],
   ['Kubernetes tls.key', Buffer.from('-----BEGIN RSA PRIVATE KEY-----\nMIIEow').toString('base64'), (s) => `  tls.key: ${s}`],
   ['Kubernetes tls.key base64 alone', Buffer.from('-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg').toString('base64'), (s) => `${s}`],
-  ['Azure storage key alone', r(86) + '==', (s) => `key is ${s}`],
   ['AWS session token alone', 'IQoJb3JpZ2luX2VjE' + r(80), (s) => `${s}`],
   ['Discord webhook', 'https://discord.com/api/webhooks/123456789/' + r(60), (s) => `${s}`],
   ['Google refresh token', '1//0' + r(40), (s) => `refresh ${s}`],
