@@ -48,6 +48,7 @@ export interface OpenedLog {
 export class SessionLog {
   private closed = false;
   private redact: LogOptions['redact'];
+  private before: { size: number; head: string; type: string | undefined } | undefined;
 
   private constructor(
     readonly dir: string,
@@ -163,11 +164,28 @@ export class SessionLog {
       }
       throw storageFault(error, `record the ${type} event`, join(this.dir, LOG_FILE), 'nothing of it was kept, and the session stays verifiable and resumable');
     }
+    this.before = { size: this.size, head: this.headHash, type: this.lastType };
     this.size += bytes.length;
     this.nextSeq++;
     this.headHash = sha256Hex(line);
     this.lastType = type;
     return event;
+  }
+
+  /**
+   * Take back the event just appended, before anyone was told it was recorded: sealing uses this when
+   * the signature cannot be written (a full disk), so the log is not left sealed without a signature.
+   */
+  retractLast(): void {
+    const before = this.before;
+    if (!before) throw new Error('nothing to take back');
+    ftruncateSync(this.fd, before.size);
+    fsyncSync(this.fd);
+    this.size = before.size;
+    this.headHash = before.head;
+    this.lastType = before.type;
+    this.nextSeq--;
+    this.before = undefined;
   }
 
   /** Bytes of the log as written, for signing. */

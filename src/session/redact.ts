@@ -196,8 +196,6 @@ const PATTERNS: Pattern[] = [
   },
 ];
 
-export const __PATTERNS = PATTERNS;
-
 /** Whether the text holds anything the patterns call a secret (a placeholder value typed by hand). */
 export function findsSecret(text: string): boolean {
   return redactString(text).text !== text;

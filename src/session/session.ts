@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { VERSION } from '../version.js';
 import { sha256Hex, type EventRecord } from './chain.js';
 import { replaceFileDurable } from './durable.js';
+import { isStorageError, storageFault } from './fault.js';
 import { EvidenceWriter, writeEvidence } from './evidence.js';
 import { newSessionId } from './id.js';
 import { fingerprint } from './keys.js';
@@ -167,16 +168,25 @@ export class Session {
 
   /** Seal: the final `sealed` event, then an SSH signature over the whole log. */
   async seal(signer: Signer): Promise<{ event: EventRecord; signaturePath: string }> {
-    const event = this.record('sealed', {
+    // Appended without telling listeners yet: they hear of the seal once its signature is on disk.
+    const event = this.log.append('sealed', {
       signer: signer.identity,
       key: signer.publicLine,
       fingerprint: fingerprint(signer.key),
       events: this.log.seq + 1,
       head: this.log.head,
     });
-    const signature = await signMessage(this.log.contents(), signer.key, signer.sign);
     const signaturePath = join(this.dir, SIG_FILE);
-    replaceFileDurable(signaturePath, signature, 0o644);
+    try {
+      const signature = await signMessage(this.log.contents(), signer.key, signer.sign);
+      replaceFileDurable(signaturePath, signature, 0o644);
+    } catch (error) {
+      // A sealed line without its signature would never verify: take the line back, leave the session open.
+      this.log.retractLast();
+      if (!isStorageError(error)) throw error;
+      throw storageFault(error, 'write the signature', this.dir, 'the session stays open and unsealed; free some space and seal it again (runbook resume)');
+    }
+    for (const listener of this.listeners) listener(event);
     this.log.close();
     return { event, signaturePath };
   }

@@ -53,6 +53,32 @@ describe('the log under a file-size limit', () => {
   });
 });
 
+describe('a folder that turns read-only while sealing', () => {
+  it('takes the sealed line back and leaves the session open, verifiable and sealable later', async () => {
+    const { env, state, root: home, config } = freshHome();
+    const root = join(state, 'runbook', 'sessions');
+    mkdirSync(root, { recursive: true });
+    mkdirSync(config, { recursive: true });
+    if (isRoot) {
+      for (const p of [home, state, join(state, 'runbook')]) chmodSync(p, 0o755);
+      chownSync(root, 65534, 65534);
+      chownSync(config, 65534, 65534);
+    }
+    const out = child(['seal', root, '0', SEED], { ...(isRoot ? { uid: 65534 } : {}), env: { ...env, HOME: home } });
+    expect(out.code, out.stderr).toBe(1);
+    expect(out.stdout).toMatch(/error Could not write the signature in \S+: the folder is not writable \(read-only or owned by someone else\); the session stays open and unsealed; free some space and seal it again \(runbook resume\)\./);
+    const dir = /dir (\S+)/.exec(out.stdout)![1]!;
+    expect(existsSync(join(dir, 'session.jsonl.sig'))).toBe(false);
+    const lines = readFileSync(join(dir, 'session.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).type)).toEqual(['started', 'note']);
+    expect(verify(dir, env)).toMatchObject({ ok: true, sealed: false, chainIntact: true });
+    const { session } = Session.resume(dir);
+    const { loadSigner } = await import('../../src/session/signer.js');
+    await session.seal(loadSigner({ create: true, env }).signer);
+    expect(verify(dir, env)).toMatchObject({ ok: true, sealed: true });
+  });
+});
+
 describe('a read-only evidence folder', () => {
   it('refuses to start the evidence file with one sentence, and leaves the log intact', () => {
     const { env, state, root: home } = freshHome();
