@@ -22,7 +22,7 @@ export function Section(props: {
   onFilter: (v: string) => void;
   onFilterDone: () => void;
 }) {
-  const lastNote = (stepId: string) => props.notes.filter((n) => n.step === stepId).at(-1)?.text.split('\n')[0];
+  const lastNote = (stepId: string) => { const text = props.notes.filter((n) => n.step === stepId).at(-1)?.text.split('\n')[0]; return text === undefined ? undefined : terminalSafe(text); };
   return (
     <Box flexDirection="column">
       <Box>

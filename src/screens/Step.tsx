@@ -58,7 +58,7 @@ function RecordedRun({ run }: { run: ActionRun }) {
       last run ({run.startedAt.slice(11, 19)} UTC): {run.status}
       {run.rows !== undefined ? ` · ${run.rows} rows` : ''}
       {run.exitCode !== undefined ? ` · exit ${run.exitCode}` : ''}
-      {run.error ? ` · ${run.error}` : ''}
+      {run.error ? ` · ${terminalSafe(run.error)}` : ''}
       {run.status === 'interrupted' ? ' · the session stopped while it ran; r runs it again' : ''}
     </Text>
   );
@@ -116,7 +116,7 @@ export function Step(props: {
         <Text color={color('muted')}>No command or query: do it by hand, then d (done), s (skip) or f (failed); n adds a note, a attaches evidence.</Text>
       )}
       {notes.slice(-2).map((n) => (
-        <Text key={n.seq} color={color('info')} wrap="truncate-end">✎ {n.text.split('\n')[0]}</Text>
+        <Text key={n.seq} color={color('info')} wrap="truncate-end">✎ {terminalSafe(n.text.split('\n')[0] ?? '')}</Text>
       ))}
       <Box marginTop={1} flexDirection="column">
         {props.running ? (

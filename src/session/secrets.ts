@@ -56,7 +56,7 @@ export function secretValuesFromEnv(env: Record<string, string | undefined>): st
     if (value === undefined) continue;
     // DATABASE_URL=postgres://app:PASSWORD@db/app: the password alone is a secret whatever the name.
     const password = urlPassword(value);
-    if (password && usableSecretValue(password, 4)) out.push(password);
+    if (password && password.length >= 4) out.push(password);
     if (looksSecretName(name) && usableSecretValue(value, MIN_ENV_SECRET)) out.push(value);
   }
   return out;
@@ -79,9 +79,9 @@ export class KnownSecrets {
     for (const value of initial) this.add(value);
   }
 
-  /** A value to redact from now on. Empty and trivial values are ignored. */
+  /** A value known to be secret, redacted from now on (shorter than 4 characters it would hit everything). */
   add(value: string | undefined): void {
-    if (value && usableSecretValue(value, 4)) this.set.add(value);
+    if (value && value.trim().length >= 4) this.set.add(value);
   }
 
   /** A placeholder value: secret when its name looks secret or its value looks like a token. Returns which. */

@@ -154,3 +154,22 @@ describe('the report', () => {
     expect(printed.stdout).not.toContain(token);
   });
 });
+
+describe('the TUI', () => {
+  it('shows a hostile runbook and hostile command output without one raw control character', async () => {
+    const { KEY, renderTui } = await import('../helpers/tui.js');
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-evil-'));
+    const file = join(dir, 'evil.md');
+    writeFileSync(file, "# Evil \u001b]0;pwned\u0007\n## Check \u001b[2J it\n1. Look \u001b]52;c;ZXZpbA==\u0007 here\n\n   ```sh\n   printf 'x\\033]0;title\\007y\\302\\233z\\n'\n   ```\n");
+    const tui = await renderTui({ purpose: { kind: 'drill' }, file });
+    const frames: string[] = [tui.frame()];
+    await tui.press(KEY.enter);
+    frames.push(tui.frame());
+    await tui.press(KEY.enter);
+    frames.push(await tui.waitFor('Look'));
+    await tui.press('r');
+    frames.push(await tui.waitFor(/x\\x1B\]0;title\\x07y\\x9Bz/));
+    tui.unmount();
+    for (const frame of frames) expect(frame).not.toMatch(RAW_CONTROL);
+  });
+});
