@@ -51,7 +51,7 @@ async function verifyStoreCommand(ref: string, options: VerifyCommandOptions & {
   else {
     process.stdout.write(['Store:', ...describeVerification(result.store)].join('\n') + '\n');
     if (result.local) process.stdout.write(['Local:', ...describeVerification(result.local)].join('\n') + '\n');
-    process.stdout.write(result.differences.length ? `Differences:\n${result.differences.map((d) => `  - ${d}`).join('\n')}\n` : result.local ? 'The store and the local log hold the same events.\n' : '');
+    process.stdout.write(result.differences.length ? `Differences:\n${result.differences.map((d) => `  - ${terminalSafe(d)}`).join('\n')}\n` : result.local ? 'The store and the local log hold the same events.\n' : '');
   }
   if (!result.ok) throw new CheckFailedError(result.differences[0] ?? `the stored copy did not verify${result.store.firstBadLine ? ` (line ${result.store.firstBadLine})` : ''}`);
 }
