@@ -69,6 +69,7 @@ const TOKEN_SHAPES: Array<[prefix: RegExp, shape: string]> = [
   [/EAA/, 'EAA[A-Za-z0-9]{100,}'], // Meta
   [/fo1_/, 'fo1_[A-Za-z0-9_-]{30,}'], // Fly.io
   [/pscale_/, 'pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{30,}'], // PlanetScale
+  [/amzn\.mws\./, 'amzn\\.mws\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'], // AWS MWS
   [/discord/, 'discord(?:app)?\\.com/api/webhooks/\\d+/[A-Za-z0-9_-]{20,}'],
   [/1\/\/0/, '1//0[A-Za-z0-9_-]{30,}'], // Google OAuth refresh token
   [/GR1348941/, 'GR1348941[A-Za-z0-9_-]{20,}'], // GitLab runner registration

@@ -71,6 +71,7 @@ const SHAPES: Array<[string, string, (secret: string) => string]> = [
   ['AWS session token alone', 'IQoJb3JpZ2luX2VjE' + r(80), (s) => `${s}`],
   ['Discord webhook', 'https://discord.com/api/webhooks/123456789/' + r(60), (s) => `${s}`],
   ['Google refresh token', '1//0' + r(40), (s) => `refresh ${s}`],
+  ['AWS MWS', 'amzn.mws.' + '4ea38b7b-f563-7709-4bae-87aeaEXAMPLE'.replace('EXAMPLE', '1a2b3c4'), (s) => `mws ${s}`],
   ['GitLab runner registration', 'GR1348941' + r(20), (s) => `${s}`],
   ['dockerconfigjson', 'eyJhdXRocyI6e30' + r(30), (s) => `  .dockerconfigjson: ${s}`],
 ];
