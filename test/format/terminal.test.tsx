@@ -173,3 +173,27 @@ describe('the TUI', () => {
     for (const frame of frames) expect(frame).not.toMatch(RAW_CONTROL);
   });
 });
+
+describe('the report, as a property', () => {
+  it('no bytes in command output, notes or attachments reach the report as a raw control character', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'runbook-report-prop-'));
+    const key = fixedKey(join(root, 'key'));
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 120 }), fc.string({ maxLength: 40, unit: 'binary' }), fc.uint8Array({ maxLength: 60 }), async (output, note, attachment) => {
+        const session = Session.start({
+          id: `20261124-031000-prop-${String(n++).padStart(4, '0')}`, host: 'ops', operator: 'dana', root, now: fixedClock(),
+          runbook: { path: join(root, 'none.md'), bytes: Buffer.from(''), title: 'Prop' }, env: 'prod', purpose: { kind: 'drill', title: note },
+        });
+        const where = { section: 's', step: 's/1' };
+        recordAction(session, where, { id: 'a1', kind: 'shell', code: 'echo', output: Buffer.from(output) });
+        session.note(where, note);
+        session.attach(where, { name: note, data: Buffer.from(attachment), kind: 'text' });
+        await sealWith(session, key.keyPath, process.env);
+        const markdown = renderMarkdown(await draftReport(session.dir, { allowedSigners: key.allowedSigners }));
+        expect(markdown).not.toMatch(RAW_CONTROL);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});
