@@ -369,9 +369,10 @@ export function createAppStore(options: AppOptions): AppStore {
           const secret = SECRET_NAME.test(name);
           const value = await ask({ kind: 'text', title: `Value for ${name}`, label: `${name}: `, mask: secret, hint: secret ? 'hidden as you type; recorded only as set' : 'remembered for this session' });
           if (value === undefined) return say('Not run: a value was not given.');
-          session.setPlaceholder(where, name, value, secret);
+          const recorded = session.setPlaceholder(where, name, value, secret);
           values[name] = value;
-          if (secret) secretValues[name] = value;
+          // The session may judge a value secret by its shape (a pasted token): remember it in memory too.
+          if (secret || recorded.secret === true) secretValues[name] = value;
         }
         const risk = actionRisk(action.kind, action.code);
         let allowWrites = false;
