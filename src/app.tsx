@@ -18,6 +18,7 @@ import { BINDINGS, commandFor, type Command } from './state/keys.js';
 import { progress } from './state/rows.js';
 import { findSectionById } from './runbook/walk.js';
 import type { AppStore } from './state/store.js';
+import { terminalSafe } from './format/terminal.js';
 
 function promptHeight(state: ReturnType<AppStore['getState']>): number {
   const prompt = state.prompt;
@@ -139,7 +140,7 @@ export function App({ store }: { store: AppStore }) {
       </Box>
       {state.prompt ? <PromptView key={state.promptId} prompt={state.prompt} onAnswer={state.answer} width={width} /> : null}
       <Text color={state.message?.tone === 'error' ? color('danger') : state.message?.tone === 'ok' ? color('ok') : color('muted')} wrap="truncate-end">
-        {state.message?.text ?? ' '}
+        {terminalSafe(state.message?.text ?? ' ')}
       </Text>
       <Footer bindings={BINDINGS[screen.name]} width={width} />
     </Box>

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { reportFatal } from './errors.js';
 import { VERSION } from './version.js';
+import { terminalSafe } from './format/terminal.js';
 
 const DEFAULT_TARGET = './runbook/';
 

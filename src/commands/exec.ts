@@ -15,6 +15,7 @@ import { redactString } from '../session/redact.js';
 import { SessionController, type SessionPrompts } from '../session/controller.js';
 import { purposeFrom } from '../session/purpose.js';
 import { runbookCommand } from '../format/command.js';
+import { terminalSafe, terminalSafeWriter } from '../format/terminal.js';
 
 export interface ExecOptions {
   section: string;
@@ -71,13 +72,13 @@ function indent(text: string, by: string): string {
 
 function printPlan(plan: PlannedStep[], env: Environment, values: Record<string, string>, style: Style): void {
   for (const { step, number, actions } of plan) {
-    process.stdout.write(`${style.bold(number)} ${redactString(firstLine(step.text)).text}\n`);
+    process.stdout.write(`${style.bold(number)} ${terminalSafe(redactString(firstLine(step.text)).text)}\n`);
     if (!actions.length) process.stdout.write(style.dim('   manual step: exec records it as skipped\n'));
     for (const { action } of actions) {
       const missing = missingValues(action, env, values);
       const code = missing.length ? action.code : filledCode(action, values);
       const risk = actionRisk(action.kind, action.code);
-      process.stdout.write(`   ${style.cyan(action.kind)} ${indent(redactString(code).text, '   ').trimStart()}\n`);
+      process.stdout.write(`   ${style.cyan(action.kind)} ${indent(terminalSafe(redactString(code).text), '   ').trimStart()}\n`);
       if (missing.length) process.stdout.write(`   ${style.yellow(`needs: ${missing.join(', ')}`)}\n`);
       if (risk.reasons.length) process.stdout.write(`   ${style.red(`needs permission: ${risk.reasons.join('; ')}`)}\n`);
     }
@@ -112,7 +113,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   const missing = [...new Set(plan.flatMap((p) => p.actions.flatMap(({ action }) => missingValues(action, env, values))))];
 
   if (options.dryRun) {
-    process.stdout.write(`${style.bold(`Dry run: ${section.title}`)} · env ${env.name}${env.protected ? style.red(' (protected)') : ''} · nothing is run\n\n`);
+    process.stdout.write(`${style.bold(`Dry run: ${terminalSafe(section.title)}`)} · env ${env.name}${env.protected ? style.red(' (protected)') : ''} · nothing is run\n\n`);
     printPlan(plan, env, values, style);
     if (missing.length) throw new UsageError(`Missing value${missing.length > 1 ? 's' : ''} for ${missing.join(', ')}: pass --set ${missing.map((m) => `${m}=…`).join(' --set ')}.`);
     return 0;
@@ -122,7 +123,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   const { session, createdKey } = (await controller.ensureSession(section))!;
   if (createdKey) process.stderr.write(`runbook: created a signing key for ${createdKey.identity} at ${createdKey.key} (trusted in ${createdKey.allowedSigners}).\n`);
 
-  process.stdout.write(`${style.bold(`runbook exec · ${section.title}`)} · env ${env.name}${env.protected ? style.red(' PROTECTED') : ''}${env.sandbox ? style.yellow(' SANDBOX (an embedded database on this machine)') : ''} · session ${session.id}\n`);
+  process.stdout.write(`${style.bold(`runbook exec · ${terminalSafe(section.title)}`)} · env ${env.name}${env.protected ? style.red(' PROTECTED') : ''}${env.sandbox ? style.yellow(' SANDBOX (an embedded database on this machine)') : ''} · session ${session.id}\n`);
   const abort = new AbortController();
   let interrupted = false;
   const onSigint = () => {
@@ -136,7 +137,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   let shownEarly = false;
   try {
     for (const { section: stepSection, step, number, actions } of plan) {
-      process.stdout.write(`\n${style.bold(number)} ${session.redact(firstLine(step.text)).text}\n`);
+      process.stdout.write(`\n${style.bold(number)} ${terminalSafe(session.redact(firstLine(step.text)).text)}\n`);
       if (stopped) {
         controller.mark(stepSection, step, 'skipped', 'not reached: an earlier action failed');
         process.stdout.write(style.dim('   not reached\n'));
@@ -149,18 +150,21 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
       }
       let stepFailed = false;
       for (const { action, id } of actions) {
-        process.stdout.write(`   ${style.cyan(action.kind)} ${indent(session.redact(filledCode(action, controller.values())).text, '   ').trimStart()}\n`);
+        // A command's output is shown terminal-safe: it cannot retitle the window or write the clipboard.
+        const output = terminalSafeWriter((text) => process.stdout.write(text));
+        process.stdout.write(`   ${style.cyan(action.kind)} ${indent(terminalSafe(session.redact(filledCode(action, controller.values())).text), '   ').trimStart()}\n`);
         const result = await controller.run({
           section: stepSection, step, action, actionId: id, signal: abort.signal,
-          onOutput: (chunk) => process.stdout.write(chunk),
+          onOutput: (chunk) => output.write(chunk),
           onFirstPage: ({ columns, page }) => {
             shownEarly = true;
             process.stdout.write(indent(formatTable(columns, page).join('\n'), '   ') + '\n');
           },
         });
+        output.end();
         const outcome: ActionOutcome | undefined = result.ran ? result.outcome : undefined;
         if (outcome) reportOutcome(outcome, style, shownEarly);
-        else process.stdout.write(style.red(`   ✗ ${result.ran ? '' : result.message}\n`));
+        else process.stdout.write(style.red(`   ✗ ${terminalSafe(result.ran ? '' : result.message)}\n`));
         shownEarly = false;
         if (outcome?.status !== 'ok') {
           stepFailed = true;
@@ -210,10 +214,10 @@ function reportOutcome(outcome: ActionOutcome, style: Style, pageShown = false):
         process.stdout.write(style.dim(`   ${statement.command ?? 'OK'} ${statement.rowCount} · ${statement.durationMs} ms\n`));
       }
     }
-    for (const notice of sql.notices) process.stdout.write(style.dim(`   ${notice}\n`));
+    for (const notice of sql.notices) process.stdout.write(style.dim(`   ${terminalSafe(redactString(notice).text)}\n`));
   }
-  if (outcome.supabase) for (const line of outcome.supabase.summary) process.stdout.write(`   ${line}\n`);
+  if (outcome.supabase) for (const line of outcome.supabase.summary) process.stdout.write(`   ${terminalSafe(line)}\n`);
   if (outcome.status === 'ok') process.stdout.write(style.green(`   ✓ done${outcome.shell ? ` · exit 0 · ${outcome.shell.durationMs} ms` : ''}\n`));
-  else if (outcome.status === 'refused') process.stdout.write(style.red(`   ✗ refused: ${outcome.message}\n`));
-  else process.stdout.write(style.red(`   ✗ ${outcome.status}: ${outcome.message}\n`));
+  else if (outcome.status === 'refused') process.stdout.write(style.red(`   ✗ refused: ${terminalSafe(outcome.message ?? '')}\n`));
+  else process.stdout.write(style.red(`   ✗ ${outcome.status}: ${terminalSafe(outcome.message ?? '')}\n`));
 }

@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { writeWholeFile } from '../session/durable.js';
+import { StorageFault } from '../session/fault.js';
 import { UsageError } from '../errors.js';
 import { findConfig, readConfig } from '../exec/environment.js';
 import { draftReport, recordDrill, renderMarkdown, type Template } from '../report/index.js';
@@ -50,9 +51,11 @@ export async function reportCommand(ref: string, options: ReportOptions): Promis
   const text = options.format === 'json' ? JSON.stringify(data, null, 2) + '\n' : renderMarkdown(data, { linkBase: out ? dirname(out) : process.cwd() });
   if (out) {
     try {
-      writeFileSync(out, text);
+      writeWholeFile(out, text, 'write the report');
     } catch (error) {
-      throw new UsageError(`Cannot write the report to ${options.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+      // A folder that is not there or not ours is a wrong --out: a usage error. A full disk stays a fault.
+      if (error instanceof StorageFault && ['ENOENT', 'ENOTDIR', 'EACCES', 'EPERM', 'EISDIR', 'EROFS'].includes(error.code ?? '')) throw new UsageError(error.message);
+      throw error;
     }
     process.stderr.write(`runbook: report draft written to ${options.out}\n`);
   } else process.stdout.write(text);

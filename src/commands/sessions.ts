@@ -1,5 +1,6 @@
 import { listSessions } from '../session/catalog.js';
 import { colorEnabled, makeStyle } from '../format/style.js';
+import { terminalSafe } from '../format/terminal.js';
 
 function shortTime(ts: string | undefined): string {
   return ts ? ts.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
@@ -18,7 +19,7 @@ export function sessionsCommand(options: { json?: boolean }): void {
   }
   const style = makeStyle(colorEnabled());
   const rows = [['ID', 'STATUS', 'ENV', 'SECTION', 'START (UTC)', 'END (UTC)']];
-  for (const s of sessions) rows.push([s.id, s.status, s.env ?? '', s.section ?? '', shortTime(s.start), shortTime(s.end)]);
+  for (const s of sessions) rows.push([s.id, s.status, s.env ?? '', s.section ?? '', shortTime(s.start), shortTime(s.end)].map(terminalSafe));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const paint = (status: string, text: string) => (status === 'sealed' ? style.green(text) : status === 'open' ? style.yellow(text) : style.red(text));
   rows.forEach((r, i) => {

@@ -5,6 +5,7 @@ import { colorEnabled, makeStyle } from '../format/style.js';
 import { resolveSession } from '../session/catalog.js';
 import { keyFiles } from '../session/signer.js';
 import { verifySession, type VerifyResult } from '../session/verify.js';
+import { terminalSafe } from '../format/terminal.js';
 
 export interface VerifyCommandOptions {
   json?: boolean;
@@ -19,13 +20,13 @@ const ARCHIVE_FILE = /\.(tar\.gz|tgz)$/;
 export function describeVerification(result: VerifyResult): string[] {
   const style = makeStyle(colorEnabled());
   const lines: string[] = [];
-  const id = result.path.split(/[\\/]/).filter(Boolean).pop();
+  const id = terminalSafe(result.path.split(/[\\/]/).filter(Boolean).pop() ?? '');
   const state = result.sealed ? 'sealed' : 'NOT SEALED (interrupted or still open)';
   if (result.ok) lines.push(`${style.green('✓')} ${style.bold(id ?? '')}: ${result.sealed ? 'verified' : 'chain intact'}, ${state}`);
-  else if (result.firstBadLine !== undefined) lines.push(`${style.red('✗')} ${style.bold(id ?? '')}: line ${result.firstBadLine} is bad: ${result.reason}.`);
-  else lines.push(`${style.red('✗')} ${style.bold(id ?? '')}: ${result.reason}.`);
+  else if (result.firstBadLine !== undefined) lines.push(`${style.red('✗')} ${style.bold(id ?? '')}: line ${result.firstBadLine} is bad: ${terminalSafe(result.reason ?? '')}.`);
+  else lines.push(`${style.red('✗')} ${style.bold(id ?? '')}: ${terminalSafe(result.reason ?? '')}.`);
   lines.push(`  ${result.events} events · chain ${result.chainIntact ? 'intact' : 'BROKEN'} · evidence ${result.evidence.checked - result.evidence.bad}/${result.evidence.checked} intact · signature ${result.signature}`);
-  if (result.signer) lines.push(`  signed by ${result.signer}${result.fingerprint ? ` (${result.fingerprint})` : ''}`);
+  if (result.signer) lines.push(`  signed by ${terminalSafe(result.signer)}${result.fingerprint ? ` (${result.fingerprint})` : ''}`);
   if (result.tornBytes) lines.push(`  ${result.tornBytes} bytes after the last complete line (a line being written when the process stopped)`);
   lines.push(`  head ${result.head}`);
   return lines;
@@ -61,7 +62,7 @@ async function verifyStoreCommand(ref: string, options: VerifyCommandOptions & {
   else {
     process.stdout.write(['Store:', ...describeVerification(result.store)].join('\n') + '\n');
     if (result.local) process.stdout.write(['Local:', ...describeVerification(result.local)].join('\n') + '\n');
-    process.stdout.write(result.differences.length ? `Differences:\n${result.differences.map((d) => `  - ${d}`).join('\n')}\n` : result.local ? 'The store and the local log hold the same events.\n' : '');
+    process.stdout.write(result.differences.length ? `Differences:\n${result.differences.map((d) => `  - ${terminalSafe(d)}`).join('\n')}\n` : result.local ? 'The store and the local log hold the same events.\n' : '');
   }
   if (!result.ok) throw new CheckFailedError(result.differences[0] ?? `the stored copy did not verify${result.store.firstBadLine ? ` (line ${result.store.firstBadLine})` : ''}`);
 }

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import React from 'react';
+import { terminalSafe } from '../format/terminal.js';
 import { color } from './theme.js';
 
 /** The tail of an output that fits the height; `scroll` lines back from the end once it has finished. */
@@ -9,10 +10,10 @@ export function OutputPane({ lines, height, width, scroll = 0, title }: { lines:
   const shown = lines.slice(Math.max(0, end - rows), end);
   return (
     <Box flexDirection="column">
-      {title ? <Text color={color('muted')}>{title}</Text> : null}
+      {title ? <Text color={color('muted')}>{terminalSafe(title)}</Text> : null}
       {shown.map((line, i) => (
         <Text key={i} wrap="truncate-end">
-          {line.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').slice(0, width) || ' '}
+          {terminalSafe(line).slice(0, width) || ' '}
         </Text>
       ))}
     </Box>

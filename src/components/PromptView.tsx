@@ -2,6 +2,7 @@ import { Box, Text, useInput } from 'ink';
 import SelectInput from 'ink-select-input';
 import TextInput from 'ink-text-input';
 import React, { useRef, useState } from 'react';
+import { terminalSafe } from '../format/terminal.js';
 import type { PromptSpec } from '../state/store.js';
 import { color } from './theme.js';
 
@@ -32,7 +33,7 @@ export function PromptView({ prompt, onAnswer, width }: { prompt: PromptSpec; on
   const border = prompt.kind === 'confirm' && prompt.danger ? color('danger') : color('accent');
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={border} paddingX={1} width={Math.min(width, 100)}>
-      <Text bold color={border}>{prompt.title}</Text>
+      <Text bold color={border}>{terminalSafe(prompt.title)}</Text>
       {prompt.kind === 'text' ? (
         <>
           <Box>
@@ -44,7 +45,7 @@ export function PromptView({ prompt, onAnswer, width }: { prompt: PromptSpec; on
       ) : prompt.kind === 'confirm' ? (
         <>
           {prompt.lines.map((line, i) => (
-            <Text key={i} wrap="wrap">{line || ' '}</Text>
+            <Text key={i} wrap="wrap">{terminalSafe(line) || ' '}</Text>
           ))}
           <Text bold>Run it? y = yes · n or Enter = no · Esc = cancel</Text>
         </>

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import React, { useEffect, useState } from 'react';
+import { terminalSafe } from '../format/terminal.js';
 import { color } from './theme.js';
 
 export interface StatusBarProps {
@@ -31,7 +32,7 @@ export function StatusBar(props: StatusBarProps) {
   const env = props.protectedEnv ? ` ${props.env.toUpperCase()} ` : props.env;
   return (
     <Box width={props.width}>
-      <Text bold wrap="truncate-end">{props.title}</Text>
+      <Text bold wrap="truncate-end">{terminalSafe(props.title)}</Text>
       <Text> · </Text>
       {props.env === 'sandbox' ? <Text backgroundColor={color('warn')} color={color('warn') ? 'black' : undefined} bold> SANDBOX </Text> : props.protectedEnv ? <Text backgroundColor={color('danger')} color={color('danger') ? 'white' : undefined} bold>{env}{color('danger') ? '' : ' (PROTECTED)'}</Text> : <Text color={color('accent')}>env {env}</Text>}
       <Text> · </Text>

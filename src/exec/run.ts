@@ -4,6 +4,8 @@
 import type { Action } from '../runbook/model.js';
 import { noRunnerReason } from '../runbook/queryKinds.js';
 import { fillPlaceholders, findPlaceholderSpans, MissingPlaceholdersError } from '../runbook/placeholders.js';
+import type { EvidenceRef } from '../session/evidence.js';
+import { StorageFault } from '../session/fault.js';
 import type { Session, Where } from '../session/session.js';
 import type { Environment } from './environment.js';
 import { actionRisk, type Risk } from './guards.js';
@@ -69,6 +71,10 @@ export function refusalReason(action: Action, env: Environment, risk: Risk, perm
   return undefined;
 }
 
+function redactPage(session: Session, page: Array<Array<string | null>>): Array<Array<string | null>> {
+  return page.map((row) => row.map((value) => (value === null ? null : session.redact(value).text)));
+}
+
 export async function runAction(action: Action, options: RunActionOptions): Promise<ActionOutcome> {
   const { session, env, where } = options;
   const missing = missingValues(action, env, options.values);
@@ -99,12 +105,21 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
     // Loaded on first use: execa is a large module tree that the first frame should not wait for.
     const { runShell } = await import('./shell.js');
     try {
-      shell = await runShell(code, { cwd: env.cwd, env: vars, timeoutMs: timeoutSeconds * 1000, evidence, ...(options.signal ? { signal: options.signal } : {}), ...(options.onOutput ? { onOutput: options.onOutput } : {}) });
+      // A failed evidence write (disk full, file-size limit) stops the command: nothing runs unrecorded.
+      const signal = options.signal ? AbortSignal.any([options.signal, evidence.faultSignal]) : evidence.faultSignal;
+      shell = await runShell(code, { cwd: env.cwd, env: vars, timeoutMs: timeoutSeconds * 1000, evidence, signal, ...(options.onOutput ? { onOutput: options.onOutput } : {}) });
     } catch (error) {
       evidence.abort();
       throw error;
     }
-    const ref = evidence.finish();
+    let ref: EvidenceRef;
+    try {
+      ref = evidence.finish();
+    } catch (error) {
+      if (!(error instanceof StorageFault)) throw error;
+      session.record('action.finished', { ...where, action: options.actionId, run, status: 'failed', durationMs: shell.durationMs, error: error.message });
+      return { status: 'failed', code: shown, risk, shell, message: error.message };
+    }
     session.record('action.output', { ...where, action: options.actionId, run, stream: 'combined', evidence: ref, lines: shell.tail.droppedLines + shell.tail.last().length });
     const status: ActionStatus = shell.cancelled ? 'cancelled' : shell.exitCode === 0 && !shell.timedOut ? 'ok' : 'failed';
     session.record('action.finished', {
@@ -126,8 +141,11 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
       allowWrites: options.permissions.allowWrites && (risk.writes || risk.destructive),
       evidence: () => session.evidenceWriter(),
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onFirstPage ? { onFirstPage: options.onFirstPage } : {}),
+      ...(options.onFirstPage ? { onFirstPage: (first) => options.onFirstPage!({ ...first, page: redactPage(session, first.page) }) } : {}),
     });
+    // The screen shows what the evidence holds: values redacted like every other output.
+    for (const statement of sql.statements) statement.page = redactPage(session, statement.page);
+    if (sql.error) sql.error = { ...sql.error, sentence: session.redact(sql.error.sentence).text };
     for (const statement of sql.statements) {
       session.record('action.output', {
         ...where, action: options.actionId, run, statement: statement.index, command: statement.command,

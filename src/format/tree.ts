@@ -5,16 +5,17 @@ import type { Action, Runbook, Section, Step } from '../runbook/model.js';
 import { findPlaceholderSpans } from '../runbook/placeholders.js';
 import { allActions, allSections } from '../runbook/walk.js';
 import type { Style } from './style.js';
+import { terminalSafe } from './terminal.js';
 
 function highlightPlaceholders(action: Action, style: Style): string {
-  if (action.kind === 'url') return action.code;
+  if (action.kind === 'url') return terminalSafe(action.code);
   let out = '';
   let at = 0;
   for (const span of findPlaceholderSpans(action.code)) {
-    out += action.code.slice(at, span.start) + style.yellow(style.bold(action.code.slice(span.start, span.end)));
+    out += terminalSafe(action.code.slice(at, span.start)) + style.yellow(style.bold(terminalSafe(action.code.slice(span.start, span.end))));
     at = span.end;
   }
-  return out + action.code.slice(at);
+  return out + terminalSafe(action.code.slice(at));
 }
 
 function actionLines(action: Action, indent: string, style: Style): string[] {
@@ -32,7 +33,7 @@ function stepLines(steps: Step[], prefix: string, indent: string, style: Style):
   steps.forEach((step, i) => {
     const number = `${prefix}${i + 1}.`;
     const box = step.checked === undefined ? '' : step.checked ? '[x] ' : '[ ] ';
-    const [first = '', ...rest] = step.text.split('\n');
+    const [first = '', ...rest] = terminalSafe(step.text).split('\n');
     out.push(`${indent}${style.bold(number)} ${box}${first}${rest.length ? style.dim(' …') : ''}  ${style.dim(`L${step.line}`)}`);
     const inner = indent + ' '.repeat(number.length + 1);
     for (const action of step.actions) out.push(...actionLines(action, inner, style));
@@ -43,7 +44,7 @@ function stepLines(steps: Step[], prefix: string, indent: string, style: Style):
 
 function sectionLines(section: Section, depth: number, style: Style): string[] {
   const indent = '  '.repeat(depth);
-  const heading = `${indent}${style.magenta('#'.repeat(Math.max(section.level, 1)))} ${style.bold(section.title)}  ${style.dim(`${section.id} · L${section.line}`)}`;
+  const heading = `${indent}${style.magenta('#'.repeat(Math.max(section.level, 1)))} ${style.bold(terminalSafe(section.title))}  ${style.dim(`${terminalSafe(section.id)} · L${section.line}`)}`;
   return [
     heading,
     ...stepLines(section.steps, '', indent + '  ', style),
@@ -54,7 +55,7 @@ function sectionLines(section: Section, depth: number, style: Style): string[] {
 export function renderTree(runbook: Runbook, file: string, style: Style): string {
   const sections = allSections(runbook).length;
   const actions = allActions(runbook).length;
-  const out = [style.bold(runbook.title), style.dim(`${file} · ${sections} sections · ${actions} actions`), ''];
+  const out = [style.bold(terminalSafe(runbook.title)), style.dim(`${file} · ${sections} sections · ${actions} actions`), ''];
   if (!runbook.sections.length) out.push('This runbook has no sections or steps.');
   for (const section of runbook.sections) out.push(...sectionLines(section, 0, style));
   return out.join('\n') + '\n';
@@ -63,5 +64,5 @@ export function renderTree(runbook: Runbook, file: string, style: Style): string
 export function renderSummary(runbook: Runbook, file: string, style: Style): string {
   const sections = allSections(runbook).length;
   const actions = allActions(runbook).length;
-  return `${style.bold(runbook.title)}  ${style.dim(`${file} · ${sections} sections · ${actions} actions`)}`;
+  return `${style.bold(terminalSafe(runbook.title))}  ${style.dim(`${file} · ${sections} sections · ${actions} actions`)}`;
 }

@@ -1,7 +1,8 @@
 // The RPO/RTO log: a Markdown table in the operator's repository with one row per drill. Written only
 // when asked (--drill-log FILE, or drillLog in runbook.config.json), never as a side effect.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeWholeFile } from '../session/durable.js';
 import type { ReportData } from './data.js';
 import { codeSpan, escapeText, flatten, tableCell } from './inline.js';
 import { formatDuration } from './markdown.js';
@@ -29,6 +30,6 @@ export function recordDrill(path: string, data: ReportData): 'added' | 'updated'
   const at = lines.findIndex((l) => l.includes(codeSpan(data.session.id)));
   if (at >= 0) lines[at] = row;
   else lines.push(row);
-  writeFileSync(path, lines.join('\n') + '\n');
+  writeWholeFile(path, lines.join('\n') + '\n', 'update the drill log');
   return at >= 0 ? 'updated' : 'added';
 }

@@ -1,6 +1,8 @@
 // Report drafts from a session: verified first, then drawn up as Markdown or JSON.
 
 import { evidencePath } from '../session/evidence.js';
+import { terminalSafeDeep } from '../format/terminal.js';
+import { redactFields } from '../session/redact.js';
 import { keyFiles } from '../session/signer.js';
 import { verifySession } from '../session/verify.js';
 import { buildReport, type BuildOptions, type ReportData } from './data.js';
@@ -17,7 +19,10 @@ export async function draftReport(dir: string, options: BuildOptions & { allowed
   const verification = await verifySession(dir, { allowedSigners: options.allowedSigners ?? keyFiles().allowedSigners });
   const data = buildReport(dir, verification, options);
   await attachExcerpts(data, dir, options.excerptLines ?? 20);
-  return data;
+  // Everything in a report came from outside at some point (step text, output excerpts, notes): redacted
+  // once more, and made terminal-safe, so a report printed to a terminal cannot act on it.
+  // A lone carriage return in a value is a line break to a reader, kept as one (`<br>` in a table cell).
+  return terminalSafeDeep(redactFields(data), (text) => text.replace(/\r\n?/g, '\n'));
 }
 
 /** First and last lines of outputs, first and last rows of results, read from the evidence files. */

@@ -3,7 +3,7 @@
 // The key is the SHA-256 of the exact bytes and of the parser's own source, so a changed file or a
 // changed parser never hits.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Hex } from '../session/chain.js';
@@ -31,13 +31,18 @@ export async function cachedModel(bytes: Buffer, fileName: string, parse: () => 
     // Not cached yet, or unreadable: parse, and keep the result when the cache can be written.
   }
   const model = await parse();
+  const tmp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(cacheDir(env), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(model));
     renameSync(tmp, path);
   } catch {
-    // A read-only home or a full disk only costs speed.
+    // A read-only home or a full disk only costs speed; a half-written temporary is not left behind.
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The cache folder itself cannot be read: there is nothing of ours in it.
+    }
   }
   return model;
 }

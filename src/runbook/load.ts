@@ -1,6 +1,7 @@
 // Reading a runbook from disk: every way a file can be wrong becomes one clear sentence.
 
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { access, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Runbook } from './model.js';
@@ -99,7 +100,7 @@ export async function loadRunbook(path: string): Promise<LoadedRunbook> {
 }
 
 /** Markdown files under a folder, recursively, in a stable order; tool and dependency folders are skipped. */
-export async function findRunbookFiles(dir: string): Promise<string[]> {
+export async function findRunbookFiles(dir: string, warn: (message: string) => void = warnOnStderr): Promise<string[]> {
   const found: string[] = [];
   const visit = async (folder: string): Promise<void> => {
     let entries;
@@ -107,6 +108,8 @@ export async function findRunbookFiles(dir: string): Promise<string[]> {
       entries = await readdir(folder, { withFileTypes: true });
     } catch (error) {
       if (folder === dir) throw new UsageError(describeFsError(error as NodeJS.ErrnoException, dir));
+      // A folder that cannot be read may hold the runbook the operator is looking for: say so.
+      warn(`skipped the folder ${folder}: ${unreadableReason(error as NodeJS.ErrnoException)}`);
       return;
     }
     entries.sort((a, b) => a.name.localeCompare(b.name));
@@ -116,13 +119,27 @@ export async function findRunbookFiles(dir: string): Promise<string[]> {
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRS.has(entry.name)) await visit(path);
       } else if (entry.isFile() && MARKDOWN_FILE.test(entry.name)) {
-        found.push(path);
+        try {
+          await access(path, fsConstants.R_OK);
+          found.push(path);
+        } catch (error) {
+          warn(`skipped the runbook ${path}: ${unreadableReason(error as NodeJS.ErrnoException)}`);
+        }
       }
     }
   };
   await visit(dir);
   if (!found.length) throw new UsageError(`No Markdown runbooks (*.md) in ${relative(process.cwd(), dir) || dir}.`);
   return found;
+}
+
+function warnOnStderr(message: string): void {
+  process.stderr.write(`runbook: warning: ${message}\n`);
+}
+
+function unreadableReason(error: NodeJS.ErrnoException): string {
+  if (error.code === 'EACCES' || error.code === 'EPERM') return 'permission denied (check its owner and mode)';
+  return error.code ? `${error.code.toLowerCase()} (${error.message})` : error.message;
 }
 
 export async function isDirectory(path: string): Promise<boolean> {

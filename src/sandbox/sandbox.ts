@@ -11,6 +11,7 @@ import { runbookCommand } from '../format/command.js';
 import { processAlive } from '../session/lock.js';
 import { stateDir } from '../session/paths.js';
 import { createFromTemplate } from './template.js';
+import { isStorageError, storageFault } from '../session/fault.js';
 
 export const DEFAULT_SANDBOX = 'default';
 const SERVER_FILE = '.runbook-server.json';
@@ -49,14 +50,23 @@ const served = new Map<string, Promise<RunningSandbox>>();
 
 async function openDatabase(dir: string, options: { env?: NodeJS.ProcessEnv; onProgress?: (message: string) => void; loadDataDir?: Blob } = {}) {
   const { loadDataDir } = options;
-  if (!loadDataDir && !existsSync(join(dir, 'PG_VERSION'))) {
-    // A folder without PG_VERSION is a creation that never finished: start it again.
-    rmSync(dir, { recursive: true, force: true });
-    await createFromTemplate(dir, options.env ?? process.env, options.onProgress);
+  const fresh = !existsSync(join(dir, 'PG_VERSION'));
+  try {
+    if (fresh && !loadDataDir) {
+      // A folder without PG_VERSION is a creation that never finished: start it again.
+      rmSync(dir, { recursive: true, force: true });
+      await createFromTemplate(dir, options.env ?? process.env, options.onProgress);
+    }
+    mkdirSync(dir, { recursive: true });
+    const [{ PGlite }, { pg_stat_statements }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_stat_statements')]);
+    return await PGlite.create({ dataDir: dir, extensions: { pg_stat_statements }, ...(loadDataDir ? { loadDataDir } : {}) });
+  } catch (error) {
+    if (!isStorageError(error) && error instanceof Error) throw error;
+    // A half-made data folder would fail the next start in a stranger way: a fresh one is removed.
+    const fault = storageFault(error, fresh ? 'create the sandbox database' : 'open the sandbox database', dir, fresh ? 'the half-made sandbox was removed' : undefined);
+    if (fresh) rmSync(dir, { recursive: true, force: true });
+    throw fault;
   }
-  mkdirSync(dir, { recursive: true });
-  const [{ PGlite }, { pg_stat_statements }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_stat_statements')]);
-  return PGlite.create({ dataDir: dir, extensions: { pg_stat_statements }, ...(loadDataDir ? { loadDataDir } : {}) });
 }
 
 /** Serve a sandbox on 127.0.0.1 (creating it the first time), or join the server another process runs. */

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import TextInput from 'ink-text-input';
 import React from 'react';
+import { terminalSafe } from '../format/terminal.js';
 import { ListView } from '../components/ListView.js';
 import { STATE_MARK, color, stateColor } from '../components/theme.js';
 import type { Row } from '../state/rows.js';
@@ -23,12 +24,12 @@ export function RowLine({ row, width, showProgress = true }: { row: Row; width: 
     return (
       <Text wrap="truncate-end">
         {indent}
-        <Text bold>{row.section.title}</Text>
+        <Text bold>{terminalSafe(row.section.title)}</Text>
         {showProgress ? <Text color={row.total && row.finished === row.total ? color('ok') : color('muted')}>  {count}</Text> : null}
       </Text>
     );
   }
-  const text = row.step.text.split('\n')[0] ?? '';
+  const text = terminalSafe(row.step.text.split('\n')[0] ?? '');
   const kinds = [...new Set(row.step.actions.map((a) => a.kind))];
   return (
     <Text wrap="truncate-end">

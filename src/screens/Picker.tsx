@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import React from 'react';
+import { terminalSafe } from '../format/terminal.js';
 import { ListView } from '../components/ListView.js';
 import { color } from '../components/theme.js';
 import type { Row } from '../state/rows.js';
@@ -17,7 +18,7 @@ export function Picker(props: { entries: RunbookEntry[]; rows: Row[]; cursor: nu
         height={props.height - 2}
         render={(row) => (
           <Text wrap="truncate-end">
-            <Text bold>{row.section.title}</Text>
+            <Text bold>{terminalSafe(row.section.title)}</Text>
             <Text color={color('muted')}>
               {'  '}{row.section.id} · {row.kind === 'section' ? row.total : 0} sections · last session{' '}
               {props.entries.find((e) => e.file === row.section.id)?.lastSession?.slice(0, 16).replace('T', ' ') ?? 'never'}

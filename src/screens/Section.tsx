@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import React from 'react';
+import { terminalSafe } from '../format/terminal.js';
 import { ListView } from '../components/ListView.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { color } from '../components/theme.js';
@@ -21,11 +22,11 @@ export function Section(props: {
   onFilter: (v: string) => void;
   onFilterDone: () => void;
 }) {
-  const lastNote = (stepId: string) => props.notes.filter((n) => n.step === stepId).at(-1)?.text.split('\n')[0];
+  const lastNote = (stepId: string) => { const text = props.notes.filter((n) => n.step === stepId).at(-1)?.text.split('\n')[0]; return text === undefined ? undefined : terminalSafe(text); };
   return (
     <Box flexDirection="column">
       <Box>
-        <Text bold>{props.section.title}  </Text>
+        <Text bold>{terminalSafe(props.section.title)}  </Text>
         <ProgressBar finished={props.progress.finished} total={props.progress.total} />
       </Box>
       <FilterLine filter={props.filter} filtering={props.filtering} onChange={props.onFilter} onSubmit={props.onFilterDone} />

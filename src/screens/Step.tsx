@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import Spinner from 'ink-spinner';
 import React, { useEffect, useState } from 'react';
+import { terminalSafe } from '../format/terminal.js';
 import { OutputPane } from '../components/OutputPane.js';
 import { STATE_MARK, color, stateColor } from '../components/theme.js';
 import { formatTable } from '../format/table.js';
@@ -24,7 +25,7 @@ function ResultView({ result, height, width, scroll }: { result: ActionResult; h
       {ok ? '✓' : '✗'} {result.status}
       {result.rowCount !== undefined ? ` · ${result.rowCount} row${result.rowCount === 1 ? '' : 's'}` : ''}
       {result.durationMs !== undefined ? ` · ${result.durationMs} ms` : ''}
-      {result.message ? ` · ${result.message}` : ''}
+      {result.message ? ` · ${terminalSafe(result.message)}` : ''}
     </Text>
   );
   if (result.columns?.length) {
@@ -44,7 +45,7 @@ function ResultView({ result, height, width, scroll }: { result: ActionResult; h
   return (
     <Box flexDirection="column">
       {head}
-      {result.summary?.map((line, i) => <Text key={`s${i}`}>{line}</Text>)}
+      {result.summary?.map((line, i) => <Text key={`s${i}`}>{terminalSafe(line)}</Text>)}
       <OutputPane lines={result.lines} height={height - 1} width={width} scroll={scroll} />
     </Box>
   );
@@ -57,7 +58,7 @@ function RecordedRun({ run }: { run: ActionRun }) {
       last run ({run.startedAt.slice(11, 19)} UTC): {run.status}
       {run.rows !== undefined ? ` · ${run.rows} rows` : ''}
       {run.exitCode !== undefined ? ` · exit ${run.exitCode}` : ''}
-      {run.error ? ` · ${run.error}` : ''}
+      {run.error ? ` · ${terminalSafe(run.error)}` : ''}
       {run.status === 'interrupted' ? ' · the session stopped while it ran; r runs it again' : ''}
     </Text>
   );
@@ -90,10 +91,10 @@ export function Step(props: {
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Text color={stateColor(props.state)}>{STATE_MARK[props.state]} {props.state}</Text>
-        <Text color={color('muted')}>  {props.section.title} › step {props.number}{props.reason ? ` · ${props.reason}` : ''}</Text>
+        <Text color={color('muted')}>  {terminalSafe(props.section.title)} › step {props.number}{props.reason ? ` · ${terminalSafe(props.reason)}` : ''}</Text>
       </Text>
       {shownText.map((line, i) => (
-        <Text key={i} bold={i === 0} wrap="wrap">{line}</Text>
+        <Text key={i} bold={i === 0} wrap="wrap">{terminalSafe(line)}</Text>
       ))}
       {textLines.length > shownText.length ? <Text color={color('muted')}>… {textLines.length - shownText.length} more lines</Text> : null}
       {step.steps.length ? <Text color={color('muted')}>{step.steps.length} sub-step{step.steps.length > 1 ? 's' : ''} (Esc to the checklist)</Text> : null}
@@ -104,7 +105,7 @@ export function Step(props: {
             <Box key={i} flexDirection="column">
               <Text wrap="truncate-end">
                 <Text color={color('accent')}>{i + 1}. [{action.kind}] </Text>
-                {action.code.split('\n')[0]}
+                {terminalSafe(action.code.split('\n')[0] ?? '')}
                 {action.code.includes('\n') ? <Text color={color('muted')}> …</Text> : null}
               </Text>
               {missing.length ? <Text color={color('warn')}>   needs: {missing.join(', ')} (asked when you press r)</Text> : null}
@@ -115,7 +116,7 @@ export function Step(props: {
         <Text color={color('muted')}>No command or query: do it by hand, then d (done), s (skip) or f (failed); n adds a note, a attaches evidence.</Text>
       )}
       {notes.slice(-2).map((n) => (
-        <Text key={n.seq} color={color('info')} wrap="truncate-end">✎ {n.text.split('\n')[0]}</Text>
+        <Text key={n.seq} color={color('info')} wrap="truncate-end">✎ {terminalSafe(n.text.split('\n')[0] ?? '')}</Text>
       ))}
       <Box marginTop={1} flexDirection="column">
         {props.running ? (

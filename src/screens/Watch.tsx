@@ -1,5 +1,6 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import React, { useEffect, useState } from 'react';
+import { terminalSafe } from '../format/terminal.js';
 import { color } from '../components/theme.js';
 import type { EventRecord } from '../session/chain.js';
 import { viewOf } from '../session/view.js';
@@ -29,14 +30,14 @@ export function Watch({ start }: { start: (onEvents: (events: EventRecord[]) => 
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
-        Watching {session?.id ?? '…'} · {session?.env ?? ''} · {session?.operator ?? ''} · {session?.status ?? ''}
+        Watching {terminalSafe(`${session?.id ?? '…'} · ${session?.env ?? ''} · ${session?.operator ?? ''} · ${session?.status ?? ''}`)}
       </Text>
-      {events.length ? <Text wrap="truncate-end">{describeProgress(viewOf(events))}</Text> : null}
-      {error ? <Text color={color('danger')}>{error}</Text> : null}
+      {events.length ? <Text wrap="truncate-end">{terminalSafe(describeProgress(viewOf(events)))}</Text> : null}
+      {error ? <Text color={color('danger')}>{terminalSafe(error)}</Text> : null}
       {events.slice(-rows).map((e) => (
         <Text key={e.seq} wrap="truncate-end">
           <Text color={color('muted')}>{e.ts.slice(11, 19)} #{e.seq} </Text>
-          {describeEvent(e)}
+          {terminalSafe(describeEvent(e))}
         </Text>
       ))}
       <Text color={color('muted')}>read-only · new events appear as they land · q quit</Text>

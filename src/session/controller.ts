@@ -14,6 +14,7 @@ import { environmentTarget } from '../exec/target.js';
 import { runbookCommand } from '../format/command.js';
 import type { Purpose, SessionEvent, StepStatus, Where } from './events.js';
 import { looksSecretName } from './secretName.js';
+import { buildKnownSecrets } from './secrets.js';
 import { Session } from './session.js';
 import { loadSigner, type LoadSignerOptions } from './signer.js';
 import { emptyView, foldEvent, viewOf, type SessionView } from './view.js';
@@ -114,10 +115,7 @@ export interface SealSummary {
  * the known-secret set is gathered; a richer rule set plugs in here.
  */
 export function knownSecretsFor(env: Environment, values: Record<string, string> = {}): string[] {
-  const named = (entries: Record<string, string>, minLength: number) =>
-    Object.entries(entries).filter(([name, value]) => looksSecretName(name) && value.length >= minLength).map(([, value]) => value);
-  // A variable the operator's shell happens to carry is kept only when long enough to be a real secret.
-  return [...new Set([...env.secrets, ...named(env.vars, 8), ...named(values, 1)])];
+  return buildKnownSecrets({ environment: env, placeholders: values }).values;
 }
 
 export class SessionController {
@@ -359,9 +357,9 @@ export class SessionController {
   }
 
   private rememberValue(session: Session, where: Where, name: string, value: string): void {
-    const secret = looksSecretName(name);
-    session.setPlaceholder(where, name, value, secret);
-    if (secret) this.secretValues[name] = value;
+    const recorded = session.setPlaceholder(where, name, value, looksSecretName(name));
+    // The session may judge a value secret by its shape (a pasted token): remember it as one too.
+    if (recorded.secret === true) this.secretValues[name] = value;
   }
 
   private openSession(): Session {

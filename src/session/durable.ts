@@ -1,6 +1,7 @@
 // Writing files so that they survive a crash: data fsync'd, then the folder that names them.
 
-import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { storageFault } from './fault.js';
 import { dirname } from 'node:path';
 
 /** fsync a folder so a file created or renamed in it survives a crash. */
@@ -40,4 +41,23 @@ export function replaceFileDurable(path: string, data: Buffer | string, mode = 0
   writeSynced(tmp, 'w', data, mode);
   renameSync(tmp, path);
   fsyncDir(dirname(path));
+}
+
+/**
+ * Write a whole file or nothing (a report, a drill log): a temporary beside it, renamed over when complete.
+ * A full disk or a read-only folder becomes one sentence, and no half-written file is left behind.
+ */
+export function writeWholeFile(path: string, data: Buffer | string, what: string, mode = 0o644): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeSynced(tmp, 'w', data, mode);
+    renameSync(tmp, path);
+  } catch (error) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created
+    }
+    throw storageFault(error, what, dirname(path), `nothing was written to ${path}`);
+  }
 }

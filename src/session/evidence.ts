@@ -5,6 +5,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncDir } from './durable.js';
+import { storageFault, type StorageFault } from './fault.js';
 import { EVIDENCE_DIR } from './log.js';
 import { Redactor, type RedactionCounts, type RedactorOptions } from './redact.js';
 
@@ -24,24 +25,65 @@ export class EvidenceWriter {
   private readonly tmp: string;
   private readonly hash: Hash = createHash('sha256');
   private readonly redactor: Redactor;
+  private readonly faulted = new AbortController();
   private size = 0;
   private done = false;
+  /** The write that failed (disk full, file-size limit): later writes are dropped, finish() throws it. */
+  private failure: StorageFault | undefined;
 
   constructor(private readonly sessionDir: string, options: RedactorOptions = {}) {
     this.tmp = join(sessionDir, EVIDENCE_DIR, `.partial-${randomBytes(6).toString('hex')}`);
-    this.fd = openSync(this.tmp, 'wx', 0o600);
+    try {
+      this.fd = openSync(this.tmp, 'wx', 0o600);
+    } catch (error) {
+      throw storageFault(error, 'start an evidence file', join(sessionDir, EVIDENCE_DIR), 'nothing was run');
+    }
     this.redactor = new Redactor(options);
   }
 
+  /** Aborts when writing fails, so the runner can stop the action instead of running on unrecorded. */
+  get faultSignal(): AbortSignal {
+    return this.faulted.signal;
+  }
+
+  get fault(): StorageFault | undefined {
+    return this.failure;
+  }
+
+  private fail(error: unknown, what: string): void {
+    if (this.failure) return;
+    this.failure = storageFault(error, what, join(this.sessionDir, EVIDENCE_DIR), 'the action was stopped and its partial evidence file removed');
+    this.removePartial();
+    this.faulted.abort(this.failure);
+  }
+
+  private removePartial(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // closed already
+    }
+    try {
+      unlinkSync(this.tmp);
+    } catch {
+      // already gone
+    }
+  }
+
   private put(bytes: Buffer): void {
-    if (!bytes.length) return;
-    let written = 0;
-    while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+    if (!bytes.length || this.failure) return;
+    try {
+      let written = 0;
+      while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
+    } catch (error) {
+      this.fail(error, 'write evidence');
+      return;
+    }
     this.hash.update(bytes);
     this.size += bytes.length;
   }
 
-  /** Redact and write a chunk; returns the bytes that reached disk (for a display tail). */
+  /** Redact and write a chunk; returns the redacted bytes (for a display tail), even after a failed write. */
   write(chunk: Buffer | string): Buffer {
     const out = this.redactor.write(chunk);
     this.put(out);
@@ -58,19 +100,25 @@ export class EvidenceWriter {
     return rest;
   }
 
-  /** Flush the last partial line, fsync, and name the file by its hash. */
+  /** Flush the last partial line, fsync, and name the file by its hash. Throws the StorageFault of a failed write. */
   finish(): EvidenceRef {
     if (this.done) throw new Error('evidence already finished');
     this.done = true;
     this.end();
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    if (this.failure) throw this.failure;
     const sha256 = this.hash.digest('hex');
     const final = evidencePath(this.sessionDir, sha256);
-    // Identical content is stored once.
-    if (existsSync(final)) unlinkSync(this.tmp);
-    else renameSync(this.tmp, final);
-    fsyncDir(join(this.sessionDir, EVIDENCE_DIR));
+    try {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      // Identical content is stored once.
+      if (existsSync(final)) unlinkSync(this.tmp);
+      else renameSync(this.tmp, final);
+      fsyncDir(join(this.sessionDir, EVIDENCE_DIR));
+    } catch (error) {
+      this.fail(error, 'save evidence');
+      throw this.failure!;
+    }
     const ref: EvidenceRef = { sha256, size: this.size };
     if (this.redactor.total) ref.redactions = { ...this.redactor.counts };
     return ref;
@@ -79,12 +127,7 @@ export class EvidenceWriter {
   abort(): void {
     if (this.done) return;
     this.done = true;
-    closeSync(this.fd);
-    try {
-      unlinkSync(this.tmp);
-    } catch {
-      // already gone
-    }
+    if (!this.failure) this.removePartial();
   }
 }
 

@@ -3,10 +3,12 @@
 // The trailing newline is the commit mark: a torn last line is moved aside on open and recorded.
 
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { checkChain, sha256Hex, splitLines, ZERO_HASH, type EventRecord } from './chain.js';
 import { fsyncDir, writeNewFileDurable } from './durable.js';
+import { storageFault } from './fault.js';
 import { acquireLock, type LockHolder } from './lock.js';
+import type { RedactionCounts } from './redact.js';
 
 export const LOG_FILE = 'session.jsonl';
 export const SIG_FILE = 'session.jsonl.sig';
@@ -29,6 +31,8 @@ export class SealedLogError extends Error {
 export interface LogOptions {
   /** The clock, for tests with fixed times. */
   now?: () => Date;
+  /** Redact an event's fields before they are written, adding what it found to `counts`. */
+  redact?: (fields: Record<string, unknown>, counts: RedactionCounts) => Record<string, unknown>;
 }
 
 export interface OpenedLog {
@@ -43,6 +47,8 @@ export interface OpenedLog {
 
 export class SessionLog {
   private closed = false;
+  private redact: LogOptions['redact'];
+  private before: { size: number; head: string; type: string | undefined } | undefined;
 
   private constructor(
     readonly dir: string,
@@ -57,19 +63,26 @@ export class SessionLog {
 
   /** A new session folder with its first event. Fails if the folder already holds a log. */
   static create(dir: string, type: string, fields: Record<string, unknown>, options: LogOptions = {}): SessionLog {
-    mkdirSync(join(dir, EVIDENCE_DIR), { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(join(dir, EVIDENCE_DIR), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw storageFault(error, 'start the session folder', dir, 'nothing was run');
+    }
     const lock = acquireLock(dir);
     let fd: number;
     try {
       fd = openSync(join(dir, LOG_FILE), 'wx+', 0o600);
     } catch (error) {
       lock.release();
-      throw error;
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw error;
+      throw storageFault(error, 'start the session log', dir, 'nothing was run');
     }
     fsyncDir(dir);
     fsyncDir(dirname(dir));
     const log = new SessionLog(dir, fd, lock.release, 0, ZERO_HASH, 0, options.now ?? (() => new Date()), undefined);
-    log.append(type, fields);
+    log.redact = options.redact;
+    // The first event binds the log to its session id: a folder copied under another id no longer verifies.
+    log.append(type, { session: basename(dir), ...fields });
     return log;
   }
 
@@ -96,6 +109,7 @@ export class SessionLog {
         recovered = { file, bytes: tail.length, sha256: sha256Hex(tail) };
       }
       const log = new SessionLog(dir, fd, lock.release, chain.events.length, chain.head, complete.length, options.now ?? (() => new Date()), last?.type);
+      log.redact = options.redact;
       const events = recovered ? [...chain.events, log.append('recovered', { torn: recovered })] : chain.events;
       return { log, events, recovered, staleHolder: lock.staleHolder };
     } catch (error) {
@@ -123,6 +137,17 @@ export class SessionLog {
     if (this.lastType === 'sealed') throw new SealedLogError();
     const body: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(fields)) if (!RESERVED.has(key) && value !== undefined) body[key] = value;
+    if (this.redact) {
+      // The safety net: every text that reaches the log passes the redactor, whoever built the event.
+      const counts: RedactionCounts = {};
+      const redacted = this.redact(body, counts);
+      for (const key of Object.keys(body)) body[key] = redacted[key];
+      if (Object.keys(counts).length) {
+        const earlier = (body.redactions ?? {}) as RedactionCounts;
+        for (const [kind, n] of Object.entries(counts)) earlier[kind as keyof RedactionCounts] = (earlier[kind as keyof RedactionCounts] ?? 0) + (n ?? 0);
+        body.redactions = earlier;
+      }
+    }
     const event: EventRecord = { seq: this.nextSeq, ts: this.now().toISOString(), type, prev: this.headHash, ...body };
     const line = Buffer.from(JSON.stringify(event), 'utf8');
     const bytes = Buffer.concat([line, Buffer.from('\n')]);
@@ -137,13 +162,30 @@ export class SessionLog {
       } catch {
         // The size check on the next open cuts it off as a torn line instead.
       }
-      throw new Error(`could not record the event to ${join(this.dir, LOG_FILE)}: ${(error as Error).message}`);
+      throw storageFault(error, `record the ${type} event`, join(this.dir, LOG_FILE), 'nothing of it was kept, and the session stays verifiable and resumable');
     }
+    this.before = { size: this.size, head: this.headHash, type: this.lastType };
     this.size += bytes.length;
     this.nextSeq++;
     this.headHash = sha256Hex(line);
     this.lastType = type;
     return event;
+  }
+
+  /**
+   * Take back the event just appended, before anyone was told it was recorded: sealing uses this when
+   * the signature cannot be written (a full disk), so the log is not left sealed without a signature.
+   */
+  retractLast(): void {
+    const before = this.before;
+    if (!before) throw new Error('nothing to take back');
+    ftruncateSync(this.fd, before.size);
+    fsyncSync(this.fd);
+    this.size = before.size;
+    this.headHash = before.head;
+    this.lastType = before.type;
+    this.nextSeq--;
+    this.before = undefined;
   }
 
   /** Bytes of the log as written, for signing. */

@@ -15,8 +15,12 @@ export type RedactionKind =
   | 'url-password'
   | 'password-parameter'
   | 'aws-access-key-id'
+  | 'aws-secret-access-key'
   | 'auth-header'
   | 'secret-assignment'
+  | 'secret-flag'
+  | 'signed-url'
+  | 'token'
   | 'known-secret';
 
 interface Pattern {
@@ -26,41 +30,177 @@ interface Pattern {
   group?: number;
   /** A cheap test that must pass before the regex is worth running. */
   hint: (text: string) => boolean;
-  /** A last check on the match (and the text before it); false keeps the match as it is. */
-  accept?: (match: RegExpExecArray | string[], before: string) => boolean;
+  /** A last check on the match; false keeps the match as it is. */
+  accept?: (match: string[], before: string) => boolean;
+}
+
+// Token shapes with a fixed prefix (compared against gitleaks' rules and secretlint's recommended preset;
+// README "Secret redaction" says which were taken and why). Each is cheap: a literal prefix first.
+const TOKEN_SHAPES: Array<[prefix: RegExp, shape: string]> = [
+  [/gh[pousr]_/, 'gh[pousr]_[A-Za-z0-9]{30,255}'], // GitHub classic tokens
+  [/github_pat_/, 'github_pat_[A-Za-z0-9_]{22,255}'], // GitHub fine-grained
+  [/gl[a-z]{1,6}-/, 'gl(?:pat|dt|rt|ptt|cbt|imt|ft|soat|oas|agent|ffct)-[A-Za-z0-9_-]{20,}'], // GitLab
+  [/xox|xapp-/, '(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,}'], // Slack
+  [/hooks\.slack\.com/, 'hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{8,}'],
+  [/_live_|_test_|whsec_/, '(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{10,}|whsec_[A-Za-z0-9]{16,}'], // Stripe
+  [/AIza/, 'AIza[0-9A-Za-z_-]{35}'], // Google API key
+  [/ya29\.|GOCSPX-/, 'ya29\\.[0-9A-Za-z_-]{20,}|GOCSPX-[A-Za-z0-9_-]{20,}'], // Google OAuth
+  [/npm_/, 'npm_[A-Za-z0-9]{36}'],
+  [/pypi-/, 'pypi-[A-Za-z0-9_-]{50,}'],
+  [/SG\./, 'SG\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}'], // SendGrid
+  [/SK/, '(?:SK)[0-9a-fA-F]{32}'], // Twilio API key
+  [/sk-/, 'sk-(?:proj-|ant-(?:api|admin)\\d\\d-|svcacct-)?[A-Za-z0-9_-]{20,}'], // OpenAI, Anthropic
+  [/hv[sbr]\./, 'hv[sbr]\\.[A-Za-z0-9_-]{20,}'], // HashiCorp Vault
+  [/dop_v1_|doo_v1_|dor_v1_/, 'do[opr]_v1_[a-f0-9]{64}'], // DigitalOcean
+  [/shp[a-z]{2}_/, 'shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}'], // Shopify
+  [/dp\.(?:pt|st|ct|sa|scim|audit)\./, 'dp\\.(?:pt|st|ct|sa|scim|audit)\\.[A-Za-z0-9]{20,}'], // Doppler
+  [/glc_|glsa_/, '(?:glc|glsa)_[A-Za-z0-9_+/=-]{20,}'], // Grafana
+  [/HRKU-/, 'HRKU-[A-Za-z0-9_-]{20,}'], // Heroku
+  [/PMAK-/, 'PMAK-[a-f0-9]{24}-[a-f0-9]{34}'], // Postman
+  [/lin_api_/, 'lin_api_[A-Za-z0-9]{40}'], // Linear
+  [/dapi/, 'dapi[a-f0-9]{32}'], // Databricks
+  [/hf_/, 'hf_[A-Za-z]{30,}'], // Hugging Face
+  [/NRAK-/, 'NRAK-[A-Z0-9]{27}'], // New Relic
+  [/sntry[su]_/, 'sntry[su]_[A-Za-z0-9_=+/-]{30,}'], // Sentry
+  [/AGE-SECRET-KEY-/, 'AGE-SECRET-KEY-1[0-9A-Z]{58}'],
+  [/ATATT/, 'ATATT3[A-Za-z0-9_=-]{100,}'], // Atlassian
+  [/key-/, 'key-[0-9a-f]{32}'], // Mailgun
+  [/sq0/, 'sq0(?:csp|atp)-[0-9A-Za-z_-]{22,}'], // Square
+  [/EAA/, 'EAA[A-Za-z0-9]{100,}'], // Meta
+  [/fo1_/, 'fo1_[A-Za-z0-9_-]{30,}'], // Fly.io
+  [/pscale_/, 'pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{30,}'], // PlanetScale
+  [/amzn\.mws\./, 'amzn\\.mws\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'], // AWS MWS
+  [/discord/, 'discord(?:app)?\\.com/api/webhooks/\\d+/[A-Za-z0-9_-]{20,}'],
+  [/1\/\/0/, '1//0[A-Za-z0-9_-]{30,}'], // Google OAuth refresh token
+  [/GR1348941/, 'GR1348941[A-Za-z0-9_-]{20,}'], // GitLab runner registration
+  [/FwoGZXIvYXdz|IQoJb3JpZ2lu/, '(?:FwoGZXIvYXdz|IQoJb3JpZ2lu)[A-Za-z0-9/+=]{40,}'], // AWS session tokens
+  [/LS0tLS1CRUdJTi/, 'LS0tLS1CRUdJTi[A-Za-z0-9+/=]{20,}'], // a PEM block in base64 (Kubernetes tls.key)
+];
+const TOKEN_HINT = new RegExp(TOKEN_SHAPES.map(([p]) => p.source).join('|'));
+// No lookbehind in front, so the engine can look for the literal prefixes; the start is checked in `accept`.
+const TOKEN_REGEX = new RegExp(`(?:${TOKEN_SHAPES.map(([, s]) => s).join('|')})(?![A-Za-z0-9_])`, 'g');
+const TOKEN_START_OK = (before: string) => !/[A-Za-z0-9_-]$/.test(before);
+// Shapes that start with a character class, each behind its own cheap test.
+const CLASS_SHAPES: Array<[hint: RegExp, regex: RegExp]> = [
+  [/\dQ~/, /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g], // Azure AD client secret
+  [/\d{8}:AA/, /(?<![0-9])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g], // Telegram bot
+  [/\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}/, /(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])/g], // Discord bot
+];
+
+// Values that are not secrets even after a secret-looking label: references, placeholders, booleans.
+const IDENTIFIER_END = /[A-Za-z0-9_.-]*$/;
+
+const NOT_A_VALUE = /^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>]*>|\{\{[^{}]*\}\}|true|false|null|nil|none|undefined|\[REDACTED.*|\*+|\.\.\.|…)$/i;
+
+function usableValue(value: string | undefined): boolean {
+  if (!value) return false;
+  const v = value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0]) ? value.slice(1, -1) : value;
+  return v.trim() !== '' && !NOT_A_VALUE.test(v.trim());
+}
+
+function entropy(text: string): number {
+  const counts = new Map<string, number>();
+  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) bits -= (n / text.length) * Math.log2(n / text.length);
+  return bits;
+}
+
+/** Upper, lower and digits, high entropy: a random credential, not an identifier or a hash. */
+function randomLooking(value: string, minEntropy: number): boolean {
+  return /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9]/.test(value) && entropy(value) >= minEntropy;
+}
+
+function basicCredentials(value: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length < 8) return false;
+  return /^[\x20-\x7e]+:[\x20-\x7e]*$/.test(Buffer.from(value, 'base64').toString('latin1'));
 }
 
 // Every pattern stays within one line ([ \t], never \s, around separators), so a block of complete
-// lines can be redacted in one pass.
-const IDENTIFIER_END = /[A-Za-z0-9_-]*$/;
-
+// lines can be redacted in one pass. Labels are found by their own identifier (with a lookbehind so a
+// long identifier is scanned once), and judged by the one name rule in secretName.ts.
 const PATTERNS: Pattern[] = [
   { kind: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, hint: (t) => t.includes('eyJ') },
   { kind: 'supabase-access-token', regex: /\bsbp_[a-f0-9]{40}\b/g, hint: (t) => t.includes('sbp_') },
   { kind: 'supabase-secret-key', regex: /\bsb_secret_[A-Za-z0-9_-]{8,}/g, hint: (t) => t.includes('sb_secret_') },
+  { kind: 'token', regex: TOKEN_REGEX, hint: (t) => TOKEN_HINT.test(t), accept: (_m, before) => TOKEN_START_OK(before) },
+  ...CLASS_SHAPES.map(([hint, regex]): Pattern => ({ kind: 'token', regex, hint: (t) => hint.test(t) })),
   // scheme://user:PASSWORD@host — greedy, so a stray @ inside the password does not leave a piece behind.
   { kind: 'url-password', regex: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:([^\s/'"]+)@/gi, group: 1, hint: (t) => t.includes('://') },
-  { kind: 'aws-access-key-id', regex: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}\b/g, hint: (t) => /AKIA|ASIA|ABIA|ACCA/.test(t) },
+  // Pre-signed and SAS URLs carry their credential in the query.
+  {
+    kind: 'signed-url',
+    regex: /[?&](?:sig|signature|X-Amz-Signature|X-Amz-Security-Token|X-Amz-Credential|X-Goog-Signature|X-Goog-Credential|Signature|Key-Pair-Id|token|access_token|code)=([^\s&'"#]+)/g,
+    group: 1,
+    hint: (t) => /[?&][A-Za-z_-]+=/.test(t),
+  },
+  { kind: 'aws-access-key-id', regex: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z2-7]{16}\b/g, hint: (t) => /A3T|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA/.test(t) },
+  // The 40-character AWS secret on its own (`aws configure get`, a pasted pair): base64 with mixed case and digits.
+  {
+    kind: 'aws-secret-access-key',
+    regex: /(?<![A-Za-z0-9/+=_.-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])/g,
+    hint: (t) => /[A-Za-z0-9/+]{40}/.test(t),
+    accept: ([m]) => randomLooking(m!, 3.5) && /[/+]|^[A-Za-z0-9]{40}$/.test(m!) && !/^[0-9a-f]{40}$/i.test(m!),
+  },
   {
     kind: 'auth-header',
-    regex: /\b(?:authorization|proxy-authorization|apikey|x-api-key|api-key)[ \t]*:[ \t]*([^"'\r\n]+)/gi,
+    regex: /\b(?:authorization|proxy-authorization|apikey|x-api-key|api-key|cookie|set-cookie|x-auth-token|x-access-token|private-token|dd-api-key|dd-application-key)[ \t]*:[ \t]*([^"'\r\n]+)/gi,
     group: 1,
-    hint: (t) => /authorization|api-?key/i.test(t),
+    hint: (t) => /authorization|api-?key|cookie|token/i.test(t),
   },
+  // Bearer/Basic credentials wherever they stand (a JSON header map, a YAML value, prose).
+  {
+    kind: 'auth-header',
+    regex: /\b(?:[Bb]earer|BEARER|Basic|Digest|Token)[ \t]+([A-Za-z0-9._~+/=-]{8,})/g,
+    group: 1,
+    hint: (t) => /bearer|basic|digest|token/i.test(t),
+    accept: ([m, v]) => (/^basic/i.test(m!) ? basicCredentials(v!) : /[0-9._~+/=-]/.test(v!) || v!.length >= 20),
+  },
+  // SQL: CREATE/ALTER ROLE … PASSWORD 'secret', MySQL IDENTIFIED BY 'secret'.
+  { kind: 'password-parameter', regex: /\b(?:PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+'((?:[^'\n]|'')*)'/gi, group: 1, hint: (t) => /password|identified/i.test(t) },
+  // .netrc: machine HOST login USER password SECRET; connection strings: …;Pwd=secret;
+  { kind: 'password-parameter', regex: /\blogin[ \t]+\S+[ \t]+(?:password|passwd)[ \t]+(\S+)/gi, group: 1, hint: (t) => /login/i.test(t) },
+  { kind: 'password-parameter', regex: /;[ \t]*(?:pwd|pass)[ \t]*=[ \t]*([^;'"\s]+)/gi, group: 1, hint: (t) => /pwd|pass/i.test(t) },
   // libpq conninfo and friends: password=secret, password='sec ret'.
   { kind: 'password-parameter', regex: /\bpassword[ \t]*=[ \t]*('[^'\n]*'|"[^"\n]*"|[^\s'";&]+)/gi, group: 1, hint: (t) => /password/i.test(t) },
-  // PGPASSWORD=…, AWS_SECRET_ACCESS_KEY=…, "SecretAccessKey": "…", aws_session_token = …, api_key=…
-  // Anchored on the keyword (fast); the identifier it ends is checked in `accept`.
+  // PGPASSWORD=…, AWS_SECRET_ACCESS_KEY=…, "SecretAccessKey": "…", aws_session_token = …, api_key: …,
+  // AccountKey=… in an Azure connection string. The label is any identifier the name rule calls secret.
   {
     kind: 'secret-assignment',
-    regex: /(secret|password|passwd|token|key)(["']?[ \t]*[=:][ \t]*)("[^"\r\n]*"|'[^'\r\n]*'|[^\s'",;&]+)/gi,
-    group: 3,
-    hint: (t) => /secret|passw|token|key/i.test(t),
-    accept: (match, before) => {
-      return looksSecretAssignment((IDENTIFIER_END.exec(before)?.[0] ?? '') + match[1]);
-    },
+    // Anchored on a secret-ish word (fast); the whole identifier around it is judged in `accept`.
+    regex: /(secret|passw|passphrase|pwd|pass|token|key|private|credential|auth|cookie|jwt|dsn|bearer|pat(?![a-z])|docker|htpasswd)([A-Za-z0-9_.-]{0,80})(["']?[ \t]*(?::=|=>|[=:])[ \t]*)("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s'",;&]+)/gi,
+    group: 4,
+    hint: (t) => /[=:]/.test(t) && /secret|passw|passphrase|pwd|pass\b|token|key|private|credential|auth|cookie|jwt|dsn|bearer|_pat|\bpat\b|docker|htpasswd/i.test(t),
+    accept: ([, word, tail, , value], before) => looksSecretAssignment((IDENTIFIER_END.exec(before)?.[0] ?? '') + word! + tail!) && usableValue(value),
+  },
+  // --password hunter2, --client-secret x, --token x (the `=` form is an assignment above).
+  {
+    kind: 'secret-flag',
+    regex: /(?<![A-Za-z0-9_-])--?([A-Za-z][A-Za-z0-9-]*)[ \t]+("[^"\r\n]*"|'[^'\r\n]*'|[^\s'"-][^\s'"]*)/g,
+    group: 2,
+    hint: (t) => /-[A-Za-z-]*(?:secret|passw|passphrase|token|key|credential|auth|pwd|pass)/i.test(t),
+    accept: ([, name, value]) => looksSecretAssignment(name!) && usableValue(value),
+  },
+  // mysql -pPASSWORD, sshpass -p PASSWORD, redis-cli -a PASSWORD, curl -u user:PASSWORD.
+  {
+    kind: 'secret-flag',
+    regex: /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n|;&]*?[ \t]-p(?!\s)([^\s'"]+)|\bsshpass[ \t]+-p[ \t]*([^\s'"]+)|\bredis-cli\b[^\n|;&]*?[ \t]-a[ \t]+([^\s'"]+)|(?:^|[ \t])(?:-u|--user)[ \t]+['"]?[^\s:'"]+:([^\s'"@]+)/gm,
+    hint: (t) => /mysql|mariadb|sshpass|redis-cli|-u|--user/.test(t),
+  },
+  // An unnamed vendor's credential: a word prefix (`pscale_`, `xkeysib-`, `zk_live_`), then a long random
+  // run. Without a prefix a random run is as likely to be base64 data, which is left alone.
+  {
+    kind: 'token',
+    regex: /(?<![A-Za-z0-9_+/=.-])[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,8})?[_-][A-Za-z0-9_-]{20,200}(?![A-Za-z0-9_+/=-])/g,
+    hint: (t) => /[_-][A-Za-z0-9_-]{20}/.test(t),
+    accept: ([m]) => randomLooking(m!.replace(/^[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,8})?[_-]/, ''), 3.9),
   },
 ];
+
+/** Whether the text holds anything the patterns call a secret (a placeholder value typed by hand). */
+export function findsSecret(text: string): boolean {
+  return redactString(text).text !== text;
+}
 
 const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
 const PEM_END = /-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
@@ -70,6 +210,13 @@ const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)
 /** A line longer than this with no newline is redacted as it stands, so memory stays bounded. */
 const MAX_PENDING = 1024 * 1024;
 const MIN_KNOWN_SECRET = 4;
+
+/** A known secret as it may appear in output: as typed, URL-encoded, JSON-escaped, base64. */
+function encodings(secret: string): string[] {
+  const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+  if (secret.length >= 8) forms.push(Buffer.from(secret).toString('base64').replace(/=+$/, ''));
+  return forms;
+}
 
 export type RedactionCounts = Partial<Record<RedactionKind, number>>;
 
@@ -91,7 +238,7 @@ export class Redactor {
   constructor(options: RedactorOptions = {}) {
     // Longest first, so a secret that contains another is replaced whole. Known secrets are matched on
     // the latin1 form of their UTF-8 bytes, the form the text is handled in.
-    this.known = [...new Set(options.knownSecrets ?? [])]
+    this.known = [...new Set((options.knownSecrets ?? []).filter((s) => s.length >= MIN_KNOWN_SECRET).flatMap(encodings))]
       .filter((s) => s.length >= MIN_KNOWN_SECRET)
       .map((s) => Buffer.from(s, 'utf8').toString('latin1'))
       .sort((a, b) => b.length - a.length);
@@ -132,7 +279,10 @@ export class Redactor {
     return out.toString('utf8');
   }
 
+  private counting = true;
+
   private count(kind: RedactionKind): void {
+    if (!this.counting) return;
     this.counts[kind] = (this.counts[kind] ?? 0) + 1;
   }
 
@@ -175,7 +325,14 @@ export class Redactor {
     }
     const redacted = this.redactSimple(plain);
     // A line with no secret is written back exactly as it came, escapes and all.
-    return redacted === plain ? line : redacted;
+    if (redacted === plain) return line;
+    if (plain === line) return redacted;
+    // When the secrets are found in the line as it came too, keep its escapes: evidence stays exact
+    // but for the secrets. Otherwise an escape split a secret, and the line goes without escapes.
+    this.counting = false;
+    const direct = this.redactSimple(line);
+    this.counting = true;
+    return direct.replace(ANSI, '') === redacted ? direct : redacted;
   }
 
   private redactSimple(text: string): string {
@@ -193,7 +350,14 @@ export class Redactor {
         const offset = rest[rest.length - 2] as number;
         const whole = rest[rest.length - 1] as string;
         const groups = rest.slice(0, -2) as string[];
-        if (accept && !accept([match, ...groups], whole.slice(Math.max(0, offset - 200), offset))) return match;
+        if (accept && !accept([match, ...groups], whole.slice(Math.max(0, offset - 100), offset))) return match;
+        if (group === undefined && groups.some((g) => typeof g === 'string')) {
+          // Alternatives with one capture each: the one that matched is the secret.
+          const secret = groups.find((g) => typeof g === 'string' && g)!;
+          this.count(kind);
+          const at = match.lastIndexOf(secret);
+          return match.slice(0, at) + marker(kind) + match.slice(at + secret.length);
+        }
         if (group === undefined) {
           this.count(kind);
           return marker(kind);
@@ -215,4 +379,31 @@ export class Redactor {
 export function redactString(text: string, options: RedactorOptions = {}): { text: string; counts: RedactionCounts } {
   const redactor = new Redactor(options);
   return { text: redactor.redactText(text), counts: redactor.counts };
+}
+
+// Fields that hold structure, not text: hashes, sizes, times, the signer's public key.
+const STRUCTURAL = new Set(['seq', 'ts', 'type', 'prev', 'sha256', 'size', 'head', 'key', 'fingerprint', 'events', 'session']);
+
+/**
+ * Redact every string inside an event's fields (titles, notes, paths, nested objects), leaving structural
+ * fields alone. The safety net under the session log: whatever a caller forgot to redact is caught here.
+ */
+export function redactFields<T>(value: T, options: RedactorOptions = {}, counts: RedactionCounts = {}): T {
+  const visit = (v: unknown, key?: string): unknown => {
+    if (typeof v === 'string') {
+      if (key && STRUCTURAL.has(key)) return v;
+      const { text, counts: found } = redactString(v, options);
+      for (const [kind, n] of Object.entries(found)) counts[kind as RedactionKind] = (counts[kind as RedactionKind] ?? 0) + (n ?? 0);
+      return text;
+    }
+    if (Array.isArray(v)) return v.map((item) => visit(item));
+    if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      if (key === 'redactions') return v;
+      const out: Record<string, unknown> = {};
+      for (const [k, inner] of Object.entries(v as Record<string, unknown>)) out[k] = visit(inner, k);
+      return out;
+    }
+    return v;
+  };
+  return visit(value) as T;
 }

@@ -7,12 +7,14 @@ import { VERSION } from '../version.js';
 import { sha256Hex } from './chain.js';
 import { replaceFileDurable } from './durable.js';
 import type { EventFields, EventOf, EventType, SessionEvent, Purpose, StepStatus, Where } from './events.js';
+import { isStorageError, storageFault } from './fault.js';
 import { EvidenceWriter, writeEvidence } from './evidence.js';
 import { newSessionId } from './id.js';
 import { fingerprint } from './keys.js';
 import { SessionLog, SIG_FILE, type LogOptions } from './log.js';
 import { sessionsDir } from './paths.js';
-import { redactString, type RedactionCounts } from './redact.js';
+import { redactFields, redactString, type RedactionCounts } from './redact.js';
+import { buildKnownSecrets, KnownSecrets, looksSecretName, looksLikeToken } from './secrets.js';
 import type { Signer } from './signer.js';
 import { signMessage } from './sshsig.js';
 
@@ -46,22 +48,31 @@ function operatorName(): string {
 export type EventListener = (event: SessionEvent) => void;
 
 export class Session {
-  private readonly secrets: string[];
   private readonly listeners = new Set<EventListener>();
 
   private constructor(
     readonly id: string,
     readonly dir: string,
     readonly log: SessionLog,
-    secrets: string[],
-  ) {
-    this.secrets = [...secrets];
+    /** Exact values redacted everywhere (secrets.ts builds it; the log checks every event against it too). */
+    readonly knownSecrets: KnownSecrets,
+  ) {}
+
+  private get secrets(): string[] {
+    return this.knownSecrets.values;
+  }
+
+  /** From the start: secret-named variables of the process environment, plus the values given. */
+  private static knownSecretsFrom(secrets: string[] | undefined): { known: KnownSecrets; redact: LogOptions['redact'] } {
+    const known = buildKnownSecrets({ processEnv: process.env, extra: secrets ?? [] });
+    return { known, redact: (fields, counts) => redactFields(fields, { knownSecrets: known.values }, counts) };
   }
 
   static start(options: StartSessionOptions): Session {
     const now = options.now ?? (() => new Date());
     const id = options.id ?? newSessionId(options.section?.title ?? options.purpose.kind, now());
     const dir = join(options.root ?? sessionsDir(), id);
+    const { known, redact } = Session.knownSecretsFrom(options.secrets);
     const log = SessionLog.create(
       dir,
       'started',
@@ -75,23 +86,24 @@ export class Session {
         host: options.host ?? hostname(),
         tool: { name: 'runbook', version: VERSION },
       },
-      options,
+      { ...options, redact },
     );
-    return new Session(id, dir, log, options.secrets ?? []);
+    return new Session(id, dir, log, known);
   }
 
   /** Reopen an interrupted session; records that it was resumed (and any torn line recovered). */
   static resume(dir: string, options: LogOptions & { secrets?: string[] } = {}): { session: Session; events: SessionEvent[] } {
-    const opened = SessionLog.open(dir, options);
+    const { known, redact } = Session.knownSecretsFrom(options.secrets);
+    const opened = SessionLog.open(dir, { ...options, redact });
     const id = dir.split(/[\\/]/).filter(Boolean).pop()!;
-    const session = new Session(id, dir, opened.log, options.secrets ?? []);
+    const session = new Session(id, dir, opened.log, known);
     const resumed = session.record('resumed', { pid: process.pid, host: hostname(), ...(opened.staleHolder ? { previous: opened.staleHolder } : {}) });
     return { session, events: [...(opened.events as unknown as SessionEvent[]), resumed] };
   }
 
   /** Add a value that must never reach the log or evidence (a secret placeholder value). */
   addSecret(value: string): void {
-    if (value && !this.secrets.includes(value)) this.secrets.push(value);
+    this.knownSecrets.add(value);
   }
 
   /** Redact free text (a note, a reason, a command as run); the counts go into the event. */
@@ -140,7 +152,7 @@ export class Session {
 
   /** A placeholder value; a secret one is recorded only as set, and redacted from then on. */
   setPlaceholder(where: Where, name: string, value: string, secret: boolean): EventOf<'placeholder'> {
-    if (secret) {
+    if (secret || looksSecretName(name) || looksLikeToken(value)) {
       this.addSecret(value);
       return this.record('placeholder', { ...where, name, secret: true, value: 'set' });
     }
@@ -154,16 +166,25 @@ export class Session {
 
   /** Seal: the final `sealed` event, then an SSH signature over the whole log. */
   async seal(signer: Signer): Promise<{ event: EventOf<'sealed'>; signaturePath: string }> {
-    const event = this.record('sealed', {
+    // Appended without telling listeners yet: they hear of the seal once its signature is on disk.
+    const event = this.log.append('sealed', {
       signer: signer.identity,
       key: signer.publicLine,
       fingerprint: fingerprint(signer.key),
       events: this.log.seq + 1,
       head: this.log.head,
-    });
-    const signature = await signMessage(this.log.contents(), signer.key, signer.sign);
+    }) as EventOf<'sealed'>;
     const signaturePath = join(this.dir, SIG_FILE);
-    replaceFileDurable(signaturePath, signature, 0o644);
+    try {
+      const signature = await signMessage(this.log.contents(), signer.key, signer.sign);
+      replaceFileDurable(signaturePath, signature, 0o644);
+    } catch (error) {
+      // A sealed line without its signature would never verify: take the line back, leave the session open.
+      this.log.retractLast();
+      if (!isStorageError(error)) throw error;
+      throw storageFault(error, 'write the signature', this.dir, 'the session stays open and unsealed; free some space and seal it again (runbook resume)');
+    }
+    for (const listener of this.listeners) listener(event);
     this.log.close();
     return { event, signaturePath };
   }

@@ -1,14 +1,15 @@
 // The operator's signing key: created on first use, kept in $XDG_CONFIG_HOME/runbook, trusted through
 // allowed_signers. An unencrypted OpenSSH key signs here; a passphrase-protected one through ssh-agent.
 
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { runbookCommand } from '../format/command.js';
 import { agentSign } from './agent.js';
 import { allowedSignerLine, parseAllowedSigners, isAllowed } from './allowedSigners.js';
-import { replaceFileDurable } from './durable.js';
+import { fsyncDir, replaceFileDurable, writeNewFileDurable } from './durable.js';
 import { generateKey, KeyFormatError, parsePrivateKey, parsePublicKeyLine, publicKeyLine, signWithKey, type Ed25519Public } from './keys.js';
 import { configDir } from './paths.js';
 import { SESSION_NAMESPACE, type SignData } from './sshsig.js';
@@ -64,16 +65,48 @@ export function keygen(options: { identity?: string; force?: boolean; env?: Node
   const files = keyFiles(env);
   const identity = options.identity ?? defaultIdentity(env);
   if (/\s/.test(identity)) throw new UsageError(`The identity "${identity}" has spaces; use one word such as dana@example.com.`);
-  if (existsSync(files.key) && !options.force) {
-    throw new UsageError(`A signing key already exists at ${files.key}; use --force to replace it (sessions it sealed stay verifiable through allowed_signers).`);
-  }
+  if (existsSync(files.key) && !options.force) throw new KeyExistsError(files.key);
   mkdirSync(files.dir, { recursive: true, mode: 0o700 });
   const { privateText, publicLine } = generateKey(identity);
-  replaceFileDurable(files.key, privateText, 0o600);
-  chmodSync(files.key, 0o600);
+  if (options.force) {
+    replaceFileDurable(files.key, privateText, 0o600);
+    chmodSync(files.key, 0o600);
+  } else if (!createKeyExclusive(files.key, privateText)) {
+    throw new KeyExistsError(files.key);
+  }
   replaceFileDurable(files.pub, `${publicLine}\n`, 0o644);
   trustKey(files, identity, publicLine);
   return { files, identity, publicLine };
+}
+
+export class KeyExistsError extends UsageError {
+  constructor(path: string) {
+    super(`A signing key already exists at ${path}; use --force to replace it (sessions it sealed stay verifiable through allowed_signers).`);
+  }
+}
+
+/**
+ * Put a whole key file in place only if none is there: written and fsync'd beside it, then hard-linked
+ * to its name (link fails when the name exists), so ten first runs at once make one key and never
+ * replace a key that signed sessions. Returns false when another process won.
+ */
+function createKeyExclusive(path: string, text: string): boolean {
+  const tmp = `${path}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  writeNewFileDurable(tmp, text, 0o600);
+  try {
+    linkSync(tmp, path);
+    fsyncDir(dirname(path));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already gone
+    }
+  }
 }
 
 export interface LoadSignerOptions {
@@ -92,7 +125,12 @@ export function loadSigner(options: LoadSignerOptions = {}): { signer: Signer; c
   let created: KeygenResult | undefined;
   if (!existsSync(keyPath)) {
     if (options.keyPath || !options.create) throw new UsageError(`No signing key at ${keyPath}; create one with: ${runbookCommand('keygen')}`);
-    created = keygen({ env, ...(options.identity ? { identity: options.identity } : {}) });
+    try {
+      created = keygen({ env, ...(options.identity ? { identity: options.identity } : {}) });
+    } catch (error) {
+      // Another first run made the key a moment ago: use that one.
+      if (!(error instanceof KeyExistsError)) throw error;
+    }
   }
   let key;
   try {

@@ -3,12 +3,12 @@
 
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { checkChain, sha256Hex, splitLines, type EventRecord } from './chain.js';
 import { evidencePath, type EvidenceRef } from './evidence.js';
 import { fingerprint } from './keys.js';
 import { LOG_FILE, SIG_FILE } from './log.js';
-import { isAllowed, parseAllowedSigners } from './allowedSigners.js';
+import { checkAllowed, parseAllowedSigners, type SignerCheck } from './allowedSigners.js';
 import { SESSION_NAMESPACE, verifyMessage } from './sshsig.js';
 
 export type SignatureState = 'valid' | 'invalid' | 'untrusted' | 'missing' | 'none';
@@ -38,6 +38,8 @@ export interface VerifyOptions {
   allowedSigners?: string;
   /** Check evidence files too (a copy from the team store has none). */
   evidence?: boolean;
+  /** The session id the log must name (default: the folder's name); a copy from the store passes its id. */
+  sessionId?: string;
 }
 
 function evidenceRefsOf(event: EventRecord): EvidenceRef[] {
@@ -85,21 +87,32 @@ export async function verifySession(dir: string, options: VerifyOptions = {}): P
     result.ok = false;
     return result;
   };
-  // The seal: the `sealed` event must be the last line, and the signature must cover exactly the log.
+  // The first event binds the log to its session: a folder's contents copied under another id fail.
+  const expectedId = options.sessionId ?? basename(dir);
+  const boundId = events[0]?.session;
+  if (boundId !== undefined && boundId !== expectedId) {
+    bad(1, `it names session ${JSON.stringify(boundId)}, but this is session ${JSON.stringify(expectedId)}: the log was copied from another session`);
+  }
+  // The seal: the `sealed` event must be the last line, and the signature must cover exactly the log up to it.
   const sealedAt = events.findIndex((e) => e.type === 'sealed');
   const hasSig = existsSync(join(dir, SIG_FILE));
+  let signedBytes = bytes;
   if (sealedAt >= 0) {
     const sealed = events[sealedAt]!;
     result.sealed = true;
     result.signer = typeof sealed.signer === 'string' ? sealed.signer : undefined;
     result.key = typeof sealed.key === 'string' ? sealed.key : undefined;
+    const sealedEnd = lines.slice(0, sealedAt + 1).reduce((n, line) => n + line.length + 1, 0);
+    signedBytes = bytes.subarray(0, sealedEnd);
     if (sealedAt < lines.length - 1) bad(sealedAt + 2, 'it was added after the session was sealed');
     else if (tornBytes) bad(lines.length + 1, 'bytes were added after the session was sealed');
   }
-  // After the seal check, so a line added after sealing is named as such even though it breaks the chain too.
-  if (!chain.ok) bad(chain.badLine!, chain.reason!);
-  if (hasSig) {
-    const check = verifyMessage(bytes, readFileSync(join(dir, SIG_FILE), 'utf8'));
+  const check = hasSig ? verifyMessage(signedBytes, readFileSync(join(dir, SIG_FILE), 'utf8')) : undefined;
+  // A line added after the seal breaks the chain too (its prev may even blame the sealed line). When the
+  // signature proves everything up to the sealed line, what follows it is named as added, not changed.
+  const sealVouches = sealedAt >= 0 && check?.ok === true;
+  if (!chain.ok && !(sealVouches && chain.badLine! > sealedAt)) bad(chain.badLine!, chain.reason!);
+  if (hasSig && check) {
     if (check.key) result.fingerprint = fingerprint(check.key);
     if (!result.sealed && chain.ok) {
       result.signature = 'invalid';
@@ -107,21 +120,23 @@ export async function verifySession(dir: string, options: VerifyOptions = {}): P
     } else if (!check.ok) {
       result.signature = 'invalid';
       // Every earlier line is vouched for by the next line's hash; an intact chain with a bad signature
-      // means the last line (or the signature file) was changed.
-      if (chain.ok) bad(lines.length, `the signature does not match: ${check.reason}`);
+      // means the sealed line (or the signature file) was changed.
+      if (chain.ok || sealedAt >= 0) bad(sealedAt >= 0 ? sealedAt + 1 : lines.length, `the signature does not match: ${check.reason}`);
     } else {
       const allowedPath = options.allowedSigners;
       const entries = allowedPath && existsSync(allowedPath) ? parseAllowedSigners(readFileSync(allowedPath, 'utf8')) : [];
       const sealedKey = result.key?.split(/\s+/)[1];
+      let trust: SignerCheck | undefined;
       if (sealedKey && sealedKey !== check.key!.blob.toString('base64')) {
         result.signature = 'invalid';
-        bad(lines.length, 'the key in the sealed line is not the key that signed the log');
+        bad(sealedAt + 1, 'the key in the sealed line is not the key that signed the log');
       } else if (!allowedPath || !existsSync(allowedPath)) {
         result.signature = 'untrusted';
         result.reason ??= `no allowed_signers file${allowedPath ? ` at ${allowedPath}` : ''}: the signature is intact but nobody vouches for the key`;
-      } else if (!result.signer || !isAllowed(entries, result.signer, check.key!, SESSION_NAMESPACE)) {
+      } else if (!result.signer || !(trust = checkAllowed(entries, result.signer, check.key!, SESSION_NAMESPACE)).ok) {
         result.signature = 'untrusted';
-        result.reason ??= `the key ${fingerprint(check.key!)} is not trusted for ${result.signer ?? 'this signer'} in ${allowedPath}`;
+        const why = trust && !trust.ok ? `: ${trust.reason}` : '';
+        result.reason ??= `the key ${fingerprint(check.key!)} is not trusted for ${result.signer ?? 'this signer'} in ${allowedPath}${why}`;
       } else {
         result.signature = 'valid';
       }

@@ -42,7 +42,7 @@ export async function verifyStore(database: ClientConfig, sessionId: string, loc
   try {
     writeFileSync(join(copy, LOG_FILE), lines.map((l) => `${l}\n`).join(''));
     if (signature) writeFileSync(join(copy, SIG_FILE), signature);
-    const store = await verifySession(copy, { allowedSigners, evidence: false });
+    const store = await verifySession(copy, { allowedSigners, evidence: false, sessionId });
     store.path = `store:${sessionId}`;
     const differences: string[] = [];
     let local: VerifyResult | undefined;

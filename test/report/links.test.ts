@@ -77,7 +77,7 @@ describe('links', () => {
     const dir = await sessionWithEvidence('20261124-031000-links-0003');
     const result = runCli(['report', dir, '--out', join(root, 'no', 'such', 'folder', 'r.md'), '--allowed-signers', key.allowedSigners]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^runbook: Cannot write the report to .*: ENOENT\.\n$/);
+    expect(result.stderr).toMatch(/^runbook: Could not write the report in .*no\/such\/folder: [^\n]+\.\n$/);
   });
 });
 

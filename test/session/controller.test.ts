@@ -201,17 +201,17 @@ describe('the session controller', () => {
 
   it('gathers known secrets in one place: the environment\'s, secret-named variables long enough to be real, and secret-named values', () => {
     const env = { ...resolveEnvironment({ processEnv: {} }), secrets: ['db-pw-1234'], vars: { DEPLOY_TOKEN: 'ghp_abcdefgh1234', SHORT_TOKEN: 'abc', PASSWORD_STORE_ENABLE: 'true', PATH: '/usr/bin' } };
-    expect(knownSecretsFor(env, { api_key: 'k-1', tablename: 'users', db_pass: 'hunter2' }).sort()).toEqual(['db-pw-1234', 'ghp_abcdefgh1234', 'hunter2', 'k-1'].sort());
+    expect(knownSecretsFor(env, { api_key: 'k-12345', tablename: 'users', db_pass: 'hunter2' }).sort()).toEqual(['db-pw-1234', 'ghp_abcdefgh1234', 'hunter2', 'k-12345'].sort());
   });
 });
 
 describe('single homes', () => {
   it('one rule says which names hold secrets, for placeholders and the redactor alike', () => {
-    for (const name of ['key', 'password', 'db_password', 'PGPASSWORD', 'api_token', 'apiToken', 'client_secret', 'service_role_key', 'STRIPE_KEY', 'stripe_key', 'db_pass', 'pwd', 'AccessKey', 'aws_secret_access_key', 'credentials'])
+    for (const name of ['key', 'password', 'db_password', 'PGPASSWORD', 'api_token', 'apiToken', 'client_secret', 'service_role_key', 'STRIPE_KEY', 'stripe_key', 'db_pass', 'AccessKey', 'aws_secret_access_key', 'credentials'])
       expect([name, looksSecretName(name)]).toEqual([name, true]);
     expect(looksSecretAssignment('key')).toBe(false);
     expect(looksSecretAssignment('api_key')).toBe(true);
-    for (const name of ['PASSWORD_STORE_DIR', 'token_type', 'secret_name', 'GIT_ASKPASS', 'tablename', 'primary_key', 'sort_key', 'monkey', 'keyspace', 'passenger', 'max_tokens', 'ref', 'pod_name', 'key_id'])
+    for (const name of ['PASSWORD_STORE_DIR', 'token_type', 'secret_name', 'GIT_ASKPASS', 'tablename', 'primary_key', 'sort_key', 'monkey', 'keyspace', 'passenger', 'max_tokens', 'ref', 'pod_name', 'key_id', 'PWD'])
       expect([name, looksSecretName(name)]).toEqual([name, false]);
   });
 
