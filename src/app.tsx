@@ -1,12 +1,14 @@
 // The Ink root: picks the screen from the store, routes keys through the binding table, and keeps
 // the whole frame below the terminal's height so Ink never has to clear and repaint everything.
 
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Text, useApp, useStdout } from 'ink';
 import React, { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { Footer, footerHeight } from './components/Footer.js';
 import { PromptView } from './components/PromptView.js';
 import { StatusBar } from './components/StatusBar.js';
+import { useKeys } from './components/useKeys.js';
+import { editFilter, tell, untilSettledOrRunning } from './components/screenKeys.js';
 import { color } from './components/theme.js';
 import { Finish } from './screens/Finish.js';
 import { Help } from './screens/Help.js';
@@ -45,43 +47,42 @@ export function App({ store }: { store: AppStore }) {
     if (state.exit) exit();
   }, [state.exit]);
 
-  const dispatch = (command: Command) => {
+  const dispatch = (command: Command): void | Promise<unknown> => {
     const s = store.getState();
     switch (command) {
       case 'up': return s.screen.name === 'step' ? s.scrollOutput(1) : s.move(-1);
       case 'down': return s.screen.name === 'step' ? s.scrollOutput(-1) : s.move(1);
       case 'pageUp': return s.screen.name === 'step' ? s.scrollOutput(10) : s.move(-10);
       case 'pageDown': return s.screen.name === 'step' ? s.scrollOutput(-10) : s.move(10);
-      case 'open': return void s.open();
+      case 'open': return s.open();
       case 'back': return s.back();
-      case 'run': return void s.run();
-      case 'cancel': return s.running ? s.cancelRun() : void s.quit();
-      case 'done': return void s.mark('done');
-      case 'skip': return void s.mark('skipped');
-      case 'fail': return void s.mark('failed');
-      case 'note': return void s.note();
-      case 'attach': return void s.attach();
-      case 'copy': return void s.copy();
+      case 'run': return s.run();
+      case 'cancel': return s.running ? s.cancelRun() : s.quit();
+      case 'done': return s.mark('done');
+      case 'skip': return s.mark('skipped');
+      case 'fail': return s.mark('failed');
+      case 'note': return s.note();
+      case 'attach': return s.attach();
+      case 'copy': return s.copy();
       case 'filter': return s.startFilter();
-      case 'env': return void s.chooseEnvironment();
+      case 'env': return s.chooseEnvironment();
       case 'help': return s.help();
-      case 'quit': return void s.quit();
-      case 'report': return void s.writeReport();
+      case 'quit': return s.quit();
+      case 'report': return s.writeReport();
     }
   };
 
-  useInput(
-    (input, key) => {
-      const s = store.getState();
-      if (s.filtering) {
-        if (key.escape) s.endFilter(false);
-        return;
-      }
-      const command = commandFor(s.screen.name, input, key);
-      if (command) dispatch(command);
-    },
-    { isActive: !state.prompt },
-  );
+  // One handler for the screens, read through a ref by useKeys: one key, one effect. While a command
+  // is under way (a session starting, a sandbox being created) the keys after it wait for it.
+  useKeys((key) => {
+    const s = store.getState();
+    if (s.filtering) return editFilter(s, key);
+    if (key.paste) return tell(store, 'Pasted text is only taken in a text field: nothing was done.');
+    const command = commandFor(s.screen.name, key.input, key);
+    if (!command) return;
+    const result = dispatch(command);
+    return result instanceof Promise ? untilSettledOrRunning(store, result) : undefined;
+  });
 
   const { columns, rows } = state.size;
   const width = Math.max(20, columns - 1);

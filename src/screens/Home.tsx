@@ -1,17 +1,21 @@
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
 import React from 'react';
 import { ListView } from '../components/ListView.js';
 import { STATE_MARK, color, stateColor } from '../components/theme.js';
 import type { Row } from '../state/rows.js';
 
-export function FilterLine({ filter, filtering, onChange, onSubmit }: { filter: string; filtering: boolean; onChange: (v: string) => void; onSubmit: () => void }) {
+/** The filter as typed; the screens' key handler edits it (src/components/screenKeys.ts). */
+export function FilterLine({ filter, filtering }: { filter: string; filtering: boolean; onChange?: (v: string) => void; onSubmit?: () => void }) {
   if (!filtering && !filter) return null;
   return (
     <Box>
       <Text color={color('accent')}>/ </Text>
-      {filtering ? <TextInput value={filter} onChange={onChange} onSubmit={onSubmit} placeholder="type to filter sections and steps" /> : <Text>{filter}</Text>}
-      {filtering ? <Text color={color('muted')}>  Enter keep · Esc clear</Text> : null}
+      <Text wrap="truncate-end">
+        {filter}
+        {filtering ? <Text inverse> </Text> : null}
+        {filtering && !filter ? <Text color={color('muted')}>type to filter sections and steps</Text> : null}
+        {filtering ? <Text color={color('muted')}>  Enter keep · Esc clear</Text> : null}
+      </Text>
     </Box>
   );
 }

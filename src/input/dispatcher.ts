@@ -1,0 +1,95 @@
+// Who gets each key, in order. Handlers sit in layers (a dialog above the screen); the top one gets
+// the key first and may pass it on. A handler that started something slow (it returned a promise) holds
+// the keys that follow until that settles or something above it (a dialog) takes input: typeahead
+// lands where the operator will see it, never on the screen they just left. Pure: no Ink, no React.
+
+import type { Key } from './splitKeys.js';
+
+/** `false`: not mine, the layer below may take it. A promise: mine, and keys wait until it settles. */
+export type KeyResult = void | boolean | Promise<unknown>;
+export type KeyHandler = (key: Key) => KeyResult;
+
+interface Entry {
+  handler: KeyHandler;
+  layer: number;
+  order: number;
+  busy?: Promise<unknown>;
+}
+
+/** Keys waiting beyond this are dropped, and said so: typing into a hung screen must not replay later. */
+export const MAX_QUEUED_KEYS = 256;
+
+export class KeyDispatcher {
+  private readonly queue: Key[] = [];
+  private readonly entries: Entry[] = [];
+  private order = 0;
+  private draining = false;
+
+  constructor(private readonly onDropped: (count: number) => void = () => undefined) {}
+
+  /** Adds a handler; returns the function that removes it. */
+  add(handler: KeyHandler, layer = 0): () => void {
+    const entry: Entry = { handler, layer, order: this.order++ };
+    this.entries.push(entry);
+    // Keys held for a layer below now belong to this one.
+    this.drain();
+    return () => {
+      const i = this.entries.indexOf(entry);
+      if (i >= 0) this.entries.splice(i, 1);
+      this.drain();
+    };
+  }
+
+  push(keys: Key[]): void {
+    const room = MAX_QUEUED_KEYS - this.queue.length;
+    if (keys.length > room) this.onDropped(keys.length - Math.max(0, room));
+    this.queue.push(...keys.slice(0, Math.max(0, room)));
+    this.drain();
+  }
+
+  /** Keys received but not handled yet. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** True while no key waits and no handler holds the keys. */
+  get idle(): boolean {
+    return !this.queue.length && !this.entries.some((e) => e.busy);
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.queue.length) {
+        if (!this.deliver(this.queue[0]!)) break;
+        this.queue.shift();
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** True when the key was taken (or nobody wants it); false when it has to wait. */
+  private deliver(key: Key): boolean {
+    const ordered = [...this.entries].sort((a, b) => b.layer - a.layer || b.order - a.order);
+    for (const entry of ordered) {
+      if (entry.busy) return false;
+      const result = entry.handler(key);
+      if (result === false) continue;
+      if (result && typeof (result as Promise<unknown>).then === 'function') {
+        const busy = (result as Promise<unknown>).then(
+          () => undefined,
+          () => undefined,
+        );
+        entry.busy = busy;
+        void busy.then(() => {
+          if (entry.busy === busy) delete entry.busy;
+          this.drain();
+        });
+      }
+      return true;
+    }
+    return this.entries.length > 0;
+  }
+}
