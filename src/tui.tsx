@@ -11,9 +11,26 @@ export function assertTerminal(): void {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('runbook needs a terminal for its interactive screens; use runbook list FILE to read a runbook, or runbook exec FILE --section ID to run one unattended.');
   }
+  holdKeys();
 }
 
+/**
+ * Raw mode from the first moment, before anything slow (loading runbooks, a sandbox): keys typed now are
+ * neither echoed over the screen nor lost; the terminal keeps them until the first screen reads them.
+ */
+export function holdKeys(): void {
+  if (process.stdin.isTTY && !process.stdin.isRaw) process.stdin.setRawMode(true);
+}
+
+// Bracketed paste: the terminal marks pasted text, so a paste is text for a field, never a string of commands.
+const PASTE_ON = '\u001b[?2004h';
+const PASTE_OFF = '\u001b[?2004l';
+const pasteOff = () => process.stdout.write(PASTE_OFF);
+
 export async function runTui(options: AppOptions): Promise<void> {
+  holdKeys();
+  process.stdout.write(PASTE_ON);
+  process.once('exit', pasteOff);
   const store = createAppStore({
     ...options,
     writeTerminal: (data) => process.stdout.write(data),
@@ -41,6 +58,8 @@ export async function runTui(options: AppOptions): Promise<void> {
   process.once('SIGHUP', hangup);
   process.once('SIGTERM', hangup);
   await instance.waitUntilExit();
+  pasteOff();
+  process.off('exit', pasteOff);
   await releaseEnvironment(store.getState().env);
   process.off('SIGHUP', hangup);
   process.off('SIGTERM', hangup);
