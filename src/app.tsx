@@ -5,7 +5,7 @@ import { Box, Text, useApp, useStdout } from 'ink';
 import React, { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { Footer, footerHeight } from './components/Footer.js';
-import { PromptView } from './components/PromptView.js';
+import { PromptView, promptHeight } from './components/PromptView.js';
 import { StatusBar } from './components/StatusBar.js';
 import { useKeys } from './components/useKeys.js';
 import { editFilter, tell, untilSettledOrRunning } from './components/screenKeys.js';
@@ -20,14 +20,6 @@ import { BINDINGS, commandFor, type Command } from './state/keys.js';
 import { progress } from './state/rows.js';
 import { findSectionById } from './runbook/walk.js';
 import type { AppStore } from './state/store.js';
-
-function promptHeight(state: ReturnType<AppStore['getState']>): number {
-  const prompt = state.prompt;
-  if (!prompt) return 0;
-  if (prompt.kind === 'confirm') return prompt.lines.length + 4;
-  if (prompt.kind === 'choice') return prompt.options.length + 4;
-  return 5;
-}
 
 export function App({ store }: { store: AppStore }) {
   const state = useStore(store);
@@ -86,9 +78,11 @@ export function App({ store }: { store: AppStore }) {
 
   const { columns, rows } = state.size;
   const width = Math.max(20, columns - 1);
-  // Status bar and message take two lines, the footer what it needs; one more stays free so the
-  // frame never fills the screen (Ink would clear and repaint everything on each update).
-  const bodyHeight = Math.max(3, rows - 3 - footerHeight(BINDINGS[state.screen.name], width) - promptHeight(state));
+  // Status bar, message and footer take a line each; one more stays free so the frame never fills the
+  // screen (Ink would clear and repaint everything on each update). A dialog takes what it needs first.
+  const room = Math.max(1, rows - 3 - footerHeight() - 1);
+  const dialogHeight = state.prompt ? Math.min(room, promptHeight(state.prompt, Math.min(width, 100))) : 0;
+  const bodyHeight = Math.max(0, room - dialogHeight);
   const screen = state.screen;
   let body: React.ReactNode = null;
   const cursor = state.cursor[`${screen.name}:${screen.sectionId ?? ''}:${screen.stepId ?? ''}`] ?? 0;
@@ -138,7 +132,7 @@ export function App({ store }: { store: AppStore }) {
       <Box height={bodyHeight} flexDirection="column" overflow="hidden">
         {body}
       </Box>
-      {state.prompt ? <PromptView key={state.promptId} prompt={state.prompt} onAnswer={state.answer} width={width} /> : null}
+      {state.prompt ? <PromptView key={state.promptId} prompt={state.prompt} onAnswer={state.answer} width={width} height={dialogHeight} /> : null}
       <Text color={state.message?.tone === 'error' ? color('danger') : state.message?.tone === 'ok' ? color('ok') : color('muted')} wrap="truncate-end">
         {state.message?.text ?? ' '}
       </Text>

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import React, { useReducer, useRef } from 'react';
 import { typedText } from '../input/splitKeys.js';
 import type { PromptSpec } from '../state/store.js';
+import { wrappedHeight } from './layout.js';
 import { color } from './theme.js';
 import { LAYER, useKeys, type Key } from './useKeys.js';
 
@@ -10,7 +11,15 @@ import { LAYER, useKeys, type Key } from './useKeys.js';
  * What has been typed or chosen lives in refs, not in React state: every key of one read sees the
  * effect of the key before it (two Down arrows in one read move two rows, "ebooks\r" submits "ebooks").
  */
-export function PromptView({ prompt, onAnswer, width }: { prompt: PromptSpec; onAnswer: (value: string | undefined) => void; width: number }) {
+/** Lines a dialog needs at this width: border, title, what it asks, the hint line. */
+export function promptHeight(prompt: PromptSpec, boxWidth: number): number {
+  const inner = Math.max(1, boxWidth - 4);
+  if (prompt.kind === 'confirm') return 4 + prompt.lines.reduce((n, line) => n + wrappedHeight(line || ' ', inner), 0);
+  if (prompt.kind === 'choice') return 4 + prompt.options.length;
+  return 5;
+}
+
+export function PromptView({ prompt, onAnswer, width, height }: { prompt: PromptSpec; onAnswer: (value: string | undefined) => void; width: number; height?: number }) {
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   const text = useRef('');
   const choice = useRef(0);
@@ -58,7 +67,7 @@ export function PromptView({ prompt, onAnswer, width }: { prompt: PromptSpec; on
   const border = prompt.kind === 'confirm' && prompt.danger ? color('danger') : color('accent');
   const boxWidth = Math.min(width, 100);
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={border} paddingX={1} width={boxWidth}>
+    <Box flexDirection="column" borderStyle="round" borderColor={border} paddingX={1} width={boxWidth} {...(height !== undefined ? { height, overflow: 'hidden' as const } : {})}>
       <Text bold color={border} wrap="truncate-end">{prompt.title}</Text>
       {prompt.kind === 'text' ? (
         <>
@@ -67,9 +76,7 @@ export function PromptView({ prompt, onAnswer, width }: { prompt: PromptSpec; on
         </>
       ) : prompt.kind === 'confirm' ? (
         <>
-          {prompt.lines.map((line, i) => (
-            <Text key={i} wrap="wrap">{line || ' '}</Text>
-          ))}
+          <ClippedLines lines={prompt.lines} width={boxWidth - 4} height={height === undefined ? undefined : height - 4} />
           <Text bold wrap="truncate-end">Run it? y = yes · n or Enter = no · Esc = cancel</Text>
         </>
       ) : (
@@ -98,5 +105,28 @@ function TextLine({ label, value, width }: { label: string; value: string; width
       {shown}
       <Text inverse> </Text>
     </Text>
+  );
+}
+
+/** The lines of a confirmation, as many as fit; a last line says how many more there are. */
+function ClippedLines({ lines, width, height }: { lines: string[]; width: number; height: number | undefined }) {
+  let used = 0;
+  const shown: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    const need = wrappedHeight(line || ' ', width);
+    const last = i === lines.length - 1;
+    if (height !== undefined && used + need > height - (last ? 0 : 1)) {
+      shown.push(`… ${lines.length - i} more line${lines.length - i === 1 ? '' : 's'}`);
+      break;
+    }
+    shown.push(line);
+    used += need;
+  }
+  return (
+    <>
+      {shown.map((line, i) => (
+        <Text key={i} wrap="wrap">{line || ' '}</Text>
+      ))}
+    </>
   );
 }

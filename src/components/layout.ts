@@ -1,0 +1,95 @@
+// Fitting the header and footer into the terminal's width: what to shorten first, what never to cut.
+// Pure; widths are counted in characters (code points).
+
+import type { Binding, Command } from '../state/keys.js';
+
+export const width = (text: string): number => [...text].length;
+
+/** The text cut to `room` characters, an ellipsis marking the cut. */
+export function ellipsis(text: string, room: number): string {
+  if (room <= 0) return '';
+  const chars = [...text];
+  if (chars.length <= room) return text;
+  return room === 1 ? '…' : `${chars.slice(0, room - 1).join('')}…`;
+}
+
+export interface HeaderDetail {
+  text: string;
+  /** Higher stays longer when the line is short. */
+  keep: number;
+}
+
+export interface HeaderParts {
+  title: string;
+  /** The environment, as shown: never cut. */
+  badge: string;
+  /** Session details in display order; the ones with the lowest `keep` go first when there is no room. */
+  details: HeaderDetail[];
+}
+
+export const SEPARATOR = ' · ';
+
+/**
+ * The header in one line: the environment badge whole, then as many details as fit with a title of at
+ * least a few characters, the title cut with an ellipsis to what is left.
+ */
+export function fitHeader(parts: HeaderParts, columns: number): { title: string; badge: string; details: HeaderDetail[] } {
+  const minTitle = Math.min(width(parts.title), 8);
+  let details = [...parts.details];
+  const used = () => width(parts.badge) + details.reduce((n, d) => n + width(SEPARATOR) + width(d.text), 0) + width(SEPARATOR);
+  while (details.length && used() + minTitle > columns) {
+    const weakest = details.reduce((a, b) => (b.keep < a.keep ? b : a));
+    details = details.filter((d) => d !== weakest);
+  }
+  const room = columns - used();
+  if (room < 1) return { title: '', badge: parts.badge, details: [] };
+  return { title: ellipsis(parts.title, room), badge: parts.badge, details };
+}
+
+export interface FooterEntry {
+  keys: string;
+  label: string;
+  command: Command | 'move';
+}
+
+/** What the footer lists: the bindings, ↑↓ as one "move" entry. */
+export function footerEntries(bindings: Binding[]): FooterEntry[] {
+  return bindings
+    .filter((b) => b.command !== 'down' && b.command !== 'pageDown')
+    .map((b) => (b.command === 'up' ? { keys: '↑↓/jk', label: 'move', command: 'move' as const } : { keys: b.keys, label: b.label, command: b.command }));
+}
+
+/** Kept first when the footer does not fit: what an operator needs to move on or get out. */
+const IMPORTANCE: Array<Command | 'move'> = ['run', 'open', 'done', 'report', 'back', 'quit', 'cancel', 'skip', 'fail', 'note', 'filter', 'move', 'env', 'attach', 'copy', 'pageUp'];
+
+const entryWidth = (e: FooterEntry) => width(e.keys) + 1 + width(e.label);
+const GAP = 2;
+
+/**
+ * The footer in one line: every entry when they fit; otherwise the most important ones, in their
+ * usual order, and `? help` last (help lists them all).
+ */
+export function fitFooter(entries: FooterEntry[], columns: number): FooterEntry[] {
+  const total = entries.reduce((n, e, i) => n + (i ? GAP : 0) + entryWidth(e), 0);
+  if (total <= columns) return entries;
+  const help = entries.find((e) => e.command === 'help') ?? { keys: '?', label: 'help', command: 'help' as const };
+  let left = columns - entryWidth(help);
+  const chosen = new Set<FooterEntry>();
+  const ranked = [...entries].filter((e) => e !== help).sort((a, b) => rank(a) - rank(b));
+  for (const entry of ranked) {
+    if (entryWidth(entry) + GAP > left) continue;
+    chosen.add(entry);
+    left -= entryWidth(entry) + GAP;
+  }
+  return [...entries.filter((e) => chosen.has(e)), help];
+}
+
+function rank(entry: FooterEntry): number {
+  const i = IMPORTANCE.indexOf(entry.command);
+  return i < 0 ? IMPORTANCE.length : i;
+}
+
+/** Lines a text takes when wrapped at `columns` (each line break starts a new line). */
+export function wrappedHeight(text: string, columns: number): number {
+  return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(width(line) / Math.max(1, columns))), 0);
+}
