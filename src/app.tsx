@@ -108,6 +108,8 @@ export function App({ store }: { store: AppStore }) {
           {...(state.running ? { running: state.running } : {})}
           results={state.results}
           runs={state.view.runs.filter((r) => r.step === located.step.id)}
+          {...(state.session ? { sessionDir: state.session.dir } : {})}
+          onMessage={(text, tone) => tell(store, text, tone)}
           scroll={state.scroll}
           height={bodyHeight}
           width={width}

@@ -60,7 +60,7 @@ export function footerEntries(bindings: Binding[]): FooterEntry[] {
 }
 
 /** Kept first when the footer does not fit: what an operator needs to move on or get out. */
-const IMPORTANCE: Array<Command | 'move'> = ['run', 'open', 'done', 'report', 'back', 'quit', 'cancel', 'skip', 'fail', 'note', 'filter', 'move', 'env', 'attach', 'copy', 'pageUp'];
+const IMPORTANCE: Array<Command | 'move'> = ['run', 'open', 'done', 'report', 'back', 'quit', 'record', 'cancel', 'skip', 'fail', 'note', 'filter', 'move', 'env', 'pager', 'attach', 'copy', 'pageUp'];
 
 const entryWidth = (e: FooterEntry) => width(e.keys) + 1 + width(e.label);
 const GAP = 2;
@@ -92,4 +92,46 @@ function rank(entry: FooterEntry): number {
 /** Lines a text takes when wrapped at `columns` (each line break starts a new line). */
 export function wrappedHeight(text: string, columns: number): number {
   return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(width(line) / Math.max(1, columns))), 0);
+}
+
+/**
+ * Column widths for a table of `available` characters: each column as wide as its content; when that
+ * is too wide, the widest columns give way first, never below `min` (or their own width).
+ */
+export function fitColumns(natural: number[], available: number, min = 6): number[] {
+  const widths = [...natural];
+  const total = () => widths.reduce((n, w) => n + w, 0);
+  while (total() > available) {
+    const widest = Math.max(...widths);
+    if (widest <= min) break;
+    const second = Math.max(min, ...widths.filter((w) => w < widest));
+    const count = widths.filter((w) => w === widest).length;
+    const excess = total() - available;
+    // Bring the widest down towards the next width, or by what is still too much, shared among them.
+    const cut = Math.max(1, Math.min(widest - second, Math.ceil(excess / count)));
+    for (let i = 0; i < widths.length; i++) if (widths[i] === widest) widths[i] = Math.max(min, widest - cut);
+  }
+  return widths;
+}
+
+/** The text broken into lines of at most `columns` characters, at spaces where it can. */
+export function wrapLines(text: string, columns: number): string[] {
+  const room = Math.max(1, columns);
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let rest = [...paragraph];
+    if (!rest.length) lines.push('');
+    while (rest.length) {
+      if (rest.length <= room) {
+        lines.push(rest.join(''));
+        break;
+      }
+      let cut = rest.lastIndexOf(' ', room);
+      if (cut <= 0) cut = room;
+      lines.push(rest.slice(0, cut).join('').trimEnd());
+      rest = rest.slice(cut);
+      while (rest[0] === ' ') rest = rest.slice(1);
+    }
+  }
+  return lines;
 }

@@ -48,7 +48,7 @@ export function RowLine({ row, width, showProgress = true }: { row: Row; width: 
 export function Home(props: { rows: Row[]; cursor: number; height: number; width: number; filter: string; filtering: boolean; onFilter: (v: string) => void; onFilterDone: () => void }) {
   const filterShown = props.filtering || props.filter;
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" flexShrink={0}>
       <FilterLine filter={props.filter} filtering={props.filtering} onChange={props.onFilter} onSubmit={props.onFilterDone} />
       {props.rows.length ? (
         <ListView items={props.rows} cursor={props.cursor} height={props.height - (filterShown ? 1 : 0)} render={(row) => <RowLine row={row} width={props.width} />} />

@@ -310,10 +310,14 @@ export function createAppStore(options: AppOptions): AppStore {
       },
 
       back: () => {
-        const { history } = get();
+        const { history, screen: leaving } = get();
         if (get().filtering) return actions.endFilter(false);
         if (!history.length) return;
-        set({ screen: history[history.length - 1]!, history: history.slice(0, -1), filter: '', filtering: false, scroll: 0 });
+        const target = history[history.length - 1]!;
+        set({ screen: target, history: history.slice(0, -1), filter: '', filtering: false, scroll: 0, message: undefined });
+        // The cursor goes back to the row the operator came from, even when a filter had moved it.
+        const from = get().rows().findIndex((r) => (leaving.stepId ? r.kind === 'step' && r.step.id === leaving.stepId : r.kind === 'section' && r.section.id === leaving.sectionId));
+        if (from >= 0) set({ cursor: { ...get().cursor, [screenKey(target)]: from } });
       },
 
       startFilter: () => set({ filtering: true, filter: '' }),
@@ -508,7 +512,7 @@ export function createAppStore(options: AppOptions): AppStore {
       help: () => {
         const { screen, history } = get();
         if (screen.name === 'help') return actions.back();
-        set({ screen: { name: 'help' }, history: [...history, screen] });
+        set({ screen: { name: 'help' }, history: [...history, screen], message: undefined });
       },
 
       quit: async () => {
@@ -547,6 +551,7 @@ export function createAppStore(options: AppOptions): AppStore {
             },
             screen: { name: 'finish' },
             history: [],
+            message: undefined,
           });
         } catch (error) {
           say(`Could not seal the session: ${(error as Error).message}`, 'error');
@@ -561,7 +566,8 @@ export function createAppStore(options: AppOptions): AppStore {
         try {
           const path = await options.writeReport(summary.dir);
           set({ summary: { ...summary, reportPath: path } });
-          say(`Report draft written: ${path}`, 'ok');
+          // The Finish screen shows the path.
+          say('Report draft written.', 'ok');
         } catch (error) {
           say((error as Error).message, 'error');
         }

@@ -1,0 +1,55 @@
+import { Box, Text } from 'ink';
+import React from 'react';
+import { visibleWindow } from './ListView.js';
+import { fitColumns, width as textWidth, ellipsis } from './layout.js';
+import { color } from './theme.js';
+import { cellText } from './visible.js';
+
+const SEPARATOR = ' │ ';
+
+/** Lines the table takes: header, rule, and up to `height - 2` rows (one of them "more" when cut). */
+export function tableLines(columns: string[], rows: Array<Array<string | null>>, width: number): { widths: number[]; header: string; rule: string; rows: string[]; hidden: number } {
+  const cells = rows.map((r) => columns.map((_, i) => cellText(r[i])));
+  const natural = columns.map((c, i) => Math.max(textWidth(c), ...cells.map((r) => textWidth(r[i]!))));
+  const room = width - 2;
+  // Columns shrink towards their header's width (at most 12); those that still do not fit are left
+  // out on the right, and the line says so (Enter shows the row whole).
+  const minimum = natural.map((w, i) => Math.min(w, Math.max(3, Math.min(12, textWidth(columns[i]!)))));
+  let shown = columns.length;
+  const need = (n: number) => minimum.slice(0, n).reduce((a, b) => a + b, 0) + SEPARATOR.length * (n - 1) + (n < columns.length ? 4 : 0);
+  while (shown > 1 && need(shown) > room) shown--;
+  const available = Math.max(shown, room - SEPARATOR.length * (shown - 1) - (shown < columns.length ? 4 : 0));
+  const widths = fitColumns(natural.slice(0, shown), available, 3).map((w, i) => Math.max(Math.min(w, natural[i]!), Math.min(minimum[i]!, w)));
+  const hidden = columns.length - shown;
+  const line = (values: string[]) => values.slice(0, shown).map((v, i) => ellipsis(v, widths[i]!).padEnd(widths[i]!)).join(SEPARATOR).trimEnd() + (hidden ? ' │ …' : '');
+  return { widths, header: line(columns.map(cellText)), rule: widths.map((w) => '─'.repeat(w)).join('─┼─') + (hidden ? '─┼─' : ''), rows: cells.map(line), hidden };
+}
+
+/**
+ * A query result: columns as wide as their content allows, the selected row marked; Enter or v shows it
+ * whole (RecordView).
+ */
+export function ResultTable({ columns, rows, selected, height, width }: { columns: string[]; rows: Array<Array<string | null>>; selected: number; height: number; width: number }) {
+  const table = tableLines(columns, rows, width);
+  const room = Math.max(1, height - 2);
+  const fits = rows.length <= room - (table.hidden ? 1 : 0);
+  const { start, end } = visibleWindow(rows.length, selected, fits ? room : Math.max(1, room - 1));
+  return (
+    <Box flexDirection="column" flexShrink={0}>
+      <Text wrap="truncate-end">  {table.header}</Text>
+      <Text wrap="truncate-end" color={color('muted')}>  {table.rule}</Text>
+      {table.rows.slice(start, end).map((line, i) => (
+        <Text key={start + i} wrap="truncate-end" {...(start + i === selected ? { color: color('accent') } : {})}>
+          {start + i === selected ? '❯ ' : '  '}
+          {line}
+        </Text>
+      ))}
+      {!fits || table.hidden ? (
+        <Text color={color('muted')} wrap="truncate-end">
+          {'  '}row {selected + 1} of {rows.length}
+          {table.hidden ? ` · ${table.hidden} more column${table.hidden === 1 ? '' : 's'}` : ''} · Enter/v whole row
+        </Text>
+      ) : null}
+    </Box>
+  );
+}
