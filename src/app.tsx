@@ -17,7 +17,7 @@ import { Picker } from './screens/Picker.js';
 import { Section } from './screens/Section.js';
 import { Step } from './screens/Step.js';
 import { BINDINGS, commandFor, type Command } from './state/keys.js';
-import { progress } from './state/rows.js';
+import { progress, stepState as derivedState } from './state/rows.js';
 import { findSectionById } from './runbook/walk.js';
 import type { AppStore } from './state/store.js';
 
@@ -101,7 +101,7 @@ export function App({ store }: { store: AppStore }) {
           section={located.section}
           step={located.step}
           number={located.number}
-          state={state.running?.stepId === located.step.id ? 'running' : (stepState?.state ?? 'pending')}
+          state={state.running?.stepId === located.step.id ? 'running' : derivedState(state.view, located.step)}
           {...(stepState?.reason ? { reason: stepState.reason } : {})}
           notes={state.view.notes}
           values={state.view.values}

@@ -22,7 +22,7 @@ export function promptHeight(prompt: PromptSpec, boxWidth: number): number {
 export function PromptView({ prompt, onAnswer, width, height }: { prompt: PromptSpec; onAnswer: (value: string | undefined) => void; width: number; height?: number }) {
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   const text = useRef('');
-  const choice = useRef(0);
+  const choice = useRef(prompt.kind === 'choice' && prompt.selected ? Math.max(0, prompt.options.findIndex((o) => o.value === prompt.selected)) : 0);
   const answered = useRef(false);
   const answer = (value: string | undefined) => {
     answered.current = true;

@@ -25,7 +25,7 @@ export interface Screen {
 export type PromptSpec =
   | { kind: 'text'; title: string; label: string; mask?: boolean; hint?: string }
   | { kind: 'confirm'; title: string; lines: string[]; danger?: boolean }
-  | { kind: 'choice'; title: string; options: Array<{ label: string; value: string }> };
+  | { kind: 'choice'; title: string; options: Array<{ label: string; value: string }>; selected?: string };
 
 export interface RunbookEntry {
   file: string;
@@ -496,8 +496,10 @@ export function createAppStore(options: AppOptions): AppStore {
       },
 
       chooseEnvironment: async () => {
-        const names = [...new Set(['local', ...get().envNames])];
-        const pick = await ask({ kind: 'choice', title: 'Environment', options: names.map((n) => ({ label: n, value: n })) });
+        // Every environment, the current one marked and chosen to start with (i12: the list function goes here).
+        const current = get().env.name;
+        const names = [...new Set(['local', 'sandbox', ...get().envNames, current])];
+        const pick = await ask({ kind: 'choice', title: 'Environment', options: names.map((n) => ({ label: n === current ? `${n}  (current)` : n, value: n })), selected: current });
         if (!pick || pick === get().env.name) return;
         try {
           const next = resolveEnvironment({ name: pick, ...(options.cwd ? { cwd: options.cwd } : {}) });
