@@ -20,11 +20,14 @@ export function requireTmux(): void {
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** `export NAME='value'` lines for a POSIX shell; names a shell cannot export are left out. */
+/**
+ * `export NAME='value'` lines for a POSIX shell (`unset NAME` for a name given as undefined, so the
+ * tmux server's own environment cannot leak it in); names a shell cannot export are left out.
+ */
 export function environmentScript(env: Record<string, string | undefined>): string {
   return Object.entries(env)
-    .filter((entry): entry is [string, string] => /^[A-Za-z_][A-Za-z0-9_]*$/.test(entry[0]) && entry[1] !== undefined)
-    .map(([name, value]) => `export ${name}='${value.replace(/'/g, "'\\''")}'\n`)
+    .filter(([name]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    .map(([name, value]) => (value === undefined ? `unset ${name}\n` : `export ${name}='${value.replace(/'/g, "'\\''")}'\n`))
     .join('');
 }
 
