@@ -6,6 +6,14 @@ import { VERSION } from './version.js';
 
 const DEFAULT_TARGET = './runbook/';
 
+/**
+ * The navigator holds keys from its first moment: raw mode, so what is typed while it loads is neither
+ * echoed over the screen nor lost (the first screen reads it). Node restores the terminal at exit.
+ */
+function holdKeys(): void {
+  if (process.stdin.isTTY && process.stdout.isTTY) process.stdin.setRawMode(true);
+}
+
 function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('runbook')
     .description('Walk an operational runbook step by step: run its commands and queries, keep a signed record.')
@@ -22,6 +30,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     // options, --env among them, belong to the subcommand.
     .enablePositionalOptions()
     .action(async (target: string, options: import('./commands/open.js').OpenOptions) => {
+      holdKeys();
       const { openCommand } = await import('./commands/open.js');
       await openCommand(target, options);
     });
@@ -33,6 +42,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--env <name>', "override the session's environment")
     .option('--key <file>', 'sign with this OpenSSH key')
     .action(async (session: string | undefined, options: import('./commands/open.js').OpenOptions) => {
+      holdKeys();
       const { resumeCommand } = await import('./commands/open.js');
       await resumeCommand(session, options);
     });

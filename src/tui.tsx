@@ -29,7 +29,8 @@ const pasteOff = () => process.stdout.write(PASTE_OFF);
 
 export async function runTui(options: AppOptions): Promise<void> {
   holdKeys();
-  process.stdout.write(PASTE_ON);
+  // Keys typed before raw mode began were echoed on the current line: wipe them before the first frame.
+  process.stdout.write(`\r\u001b[2K${PASTE_ON}`);
   process.once('exit', pasteOff);
   const store = createAppStore({
     ...options,

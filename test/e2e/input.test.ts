@@ -95,3 +95,15 @@ describe('keys in batches, in a real terminal', () => {
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith('runbook-e2e-env-') && existsSync(`${tmpdir()}/${n}/env.sh`))).toEqual([]);
   });
 });
+
+describe('keys typed before the first frame', () => {
+  it('are applied once the screen is there, and never drawn over it', async () => {
+    const home = freshHome();
+    terminal = openTerminal(`node ${BIN} ${SEED}`, { ...(home.env as Record<string, string>), DATABASE_URL: inject('databaseUrl'), NO_COLOR: '1' }, undefined, home.root);
+    // At once: the program is still starting.
+    terminal.type('jjj');
+    const screen = await terminal.waitFor(/❯ +Tooling & References/);
+    expect(screen.split('\n')[0]).toMatch(/^Supabase Operations Runbook · env local/);
+    expect(screen).not.toMatch(/jjj/);
+  });
+});
