@@ -162,6 +162,7 @@ class RunbookBuilder {
     const action = fence ? makeAction(fence.kind, fence.code, line, parseFenceInfo(info).attrs) : undefined;
     if (top) {
       if (action) top.step.actions.push(action);
+      else if (token.content.trim()) (top.step.reference ??= []).push({ ...(info.trim() ? { lang: info.trim().split(/\s+/)[0]! } : {}), code: token.content.replace(/\n$/, ''), line });
       return;
     }
     // An indented code block outside a list is an example unless it reads as a command.

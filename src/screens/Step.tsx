@@ -56,12 +56,9 @@ function StatusLine(props: { state: StepState; section: Section; number: string;
   );
 }
 
-/** Code blocks of the step that are not actions (config, expected output): shown for reference. */
-type Reference = { lang?: string; code: string };
-
 export interface StepProps {
   section: Section;
-  step: StepModel & { reference?: Reference[] };
+  step: StepModel;
   number: string;
   state: StepState;
   reason?: string;

@@ -139,3 +139,21 @@ describe('finding the way back', () => {
     tui.unmount();
   });
 });
+
+describe('reference code blocks', () => {
+  it('a step shows a YAML snippet that is not an action as reference text, and never runs it', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'runbook-ref-')), 'ref.md');
+    writeFileSync(file, '# Ref\n## Configure\n- Set the pool size in `pgbouncer.ini`:\n\n  ```yaml\n  pool_mode: transaction\n  default_pool_size: 40\n  ```\n');
+    const tui = await renderTui({ file });
+    await tui.press('\r', '\r');
+    const frame = await tui.waitFor('reference, not run');
+    expect(frame).toContain('─ yaml (reference, not run) ─');
+    expect(frame).toContain('default_pool_size: 40');
+    expect(frame).toContain('No command or query');
+    expect(tui.store.getState().runbook!.sections[0]!.steps[0]!.actions).toEqual([]);
+    tui.unmount();
+  });
+});
