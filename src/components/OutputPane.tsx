@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import React from 'react';
 import { color } from './theme.js';
+import { visibleLine } from './visible.js';
 
 /** The tail of an output that fits the height; `scroll` lines back from the end once it has finished. */
 export function OutputPane({ lines, height, width, scroll = 0, title }: { lines: string[]; height: number; width: number; scroll?: number; title?: string }) {
@@ -12,7 +13,7 @@ export function OutputPane({ lines, height, width, scroll = 0, title }: { lines:
       {title ? <Text color={color('muted')}>{title}</Text> : null}
       {shown.map((line, i) => (
         <Text key={i} wrap="truncate-end">
-          {line.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').slice(0, width) || ' '}
+          {[...visibleLine(line)].slice(0, width).join('') || ' '}
         </Text>
       ))}
     </Box>

@@ -38,6 +38,8 @@ export function key(flags: Partial<Key> = {}): Key {
 const ESC = '\u001b';
 const PASTE_START = `${ESC}[200~`;
 const PASTE_END = `${ESC}[201~`;
+/** A paste whose end marker never comes is handed over at this size rather than swallowing every key. */
+export const MAX_PASTE = 64 * 1024;
 
 /** CSI and SS3 final letters: ESC [ A, ESC O A … */
 const LETTER_KEYS: Record<string, Flag> = { A: 'upArrow', B: 'downArrow', C: 'rightArrow', D: 'leftArrow', H: 'home', F: 'end' };
@@ -104,6 +106,10 @@ export function createKeySplitter(): { push(chunk: string): Key[] } {
           const end = chunk.indexOf(PASTE_END, i);
           if (end < 0) {
             pasting += chunk.slice(i);
+            if (pasting.length >= MAX_PASTE) {
+              keys.push(key({ input: pasting, paste: true }));
+              pasting = undefined;
+            }
             return keys;
           }
           keys.push(key({ input: pasting + chunk.slice(i, end), paste: true }));

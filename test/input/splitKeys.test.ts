@@ -82,3 +82,12 @@ describe('splitKeys', () => {
     );
   });
 });
+
+describe('a paste that never ends', () => {
+  it('is handed over at its size limit instead of swallowing every later key', async () => {
+    const { MAX_PASTE } = await import('../../src/input/splitKeys.js');
+    const splitter = createKeySplitter();
+    expect(splitter.push('\u001b[200~' + 'x'.repeat(MAX_PASTE))).toHaveLength(1);
+    expect(names(splitter.push('jj'))).toEqual(['j', 'j']);
+  });
+});
