@@ -7,7 +7,7 @@ import React, { useEffect } from 'react';
 import { useKeyDispatcher } from '../../src/components/useKeys.js';
 import type { KeyDispatcher } from '../../src/input/dispatcher.js';
 
-export const KEY = { enter: '\r', escape: '\u001b', down: '\u001b[B', up: '\u001b[A', ctrlC: '\u0003', home: '\u001b[H', end: '\u001b[F', pageDown: '\u001b[6~', backspace: '\u007f' };
+export const KEY = { enter: '\r', escape: '\u001b', down: '\u001b[B', up: '\u001b[A', ctrlC: '\u0003', home: '\u001b[H', end: '\u001b[F', pageUp: '\u001b[5~', pageDown: '\u001b[6~', backspace: '\u007f' };
 
 class FakeStdout extends EventEmitter {
   frames: string[] = [];

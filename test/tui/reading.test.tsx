@@ -157,3 +157,24 @@ describe('reference code blocks', () => {
     tui.unmount();
   });
 });
+
+describe('the output pane', () => {
+  it('scrolls back through a long output with PgUp and forward with PgDn', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { resolveEnvironment } = await import('../../src/exec/environment.js');
+    const file = join(mkdtempSync(join(tmpdir(), 'runbook-long-')), 'long.md');
+    writeFileSync(file, '# Long\n## Print\n```sh\nseq 1 200 | sed "s/^/line /"\n```\n');
+    const tui = await renderTui({ file, purpose: incident, env: resolveEnvironment({ name: 'local', processEnv: { PATH: process.env.PATH } }), rows: 20 });
+    await tui.press('\r', '\r', 'r');
+    await tui.waitFor('line 200');
+    expect(tui.frame()).not.toContain('line 150');
+    await tui.press(KEY.pageUp, '\u001b[5~', '\u001b[5~', '\u001b[5~', '\u001b[5~');
+    expect(tui.frame()).toContain('line 150');
+    expect(tui.frame()).not.toContain('line 200');
+    await tui.press('\u001b[6~', '\u001b[6~', '\u001b[6~', '\u001b[6~', '\u001b[6~', '\u001b[6~');
+    expect(tui.frame()).toContain('line 200');
+    tui.unmount();
+  });
+});
