@@ -14,6 +14,8 @@ interface Entry {
   layer: number;
   order: number;
   busy?: Promise<unknown>;
+  /** When it became busy: only handlers added since then (the dialogs its command opened) take keys. */
+  busySince?: number;
 }
 
 /** Keys waiting beyond this are dropped, and said so: typing into a hung screen must not replay later. */
@@ -73,8 +75,9 @@ export class KeyDispatcher {
   /** True when the key was taken (or nobody wants it); false when it has to wait. */
   private deliver(key: Key): boolean {
     const ordered = [...this.entries].sort((a, b) => b.layer - a.layer || b.order - a.order);
+    const since = Math.max(-1, ...this.entries.filter((e) => e.busy).map((e) => e.busySince!));
     for (const entry of ordered) {
-      if (entry.busy) return false;
+      if (entry.busy || entry.order < since) return false;
       const result = entry.handler(key);
       if (result === false) continue;
       if (result && typeof (result as Promise<unknown>).then === 'function') {
@@ -83,6 +86,7 @@ export class KeyDispatcher {
           () => undefined,
         );
         entry.busy = busy;
+        entry.busySince = this.order;
         void busy.then(() => {
           if (entry.busy === busy) delete entry.busy;
           this.drain();

@@ -95,3 +95,27 @@ describe('KeyDispatcher', () => {
     expect(d.pending).toBe(0);
   });
 });
+
+describe('KeyDispatcher and views over the screen', () => {
+  it('holds keys from a view that was there before the command, but not from the dialog it opened', async () => {
+    const d = new KeyDispatcher();
+    const seen: string[] = [];
+    const work = deferred();
+    d.add((k) => {
+      seen.push(`screen:${k.input}`);
+      if (k.input === 'r') return work.promise;
+    });
+    // A view over the screen (the Step screen's table keys), there before `r`.
+    d.add((k) => (k.input === 'o' ? void seen.push('view:o') : false), 1);
+    d.push(splitKeys('ro'));
+    expect(seen).toEqual(['screen:r']);
+    const remove = d.add((k) => void seen.push(`dialog:${k.input}`), 2);
+    expect(seen).toEqual(['screen:r', 'dialog:o']);
+    remove();
+    d.push(splitKeys('o'));
+    expect(seen).toHaveLength(2);
+    work.resolve();
+    await flush();
+    expect(seen.at(-1)).toBe('view:o');
+  });
+});
