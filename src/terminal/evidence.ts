@@ -2,7 +2,6 @@
 // the full output for the pager. Evidence files are read in bounded pieces.
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import { evidencePath, type EvidenceRef } from '../session/evidence.js';
 import type { ActionRun } from '../session/view.js';
 
@@ -39,8 +38,7 @@ export function recordedTable(sessionDir: string, run: ActionRun, maxRows = 500)
   if (!output?.evidence || !output.columns) return undefined;
   try {
     const { text } = readEvidence(sessionDir, output.evidence);
-    // NULL is an empty unquoted field, an empty string a quoted one (src/exec/sql.ts).
-    const records = parse(text, { relax_column_count: true, to: maxRows + 1, cast: (value: string, context: { quoting: boolean }) => (value === '' && !context.quoting ? null : value) }) as Array<Array<string | null>>;
+    const records = parseCsv(text, maxRows + 1);
     const body = records[0]?.join('\u0000') === output.columns.join('\u0000') ? records.slice(1) : records;
     return { columns: output.columns, rows: body.map((r) => output.columns!.map((_, i) => r[i] ?? null)), rowCount: output.rows ?? body.length };
   } catch {
@@ -51,4 +49,54 @@ export function recordedTable(sessionDir: string, run: ActionRun, maxRows = 500)
 /** Every evidence file a run wrote, in order. */
 export function runEvidence(run: ActionRun): EvidenceRef[] {
   return run.outputs.flatMap((o) => (o.evidence ? [o.evidence] : []));
+}
+
+/**
+ * The CSV a query's evidence holds (RFC 4180, as src/exec/sql.ts writes it): NULL is an empty unquoted
+ * field, an empty string a quoted one. Small and synchronous, so the TUI loads no CSV library.
+ */
+export function parseCsv(text: string, maxRecords = Infinity): Array<Array<string | null>> {
+  const records: Array<Array<string | null>> = [];
+  let record: Array<string | null> = [];
+  let i = 0;
+  while (i < text.length && records.length < maxRecords) {
+    let value: string | null;
+    if (text[i] === '"') {
+      let out = '';
+      i++;
+      for (;;) {
+        const quote = text.indexOf('"', i);
+        if (quote < 0) {
+          out += text.slice(i);
+          i = text.length;
+          break;
+        }
+        out += text.slice(i, quote);
+        if (text[quote + 1] === '"') {
+          out += '"';
+          i = quote + 2;
+        } else {
+          i = quote + 1;
+          break;
+        }
+      }
+      value = out;
+    } else {
+      let end = i;
+      while (end < text.length && text[end] !== ',' && text[end] !== '\n' && text[end] !== '\r') end++;
+      value = end === i ? null : text.slice(i, end);
+      i = end;
+    }
+    record.push(value);
+    if (text[i] === ',') {
+      i++;
+      continue;
+    }
+    if (text[i] === '\r') i++;
+    if (text[i] === '\n') i++;
+    records.push(record);
+    record = [];
+  }
+  if (record.length && records.length < maxRecords) records.push(record);
+  return records;
 }
