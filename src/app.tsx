@@ -7,7 +7,7 @@ import { useStore } from 'zustand';
 import { Footer, footerHeight } from './components/Footer.js';
 import { PromptView, promptHeight } from './components/PromptView.js';
 import { StatusBar } from './components/StatusBar.js';
-import { useKeys } from './components/useKeys.js';
+import { useDroppedKeys, useKeys } from './components/useKeys.js';
 import { editFilter, tell, untilSettledOrRunning } from './components/screenKeys.js';
 import { color } from './components/theme.js';
 import { Finish } from './screens/Finish.js';
@@ -75,6 +75,8 @@ export function App({ store }: { store: AppStore }) {
     const result = dispatch(command);
     return result instanceof Promise ? untilSettledOrRunning(store, result) : undefined;
   });
+
+  useDroppedKeys((count) => tell(store, `${count} key${count === 1 ? ' was' : 's were'} dropped: too many arrived while the screen was busy.`, 'error'));
 
   const { columns, rows } = state.size;
   const width = Math.max(20, columns - 1);

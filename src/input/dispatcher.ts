@@ -56,7 +56,12 @@ export class KeyDispatcher {
 
   /** True while no key waits and no handler holds the keys. */
   get idle(): boolean {
-    return !this.queue.length && !this.entries.some((e) => e.busy);
+    return !this.queue.length && !this.busy;
+  }
+
+  /** True while a handler's command holds the keys after it. */
+  get busy(): boolean {
+    return this.entries.some((e) => e.busy);
   }
 
   private drain(): void {

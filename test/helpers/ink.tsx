@@ -44,7 +44,7 @@ export interface InkHarness {
   frame(): string;
   /** Writes each argument as one read of the terminal, waiting after each for the frame it causes. */
   press(...chunks: string[]): Promise<void>;
-  /** Waits until nothing changes any more: no key waiting, no new frame over two event-loop turns. */
+  /** Waits until nothing changes any more: no key waiting (but behind a busy command), no new frame over two event-loop turns. */
   settle(): Promise<void>;
   waitFor(text: string | RegExp, timeoutMs?: number): Promise<string>;
   resize(columns: number, rows: number): Promise<void>;
@@ -74,7 +74,9 @@ export async function renderInk(tree: React.ReactElement, size = { columns: 120,
     for (let stable = 0; stable < 2; ) {
       const before = stdout.frames.length;
       await turn();
-      stable = stdout.frames.length === before && !dispatcher?.pending ? stable + 1 : 0;
+      // Keys may still wait, but only behind a command that is under way (they are its typeahead).
+      const waiting = Boolean(dispatcher?.pending && dispatcher.busy);
+      stable = stdout.frames.length === before && (!dispatcher?.pending || waiting) ? stable + 1 : 0;
     }
   };
   await settle();

@@ -126,3 +126,21 @@ describe('batched keys', () => {
     tui.unmount();
   });
 });
+
+describe('keys while the screen is busy', () => {
+  it('wait for the command, and beyond the limit are dropped with a message', async () => {
+    const tui = await renderTui({ purpose: incident });
+    await tui.press('/rls\r\r');
+    let finish!: () => void;
+    // A command that takes its time (a session being created on a slow disk).
+    tui.store.setState({ mark: () => new Promise<void>((resolve) => (finish = resolve)) });
+    await tui.press(`d${'j'.repeat(300)}`);
+    expect(tui.frame()).toMatch(/\d+ keys were dropped: too many arrived while the screen was busy\./);
+    expect(tui.frame()).toMatch(/❯ +○ 1\. Symptom/);
+    finish();
+    await tui.settle();
+    // The keys that waited were applied afterwards: the cursor went down to the last row.
+    expect(tui.frame()).toMatch(/❯ +○ 2\.4\./);
+    tui.unmount();
+  });
+});
