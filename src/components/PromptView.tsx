@@ -14,7 +14,7 @@ import { LAYER, useKeys, type Key } from './useKeys.js';
 /** Lines a dialog needs at this width: border, title, what it asks, the hint line. */
 export function promptHeight(prompt: PromptSpec, boxWidth: number): number {
   const inner = Math.max(1, boxWidth - 4);
-  if (prompt.kind === 'confirm') return 4 + prompt.lines.reduce((n, line) => n + wrappedHeight(line || ' ', inner), 0);
+  if (prompt.kind === 'confirm') return 5 + prompt.lines.reduce((n, line) => n + wrappedHeight(line || ' ', inner), 0);
   if (prompt.kind === 'choice') return 4 + prompt.options.length;
   return 5;
 }
@@ -24,16 +24,27 @@ export function PromptView({ prompt, onAnswer, width, height }: { prompt: Prompt
   const text = useRef('');
   const choice = useRef(prompt.kind === 'choice' && prompt.selected ? Math.max(0, prompt.options.findIndex((o) => o.value === prompt.selected)) : 0);
   const answered = useRef(false);
+  const ignored = useRef(false);
   const answer = (value: string | undefined) => {
     answered.current = true;
     onAnswer(value);
   };
 
   useKeys(
-    (key: Key) => {
+    (key: Key, { typedAhead }) => {
       // Keys after the answer belong to whatever comes next, not to this question.
       if (answered.current) return false;
-      if (key.escape) return answer(undefined);
+      // A change to data is confirmed only by a key pressed while the question is on screen.
+      if (prompt.kind === 'confirm' && typedAhead) {
+        if (!ignored.current) {
+          ignored.current = true;
+          redraw();
+        }
+        return;
+      }
+      // Pasted text answers only a text question.
+      if (key.paste && prompt.kind !== 'text') return;
+      if (key.escape || (key.ctrl && key.input === 'c')) return answer(undefined);
       if (prompt.kind === 'confirm') {
         if (key.input === 'y' || key.input === 'Y') answer('yes');
         else if (key.input === 'n' || key.input === 'N' || key.return) answer('no');
@@ -76,7 +87,8 @@ export function PromptView({ prompt, onAnswer, width, height }: { prompt: Prompt
         </>
       ) : prompt.kind === 'confirm' ? (
         <>
-          <ClippedLines lines={prompt.lines} width={boxWidth - 4} height={height === undefined ? undefined : height - 4} />
+          <ClippedLines lines={prompt.lines} width={boxWidth - 4} height={height === undefined ? undefined : height - 4 - (ignored.current ? 1 : 0)} />
+          {ignored.current ? <Text color={color('warn')} wrap="truncate-end">Keys typed before this question were ignored: answer it now.</Text> : null}
           <Text bold wrap="truncate-end">Run it? y = yes · n or Enter = no · Esc = cancel</Text>
         </>
       ) : (

@@ -45,7 +45,7 @@ export function useKeys(handler: KeyHandler, options: { isActive?: boolean; laye
   useEffect(() => {
     if (!isActive) return;
     if (isRawModeSupported) setRawMode(true);
-    const remove = dispatcher.add((key) => latest.current(key), layer);
+    const remove = dispatcher.add((key, context) => latest.current(key, context), layer);
     return () => {
       remove();
       if (isRawModeSupported) setRawMode(false);

@@ -7,12 +7,15 @@ import type { Key } from './splitKeys.js';
 
 /** `false`: not mine, the layer below may take it. A promise: mine, and keys wait until it settles. */
 export type KeyResult = void | boolean | Promise<unknown>;
-export type KeyHandler = (key: Key) => KeyResult;
+/** `typedAhead`: the key arrived before this handler existed (typed before its dialog was on screen). */
+export type KeyHandler = (key: Key, context: { typedAhead: boolean }) => KeyResult;
 
 interface Entry {
   handler: KeyHandler;
   layer: number;
   order: number;
+  /** How many keys had arrived when it was added. */
+  keysBefore: number;
   busy?: Promise<unknown>;
   /** When it became busy: only handlers added since then (the dialogs its command opened) take keys. */
   busySince?: number;
@@ -22,7 +25,8 @@ interface Entry {
 export const MAX_QUEUED_KEYS = 256;
 
 export class KeyDispatcher {
-  private readonly queue: Key[] = [];
+  private readonly queue: Array<{ key: Key; seq: number }> = [];
+  private arrived = 0;
   private readonly entries: Entry[] = [];
   private order = 0;
   private draining = false;
@@ -31,7 +35,7 @@ export class KeyDispatcher {
 
   /** Adds a handler; returns the function that removes it. */
   add(handler: KeyHandler, layer = 0): () => void {
-    const entry: Entry = { handler, layer, order: this.order++ };
+    const entry: Entry = { handler, layer, order: this.order++, keysBefore: this.arrived };
     this.entries.push(entry);
     // Keys held for a layer below now belong to this one.
     this.drain();
@@ -45,7 +49,7 @@ export class KeyDispatcher {
   push(keys: Key[]): void {
     const room = MAX_QUEUED_KEYS - this.queue.length;
     if (keys.length > room) this.onDropped(keys.length - Math.max(0, room));
-    this.queue.push(...keys.slice(0, Math.max(0, room)));
+    for (const key of keys.slice(0, Math.max(0, room))) this.queue.push({ key, seq: this.arrived++ });
     this.drain();
   }
 
@@ -78,12 +82,12 @@ export class KeyDispatcher {
   }
 
   /** True when the key was taken (or nobody wants it); false when it has to wait. */
-  private deliver(key: Key): boolean {
+  private deliver({ key, seq }: { key: Key; seq: number }): boolean {
     const ordered = [...this.entries].sort((a, b) => b.layer - a.layer || b.order - a.order);
     const since = Math.max(-1, ...this.entries.filter((e) => e.busy).map((e) => e.busySince!));
     for (const entry of ordered) {
       if (entry.busy || entry.order < since) return false;
-      const result = entry.handler(key);
+      const result = entry.handler(key, { typedAhead: seq < entry.keysBefore });
       if (result === false) continue;
       if (result && typeof (result as Promise<unknown>).then === 'function') {
         const busy = (result as Promise<unknown>).then(

@@ -119,3 +119,19 @@ describe('KeyDispatcher and views over the screen', () => {
     expect(seen.at(-1)).toBe('view:o');
   });
 });
+
+describe('typed ahead', () => {
+  it('tells a handler which keys arrived before it existed', () => {
+    const d = new KeyDispatcher();
+    const work = deferred();
+    d.add((k) => (k.input === 'r' ? work.promise : undefined));
+    d.push(splitKeys('ry'));
+    const seen: Array<[string, boolean]> = [];
+    d.add((k, { typedAhead }) => void seen.push([k.input, typedAhead]), 2);
+    d.push(splitKeys('n'));
+    expect(seen).toEqual([
+      ['y', true],
+      ['n', false],
+    ]);
+  });
+});

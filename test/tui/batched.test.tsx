@@ -94,10 +94,16 @@ describe('batched keys', () => {
     tui.unmount();
   });
 
-  it('confirm dialog: r then n in one read declines the write', async () => {
+  it('confirm dialog: a y typed ahead of the question never confirms a write; a key pressed while it shows does', async () => {
     const file = `${process.cwd()}/test/fixtures/write.md`;
     const tui = await renderTui({ purpose: incident, file, databaseUrl });
-    await tui.press('\r\rrn');
+    await tui.press('\r\rry');
+    await tui.waitFor('Keys typed before this question were ignored');
+    expect(tui.events().filter((e) => String(e.type).startsWith('action.'))).toEqual([]);
+    // A paste of "y" is not an answer either.
+    await tui.press('\u001b[200~y\u001b[201~');
+    expect(tui.events().filter((e) => String(e.type).startsWith('action.'))).toEqual([]);
+    await tui.press('n');
     await tui.waitFor('Not run: you declined.');
     expect(tui.events().at(-1)).toMatchObject({ type: 'action.refused' });
     tui.unmount();
