@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import React from 'react';
-import { width as textWidth, wrapLines } from './layout.js';
+import { ellipsis, pad, width as textWidth, wrapLines } from './layout.js';
 import { color } from './theme.js';
 import { visibleText } from './visible.js';
 
@@ -12,7 +12,7 @@ export function recordLines(columns: string[], row: Array<string | null>, width:
   columns.forEach((name, i) => {
     const value = row[i];
     const wrapped = wrapLines(value === null || value === undefined ? 'NULL' : visibleText(value), valueWidth);
-    const label = [...name].length > nameWidth ? `${[...name].slice(0, nameWidth - 1).join('')}…` : name.padEnd(nameWidth);
+    const label = pad(ellipsis(visibleText(name), nameWidth), nameWidth);
     wrapped.forEach((part, j) => lines.push(`${j ? ' '.repeat(nameWidth) : label} │ ${part}`));
   });
   return lines;

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import React from 'react';
 import { visibleWindow } from './ListView.js';
-import { fitColumns, width as textWidth, ellipsis } from './layout.js';
+import { ellipsis, fitColumns, pad, width as textWidth } from './layout.js';
 import { color } from './theme.js';
 import { cellText } from './visible.js';
 
@@ -21,7 +21,7 @@ export function tableLines(columns: string[], rows: Array<Array<string | null>>,
   const available = Math.max(shown, room - SEPARATOR.length * (shown - 1) - (shown < columns.length ? 4 : 0));
   const widths = fitColumns(natural.slice(0, shown), available, 3).map((w, i) => Math.max(Math.min(w, natural[i]!), Math.min(minimum[i]!, w)));
   const hidden = columns.length - shown;
-  const line = (values: string[]) => values.slice(0, shown).map((v, i) => ellipsis(v, widths[i]!).padEnd(widths[i]!)).join(SEPARATOR).trimEnd() + (hidden ? ' │ …' : '');
+  const line = (values: string[]) => values.slice(0, shown).map((v, i) => pad(ellipsis(v, widths[i]!), widths[i]!)).join(SEPARATOR).trimEnd() + (hidden ? ' │ …' : '');
   return { widths, header: line(columns.map(cellText)), rule: widths.map((w) => '─'.repeat(w)).join('─┼─') + (hidden ? '─┼─' : ''), rows: cells.map(line), hidden };
 }
 

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import React, { useEffect, useState } from 'react';
 import { fitHeader, SEPARATOR, type HeaderDetail } from './layout.js';
 import { color } from './theme.js';
+import { visibleLine } from './visible.js';
 
 export interface StatusBarProps {
   title: string;
@@ -52,7 +53,7 @@ export function StatusBar(props: StatusBarProps) {
     : [{ text: 'no session yet', keep: 1 }];
   if (props.mirror) details.push({ text: mirrorText(props.mirror), keep: 0 });
   // One column spare: a line that reaches the last column makes some terminals wrap.
-  const fitted = fitHeader({ title: props.title, badge, details }, props.width - 1);
+  const fitted = fitHeader({ title: visibleLine(props.title), badge: visibleLine(badge), details }, props.width - 1);
   const tone = (d: HeaderDetail) =>
     d.text === 'sealed' ? color('ok') : d.text === 'unsigned' ? color('warn') : d.text.startsWith('mirror') ? (props.mirror?.health === 'offline' ? color('warn') : color('muted')) : d.text === 'no session yet' ? color('muted') : undefined;
   return (

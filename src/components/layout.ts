@@ -1,16 +1,34 @@
 // Fitting the header and footer into the terminal's width: what to shorten first, what never to cut.
-// Pure; widths are counted in characters (code points).
+// Pure; widths are terminal columns (wide East Asian characters and emoji take two, combining marks none).
 
 import type { Binding, Command } from '../state/keys.js';
 
-export const width = (text: string): number => [...text].length;
+const WIDE: Array<[number, number]> = [
+  [0x1100, 0x115f], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xa000, 0xa4cf], [0xac00, 0xd7a3],
+  [0xf900, 0xfaff], [0xfe30, 0xfe4f], [0xff00, 0xff60], [0xffe0, 0xffe6], [0x1f300, 0x1f64f], [0x1f900, 0x1f9ff], [0x20000, 0x3fffd],
+];
 
-/** The text cut to `room` characters, an ellipsis marking the cut. */
+/** Columns one character takes. */
+export function charWidth(char: string): number {
+  const code = char.codePointAt(0)!;
+  if ((code >= 0x300 && code <= 0x36f) || (code >= 0x200b && code <= 0x200f) || code === 0xfe0f) return 0;
+  return WIDE.some(([from, to]) => code >= from && code <= to) ? 2 : 1;
+}
+
+export const width = (text: string): number => [...text].reduce((n, c) => n + charWidth(c), 0);
+
+/** The text cut to `room` columns, an ellipsis marking the cut. */
 export function ellipsis(text: string, room: number): string {
   if (room <= 0) return '';
-  const chars = [...text];
-  if (chars.length <= room) return text;
-  return room === 1 ? '…' : `${chars.slice(0, room - 1).join('')}…`;
+  if (width(text) <= room) return text;
+  let out = '';
+  let used = 0;
+  for (const char of text) {
+    if (used + charWidth(char) > room - 1) break;
+    out += char;
+    used += charWidth(char);
+  }
+  return `${out}…`;
 }
 
 export interface HeaderDetail {
@@ -114,20 +132,29 @@ export function fitColumns(natural: number[], available: number, min = 6): numbe
   return widths;
 }
 
-/** The text broken into lines of at most `columns` characters, at spaces where it can. */
+/** The text padded with spaces to `columns` columns. */
+export function pad(text: string, columns: number): string {
+  return text + ' '.repeat(Math.max(0, columns - width(text)));
+}
+
+/** The text broken into lines of at most `columns` columns, at spaces where it can. */
 export function wrapLines(text: string, columns: number): string[] {
-  const room = Math.max(1, columns);
+  const room = Math.max(2, columns);
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
     let rest = [...paragraph];
     if (!rest.length) lines.push('');
     while (rest.length) {
-      if (rest.length <= room) {
+      // How many characters fit in the room.
+      let fit = 0;
+      let used = 0;
+      while (fit < rest.length && used + charWidth(rest[fit]!) <= room) used += charWidth(rest[fit++]!);
+      if (fit >= rest.length) {
         lines.push(rest.join(''));
         break;
       }
-      let cut = rest.lastIndexOf(' ', room);
-      if (cut <= 0) cut = room;
+      let cut = rest.lastIndexOf(' ', fit);
+      if (cut <= 0) cut = Math.max(1, fit);
       lines.push(rest.slice(0, cut).join('').trimEnd());
       rest = rest.slice(cut);
       while (rest[0] === ' ') rest = rest.slice(1);

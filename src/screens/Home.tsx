@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import React from 'react';
 import { ListView } from '../components/ListView.js';
 import { STATE_MARK, color, stateColor } from '../components/theme.js';
+import { visibleLine } from '../components/visible.js';
 import type { Row } from '../state/rows.js';
 
 /** The filter as typed; the screens' key handler edits it (src/components/screenKeys.ts). */
@@ -27,12 +28,12 @@ export function RowLine({ row, width, showProgress = true }: { row: Row; width: 
     return (
       <Text wrap="truncate-end">
         {indent}
-        <Text bold>{row.section.title}</Text>
+        <Text bold>{visibleLine(row.section.title)}</Text>
         {showProgress ? <Text color={row.total && row.finished === row.total ? color('ok') : color('muted')}>  {count}</Text> : null}
       </Text>
     );
   }
-  const text = row.step.text.split('\n')[0] ?? '';
+  const text = visibleLine(row.step.text.split('\n')[0] ?? '');
   const kinds = [...new Set(row.step.actions.map((a) => a.kind))];
   return (
     <Text wrap="truncate-end">

@@ -3,6 +3,7 @@ import React from 'react';
 import { ListView } from '../components/ListView.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { ellipsis } from '../components/layout.js';
+import { visibleLine } from '../components/visible.js';
 import { color } from '../components/theme.js';
 import type { Section as SectionModel } from '../runbook/model.js';
 import type { Row } from '../state/rows.js';
@@ -27,7 +28,7 @@ export function Section(props: {
   return (
     <Box flexDirection="column" flexShrink={0}>
       <Text wrap="truncate-end">
-        <Text bold>{ellipsis(props.section.title, Math.max(8, props.width - barWidth - 12))}</Text>
+        <Text bold>{ellipsis(visibleLine(props.section.title), Math.max(8, props.width - barWidth - 12))}</Text>
         {'  '}
         <ProgressBar finished={props.progress.finished} total={props.progress.total} width={barWidth} />
       </Text>
@@ -40,7 +41,7 @@ export function Section(props: {
           render={(row) => (
             <Box>
               <RowLine row={row} width={Math.max(10, props.width - (row.kind === 'step' && lastNote(row.step.id) ? 30 : 2))} />
-              {row.kind === 'step' && lastNote(row.step.id) ? <Text color={color('muted')} wrap="truncate-end">  ✎ {lastNote(row.step.id)}</Text> : null}
+              {row.kind === 'step' && lastNote(row.step.id) ? <Text color={color('muted')} wrap="truncate-end">  ✎ {visibleLine(lastNote(row.step.id) ?? '')}</Text> : null}
             </Box>
           )}
         />

@@ -7,6 +7,7 @@ import { RecordView, recordLines } from '../components/RecordView.js';
 import { ResultTable } from '../components/ResultTable.js';
 import { STATE_MARK, color, stateColor } from '../components/theme.js';
 import { LAYER, useKeys, type Key } from '../components/useKeys.js';
+import { visibleLine, visibleText } from '../components/visible.js';
 import type { Section, Step as StepModel } from '../runbook/model.js';
 import type { ActionResult, RunningAction } from '../state/store.js';
 import type { ActionRun, Note, StepState } from '../session/view.js';
@@ -51,7 +52,7 @@ function StatusLine(props: { state: StepState; section: Section; number: string;
   return (
     <Text wrap="truncate-end">
       <Text color={stateColor(props.state)}>{STATE_MARK[props.state]} {props.state}</Text>
-      <Text color={color('muted')}>  {ellipsis(props.section.title, Math.max(6, props.width - props.state.length - props.number.length - 16))} › step {props.number}{props.reason ? ` · ${props.reason}` : ''}</Text>
+      <Text color={color('muted')}>  {ellipsis(visibleLine(props.section.title), Math.max(6, props.width - props.state.length - props.number.length - 16))} › step {props.number}{props.reason ? ` · ${props.reason}` : ''}</Text>
     </Text>
   );
 }
@@ -160,9 +161,9 @@ export function Step(props: StepProps) {
   const hasResult = Boolean(props.running || liveResult || lastRun);
   const gap = hasResult && props.height >= 16 ? 1 : 0;
   const fixed = 1 + Math.max(1, actionLines) + (missing.length ? 1 : 0) + noteLines + (step.steps.length && props.height >= 16 ? 1 : 0) + gap;
-  const wrapped = wrapLines(step.text, width);
+  const wrapped = wrapLines(visibleText(step.text), width);
   const reference = step.reference ?? [];
-  const referenceLines = reference.flatMap((r) => [`─ ${r.lang || 'text'} (reference, not run) ─`, ...r.code.split('\n')]);
+  const referenceLines = reference.flatMap((r) => [`─ ${visibleLine(r.lang || 'text')} (reference, not run) ─`, ...r.code.split('\n').map(visibleLine)]);
   const wantResult = hasResult ? Math.max(3, table ? Math.min(table.rows.length, 8) + 3 : 6) : 0;
   const textRoom = Math.max(1, Math.min(4, props.height - fixed - wantResult));
   // Text that does not fit ends in an ellipsis on its last shown line.
@@ -216,7 +217,7 @@ export function Step(props: StepProps) {
           {step.actions.slice(0, 3).map((action, i) => (
             <Text key={i} wrap="truncate-end">
               <Text color={color('accent')}>{i + 1}. [{action.kind}] </Text>
-              {action.code.split('\n')[0]}
+              {visibleLine(action.code.split('\n')[0] ?? '')}
               {action.code.includes('\n') ? <Text color={color('muted')}> …</Text> : null}
             </Text>
           ))}
@@ -227,7 +228,7 @@ export function Step(props: StepProps) {
         <Text color={color('muted')} wrap="truncate-end">No command or query: do it by hand, then d (done), s (skip) or f (failed); n adds a note, a attaches evidence.</Text>
       )}
       {notes.slice(-2).map((n) => (
-        <Text key={n.seq} color={color('info')} wrap="truncate-end">✎ {n.text.split('\n')[0]}</Text>
+        <Text key={n.seq} color={color('info')} wrap="truncate-end">✎ {visibleLine(n.text.split('\n')[0] ?? '')}</Text>
       ))}
       {refRoom > 1 && referenceLines.length
         ? referenceLines.slice(0, refRoom).map((line, i) => (

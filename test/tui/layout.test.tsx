@@ -93,3 +93,32 @@ describe.each(SIZES)('at $columns×$rows', (size) => {
     tui.unmount();
   });
 });
+
+describe('wide characters', () => {
+  it('count two columns in the header, tables and records, so nothing overflows', async () => {
+    const { width, wrapLines } = await import('../../src/components/layout.js');
+    const { tableLines } = await import('../../src/components/ResultTable.js');
+    expect(width('日本語')).toBe(6);
+    const header = fitHeader({ title: '障害対応ランブック：データベース', badge: ' SANDBOX ', details: [] }, 30);
+    expect(width(header.title) + 3 + width(header.badge)).toBeLessThanOrEqual(30);
+    for (const line of wrapLines('顧客が他の顧客の電子書籍を見られる', 10)) expect(width(line)).toBeLessThanOrEqual(10);
+    const t = tableLines(['名前', 'v'], [['日本語テキスト', 'x'], ['a', 'y']], 40);
+    expect(new Set(t.rows.map((r) => width(r.split('│')[0]!)))).toHaveProperty('size', 1);
+  });
+
+  it('a hostile title cannot drive the terminal from the header', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'runbook-title-')), 'evil.md');
+    writeFileSync(file, '# Evil \u001b]52;c;ZXZpbA==\u0007\u001b[2J title\n## One \u001b[31mred\n- step \u001b]0;owned\u0007 text\n  ```yaml\n  a: \u001b[2J\n  ```\n');
+    const tui = await renderTui({ file, columns: 60, rows: 20 });
+    expect(tui.frame()).not.toMatch(/\u001b/);
+    await tui.press('\r');
+    expect(tui.frame()).not.toMatch(/\u001b/);
+    await tui.press('\r');
+    expect(tui.frame()).toContain('step');
+    expect(tui.frame()).not.toMatch(/\u001b/);
+    tui.unmount();
+  });
+});
