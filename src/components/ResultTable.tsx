@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import React from 'react';
 import { visibleWindow } from './ListView.js';
-import { ellipsis, fitColumns, pad, width as textWidth } from './layout.js';
+import { ellipsis, pad, width as textWidth } from './layout.js';
 import { color } from './theme.js';
 import { cellText } from './visible.js';
 
@@ -10,18 +10,28 @@ const SEPARATOR = ' │ ';
 /** Lines the table takes: header, rule, and up to `height - 2` rows (one of them "more" when cut). */
 export function tableLines(columns: string[], rows: Array<Array<string | null>>, width: number): { widths: number[]; header: string; rule: string; rows: string[]; hidden: number } {
   const cells = rows.map((r) => columns.map((_, i) => cellText(r[i])));
-  const natural = columns.map((c, i) => Math.max(textWidth(c), ...cells.map((r) => textWidth(r[i]!))));
+  const natural = columns.map((c, i) => Math.max(textWidth(cellText(c)), ...cells.map((r) => textWidth(r[i]!))));
   const room = width - 2;
-  // Columns shrink towards their header's width (at most 12); those that still do not fit are left
-  // out on the right, and the line says so (Enter shows the row whole).
-  const minimum = natural.map((w, i) => Math.min(w, Math.max(3, Math.min(12, textWidth(columns[i]!)))));
+  // Each column at least as wide as its header (up to 12) or its content; the columns that do not fit
+  // that way are left out on the right, and the line says so (Enter shows the row whole).
+  const minimum = natural.map((w, i) => Math.min(w, Math.max(3, Math.min(12, textWidth(cellText(columns[i]!))))));
+  const need = (n: number) => minimum.slice(0, n).reduce((a, b) => a + b, 0) + SEPARATOR.length * (n - 1) + (n < columns.length ? SEPARATOR.length + 1 : 0);
   let shown = columns.length;
-  const need = (n: number) => minimum.slice(0, n).reduce((a, b) => a + b, 0) + SEPARATOR.length * (n - 1) + (n < columns.length ? 4 : 0);
   while (shown > 1 && need(shown) > room) shown--;
-  const available = Math.max(shown, room - SEPARATOR.length * (shown - 1) - (shown < columns.length ? 4 : 0));
-  const widths = fitColumns(natural.slice(0, shown), available, 3).map((w, i) => Math.max(Math.min(w, natural[i]!), Math.min(minimum[i]!, w)));
+  // The room left goes to the columns whose content wants it, a character each in turn.
+  const widths = minimum.slice(0, shown);
+  let extra = room - need(shown);
+  while (extra > 0) {
+    const wanting = widths.flatMap((w, i) => (natural[i]! > w ? [i] : []));
+    if (!wanting.length) break;
+    for (const i of wanting) {
+      if (extra <= 0) break;
+      widths[i]!++;
+      extra--;
+    }
+  }
   const hidden = columns.length - shown;
-  const line = (values: string[]) => values.slice(0, shown).map((v, i) => pad(ellipsis(v, widths[i]!), widths[i]!)).join(SEPARATOR).trimEnd() + (hidden ? ' │ …' : '');
+  const line = (values: string[]) => (values.slice(0, shown).map((v, i) => pad(ellipsis(v, widths[i]!), widths[i]!)).join(SEPARATOR) + (hidden ? `${SEPARATOR}…` : '')).trimEnd();
   return { widths, header: line(columns.map(cellText)), rule: widths.map((w) => '─'.repeat(w)).join('─┼─') + (hidden ? '─┼─' : ''), rows: cells.map(line), hidden };
 }
 

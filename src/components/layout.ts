@@ -112,26 +112,6 @@ export function wrappedHeight(text: string, columns: number): number {
   return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(width(line) / Math.max(1, columns))), 0);
 }
 
-/**
- * Column widths for a table of `available` characters: each column as wide as its content; when that
- * is too wide, the widest columns give way first, never below `min` (or their own width).
- */
-export function fitColumns(natural: number[], available: number, min = 6): number[] {
-  const widths = [...natural];
-  const total = () => widths.reduce((n, w) => n + w, 0);
-  while (total() > available) {
-    const widest = Math.max(...widths);
-    if (widest <= min) break;
-    const second = Math.max(min, ...widths.filter((w) => w < widest));
-    const count = widths.filter((w) => w === widest).length;
-    const excess = total() - available;
-    // Bring the widest down towards the next width, or by what is still too much, shared among them.
-    const cut = Math.max(1, Math.min(widest - second, Math.ceil(excess / count)));
-    for (let i = 0; i < widths.length; i++) if (widths[i] === widest) widths[i] = Math.max(min, widest - cut);
-  }
-  return widths;
-}
-
 /** The text padded with spaces to `columns` columns. */
 export function pad(text: string, columns: number): string {
   return text + ' '.repeat(Math.max(0, columns - width(text)));

@@ -41,6 +41,18 @@ describe('result tables', () => {
     expect(narrow.hidden + narrow.widths.length).toBe(4);
   });
 
+  it('keep header, rule and rows aligned when columns are cut or left out', () => {
+    const columns = ['schemaname', 'tablename', 'policyname', 'permissive', 'roles', 'cmd', 'qual', 'with_check'];
+    const rows = [['public', 'ebooks', 'ebooks_owner', 'PERMISSIVE', '{authenticated}', 'SELECT', `(owner_id = ( SELECT profiles.id\n   FROM profiles))`, null]];
+    for (const width of [40, 60, 79, 120]) {
+      const t = tableLines(columns, rows, width);
+      const bars = (line: string) => [...line].flatMap((c, i) => (c === '│' || c === '┼' ? [i] : []));
+      expect(bars(t.header), `at ${width}`).toEqual(bars(t.rule));
+      expect(bars(t.rows[0]!), `at ${width}`).toEqual(bars(t.rule));
+      expect([...t.rule].length).toBeLessThanOrEqual(width - 2);
+    }
+  });
+
   it('neutralise escape sequences and control characters in cells and records', () => {
     const t = tableLines(['v'], [['\u001b]52;c;ZXZpbA==\u0007red\u001b[31m\rX']], 40);
     expect(t.rows[0]).not.toMatch(/[\u0000-\u001f]/);
