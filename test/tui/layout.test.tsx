@@ -82,6 +82,20 @@ describe.each(SIZES)('at $columns×$rows', (size) => {
     tui.unmount();
   });
 
+  it('the finish screen and the quit dialog fit', async () => {
+    const tui = await renderTui({ ...size, purpose: incident });
+    await tui.press('/rls\r\r', 'd');
+    await tui.waitFor('marked done');
+    await tui.press('q');
+    await tui.waitFor('Finish: seal');
+    expectFits(tui.frame(), size, 'quit dialog');
+    await tui.press(KEY.enter);
+    await tui.waitFor('Session sealed');
+    expectFits(tui.frame(), size, 'finish');
+    expect(tui.frame().split('\n').at(-1)).toContain('q/Enter exit');
+    tui.unmount();
+  });
+
   it('a confirmation longer than the terminal is clipped, saying so, with its question kept', async () => {
     const file = `${process.cwd()}/test/fixtures/write.md`;
     const tui = await renderTui({ ...size, purpose: incident, file, databaseUrl });
