@@ -1,12 +1,14 @@
 // The Ink root: picks the screen from the store, routes keys through the binding table, and keeps
 // the whole frame below the terminal's height so Ink never has to clear and repaint everything.
 
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Text, useApp, useStdout } from 'ink';
 import React, { useEffect } from 'react';
 import { useStore } from 'zustand';
 import { Footer, footerHeight } from './components/Footer.js';
-import { PromptView } from './components/PromptView.js';
+import { PromptView, promptHeight } from './components/PromptView.js';
 import { StatusBar } from './components/StatusBar.js';
+import { useDroppedKeys, useKeys } from './components/useKeys.js';
+import { editFilter, tell, untilSettledOrRunning } from './components/screenKeys.js';
 import { color } from './components/theme.js';
 import { Finish } from './screens/Finish.js';
 import { Help } from './screens/Help.js';
@@ -15,18 +17,10 @@ import { Picker } from './screens/Picker.js';
 import { Section } from './screens/Section.js';
 import { Step } from './screens/Step.js';
 import { BINDINGS, commandFor, type Command } from './state/keys.js';
-import { progress } from './state/rows.js';
+import { progress, stepState as derivedState } from './state/rows.js';
 import { findSectionById } from './runbook/walk.js';
 import type { AppStore } from './state/store.js';
 import { terminalSafe } from './format/terminal.js';
-
-function promptHeight(state: ReturnType<AppStore['getState']>): number {
-  const prompt = state.prompt;
-  if (!prompt) return 0;
-  if (prompt.kind === 'confirm') return prompt.lines.length + 4;
-  if (prompt.kind === 'choice') return prompt.options.length + 4;
-  return 5;
-}
 
 export function App({ store }: { store: AppStore }) {
   const state = useStore(store);
@@ -46,49 +40,52 @@ export function App({ store }: { store: AppStore }) {
     if (state.exit) exit();
   }, [state.exit]);
 
-  const dispatch = (command: Command) => {
+  const dispatch = (command: Command): void | Promise<unknown> => {
     const s = store.getState();
     switch (command) {
       case 'up': return s.screen.name === 'step' ? s.scrollOutput(1) : s.move(-1);
       case 'down': return s.screen.name === 'step' ? s.scrollOutput(-1) : s.move(1);
       case 'pageUp': return s.screen.name === 'step' ? s.scrollOutput(10) : s.move(-10);
       case 'pageDown': return s.screen.name === 'step' ? s.scrollOutput(-10) : s.move(10);
-      case 'open': return void s.open();
+      case 'open': return s.open();
       case 'back': return s.back();
-      case 'run': return void s.run();
-      case 'cancel': return s.running ? s.cancelRun() : void s.quit();
-      case 'done': return void s.mark('done');
-      case 'skip': return void s.mark('skipped');
-      case 'fail': return void s.mark('failed');
-      case 'note': return void s.note();
-      case 'attach': return void s.attach();
-      case 'copy': return void s.copy();
+      case 'run': return s.run();
+      case 'cancel': return s.running ? s.cancelRun() : s.quit();
+      case 'done': return s.mark('done');
+      case 'skip': return s.mark('skipped');
+      case 'fail': return s.mark('failed');
+      case 'note': return s.note();
+      case 'attach': return s.attach();
+      case 'copy': return s.copy();
       case 'filter': return s.startFilter();
-      case 'env': return void s.chooseEnvironment();
+      case 'env': return s.chooseEnvironment();
       case 'help': return s.help();
-      case 'quit': return void s.quit();
-      case 'report': return void s.writeReport();
+      case 'quit': return s.quit();
+      case 'report': return s.writeReport();
     }
   };
 
-  useInput(
-    (input, key) => {
-      const s = store.getState();
-      if (s.filtering) {
-        if (key.escape) s.endFilter(false);
-        return;
-      }
-      const command = commandFor(s.screen.name, input, key);
-      if (command) dispatch(command);
-    },
-    { isActive: !state.prompt },
-  );
+  // One handler for the screens, read through a ref by useKeys: one key, one effect. While a command
+  // is under way (a session starting, a sandbox being created) the keys after it wait for it.
+  useKeys((key) => {
+    const s = store.getState();
+    if (s.filtering) return editFilter(s, key);
+    if (key.paste) return tell(store, 'Pasted text is only taken in a text field: nothing was done.');
+    const command = commandFor(s.screen.name, key.input, key);
+    if (!command) return;
+    const result = dispatch(command);
+    return result instanceof Promise ? untilSettledOrRunning(store, result) : undefined;
+  });
+
+  useDroppedKeys((count) => tell(store, `${count} key${count === 1 ? ' was' : 's were'} dropped: too many arrived while the screen was busy.`, 'error'));
 
   const { columns, rows } = state.size;
   const width = Math.max(20, columns - 1);
-  // Status bar and message take two lines, the footer what it needs; one more stays free so the
-  // frame never fills the screen (Ink would clear and repaint everything on each update).
-  const bodyHeight = Math.max(3, rows - 3 - footerHeight(BINDINGS[state.screen.name], width) - promptHeight(state));
+  // Status bar, message and footer take a line each; one more stays free so the frame never fills the
+  // screen (Ink would clear and repaint everything on each update). A dialog takes what it needs first.
+  const room = Math.max(1, rows - 3 - footerHeight() - 1);
+  const dialogHeight = state.prompt ? Math.min(room, promptHeight(state.prompt, Math.min(width, 100))) : 0;
+  const bodyHeight = Math.max(0, room - dialogHeight);
   const screen = state.screen;
   let body: React.ReactNode = null;
   const cursor = state.cursor[`${screen.name}:${screen.sectionId ?? ''}:${screen.stepId ?? ''}`] ?? 0;
@@ -107,13 +104,15 @@ export function App({ store }: { store: AppStore }) {
           section={located.section}
           step={located.step}
           number={located.number}
-          state={state.running?.stepId === located.step.id ? 'running' : (stepState?.state ?? 'pending')}
+          state={state.running?.stepId === located.step.id ? 'running' : derivedState(state.view, located.step)}
           {...(stepState?.reason ? { reason: stepState.reason } : {})}
           notes={state.view.notes}
           values={state.view.values}
           {...(state.running ? { running: state.running } : {})}
           results={state.results}
           runs={state.view.runs.filter((r) => r.step === located.step.id)}
+          {...(state.session ? { sessionDir: state.session.dir } : {})}
+          onMessage={(text, tone) => tell(store, text, tone)}
           scroll={state.scroll}
           height={bodyHeight}
           width={width}
@@ -138,7 +137,7 @@ export function App({ store }: { store: AppStore }) {
       <Box height={bodyHeight} flexDirection="column" overflow="hidden">
         {body}
       </Box>
-      {state.prompt ? <PromptView key={state.promptId} prompt={state.prompt} onAnswer={state.answer} width={width} /> : null}
+      {state.prompt ? <PromptView key={state.promptId} prompt={state.prompt} onAnswer={state.answer} width={width} height={dialogHeight} /> : null}
       <Text color={state.message?.tone === 'error' ? color('danger') : state.message?.tone === 'ok' ? color('ok') : color('muted')} wrap="truncate-end">
         {terminalSafe(state.message?.text ?? ' ')}
       </Text>

@@ -3,9 +3,11 @@
 import { Command, CommanderError } from 'commander';
 import { reportFatal } from './errors.js';
 import { VERSION } from './version.js';
+import { holdKeys } from './holdKeys.js';
 import { terminalSafe } from './format/terminal.js';
 
 const DEFAULT_TARGET = './runbook/';
+
 
 function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('runbook')
@@ -23,6 +25,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     // options, --env among them, belong to the subcommand.
     .enablePositionalOptions()
     .action(async (target: string, options: import('./commands/open.js').OpenOptions) => {
+      holdKeys();
       const { openCommand } = await import('./commands/open.js');
       await openCommand(target, options);
     });
@@ -34,6 +37,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--env <name>', "override the session's environment")
     .option('--key <file>', 'sign with this OpenSSH key')
     .action(async (session: string | undefined, options: import('./commands/open.js').OpenOptions) => {
+      holdKeys();
       const { resumeCommand } = await import('./commands/open.js');
       await resumeCommand(session, options);
     });

@@ -2,6 +2,7 @@
 // argument parser (its load is a measurable part of the first frame); everything else goes through it.
 
 import { reportFatal } from './errors.js';
+import { holdKeys } from './holdKeys.js';
 
 /** The navigator's own fast path: one runbook path and nothing else, or no argument at all. */
 function navigatorTarget(argv: string[]): string | undefined {
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
   const target = navigatorTarget(argv);
   if (target === undefined) return (await import('./cli.js')).main(argv);
   try {
+    holdKeys();
     const { openCommand } = await import('./commands/open.js');
     await openCommand(target);
     return 0;

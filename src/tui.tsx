@@ -5,15 +5,27 @@ import React from 'react';
 import { App } from './app.js';
 import { UsageError } from './errors.js';
 import { runbookCommand } from './format/command.js';
+import { holdKeys } from './holdKeys.js';
 import { createAppStore, createController, type AppOptions } from './state/store.js';
 
 export function assertTerminal(): void {
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('runbook needs a terminal for its interactive screens; use runbook list FILE to read a runbook, or runbook exec FILE --section ID to run one unattended.');
   }
+  holdKeys();
 }
 
+
+// Bracketed paste: the terminal marks pasted text, so a paste is text for a field, never a string of commands.
+const PASTE_ON = '\u001b[?2004h';
+const PASTE_OFF = '\u001b[?2004l';
+const pasteOff = () => process.stdout.write(PASTE_OFF);
+
 export async function runTui(options: AppOptions): Promise<void> {
+  holdKeys();
+  // Keys typed before raw mode began were echoed on the current line: wipe them before the first frame.
+  process.stdout.write(`\r\u001b[2K${PASTE_ON}`);
+  process.once('exit', pasteOff);
   const controller = options.controller ?? createController(options);
   const store = createAppStore({
     ...options,
@@ -42,6 +54,8 @@ export async function runTui(options: AppOptions): Promise<void> {
   process.once('SIGHUP', hangup);
   process.once('SIGTERM', hangup);
   await instance.waitUntilExit();
+  pasteOff();
+  process.off('exit', pasteOff);
   await controller.release();
   process.off('SIGHUP', hangup);
   process.off('SIGTERM', hangup);

@@ -1,9 +1,44 @@
-import { listSessions } from '../session/catalog.js';
+import { listSessions, type SessionSummary } from '../session/catalog.js';
 import { colorEnabled, makeStyle } from '../format/style.js';
 import { terminalSafe } from '../format/terminal.js';
 
-function shortTime(ts: string | undefined): string {
-  return ts ? ts.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '';
+/** What a session was for, in a few words: `incident INC-4711 · sev 1 · title`, `drill`, `routine check`. */
+export function purposeText(purpose: unknown): string {
+  if (!purpose || typeof purpose !== 'object') return 'purpose not recorded';
+  const p = purpose as { kind?: unknown; id?: unknown; severity?: unknown; title?: unknown };
+  const kind = p.kind === 'routine' ? 'routine check' : typeof p.kind === 'string' ? p.kind : 'session';
+  const parts = [typeof p.id === 'string' && p.id ? `${kind} ${p.id}` : kind];
+  if (typeof p.severity === 'string' && p.severity) parts.push(`sev ${p.severity}`);
+  if (typeof p.title === 'string' && p.title) parts.push(p.title);
+  return parts.join(' · ').replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
+function duration(start: string | undefined, end: string | undefined): string {
+  if (!start) return '';
+  if (!end) return 'running';
+  const minutes = Math.max(0, Math.round((Date.parse(end) - Date.parse(start)) / 60000));
+  return minutes < 1 ? '<1 min' : minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
+}
+
+function cut(text: string, room: number): string {
+  const chars = [...text];
+  return chars.length <= room ? text : `${chars.slice(0, Math.max(0, room - 1)).join('')}…`;
+}
+
+/**
+ * Two lines a session: its id (whole, to copy into `runbook verify` or `resume`), status, environment
+ * and length; then what it was for and where in which runbook. Fits 80 columns.
+ */
+export function sessionLines(sessions: SessionSummary[], columns = 80): Array<{ id: string; status: string; rest: string; detail: string }> {
+  const statusWidth = Math.max(...sessions.map((s) => s.status.length));
+  return sessions.map((s) => {
+    const rest = cut([s.env ?? '', duration(s.start, s.end)].filter(Boolean).join('  '), Math.max(0, columns - s.id.length - statusWidth - 4));
+    const where = [s.section, s.runbookTitle].filter(Boolean).join(' · ');
+    const started = s.start ? `${s.start.slice(0, 16).replace('T', ' ')} UTC` : '';
+    const detail = `  ${[purposeText(s.purpose), where, started].filter(Boolean).join(' · ')}`;
+    // A session's section and runbook title come from files anyone could have written: shown terminal-safe.
+    return { id: terminalSafe(s.id), status: s.status.padEnd(statusWidth), rest: terminalSafe(rest), detail: cut(terminalSafe(detail), columns) };
+  });
 }
 
 /** `runbook sessions [--json]`: every session on this machine, newest first. */
@@ -18,12 +53,9 @@ export function sessionsCommand(options: { json?: boolean }): void {
     return;
   }
   const style = makeStyle(colorEnabled());
-  const rows = [['ID', 'STATUS', 'ENV', 'SECTION', 'START (UTC)', 'END (UTC)']];
-  for (const s of sessions) rows.push([s.id, s.status, s.env ?? '', s.section ?? '', shortTime(s.start), shortTime(s.end)].map(terminalSafe));
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const paint = (status: string, text: string) => (status === 'sealed' ? style.green(text) : status === 'open' ? style.yellow(text) : style.red(text));
-  rows.forEach((r, i) => {
-    const line = r.map((c, j) => (j === 1 && i > 0 ? paint(c, c.padEnd(widths[j]!)) : c.padEnd(widths[j]!))).join('  ').trimEnd();
-    process.stdout.write((i === 0 ? style.bold(line) : line) + '\n');
-  });
+  const columns = Math.min(process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80, 120);
+  const paint = (status: string, text: string) => (status.startsWith('sealed') ? style.green(text) : status.startsWith('open') ? style.yellow(text) : style.red(text));
+  for (const line of sessionLines(sessions, columns)) {
+    process.stdout.write(`${style.bold(line.id)}  ${paint(line.status, line.status)}  ${line.rest}`.trimEnd() + `\n${line.detail}\n`);
+  }
 }

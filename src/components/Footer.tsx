@@ -1,26 +1,21 @@
 import { Box, Text } from 'ink';
 import React from 'react';
 import type { Binding } from '../state/keys.js';
+import { fitFooter, footerEntries } from './layout.js';
 import { color } from './theme.js';
 
-function entries(bindings: Binding[]): Array<{ keys: string; label: string }> {
-  return bindings
-    .filter((b) => b.command !== 'down' && b.command !== 'pageDown')
-    .map((b) => (b.command === 'up' ? { keys: '↑↓/jk', label: 'move' } : { keys: b.keys, label: b.label }));
-}
-
-/** Lines the footer needs at this width: on a narrow terminal it wraps rather than hiding keys. */
-export function footerHeight(bindings: Binding[], width: number): number {
-  const length = entries(bindings).reduce((n, e, i) => n + (i ? 2 : 0) + e.keys.length + 1 + e.label.length, 0);
-  return Math.max(1, Math.ceil(length / Math.max(1, width)));
+/** Lines the footer takes: always one (on a narrow terminal it shows the most important keys and `? help`). */
+export function footerHeight(_bindings?: Binding[], _width?: number): number {
+  return 1;
 }
 
 /** Every screen says what its keys do. */
 export function Footer({ bindings, width }: { bindings: Binding[]; width: number }) {
+  const entries = fitFooter(footerEntries(bindings), width);
   return (
-    <Box width={width}>
-      <Text wrap="wrap">
-        {entries(bindings).map((e, i) => (
+    <Box width={width} height={1} overflow="hidden">
+      <Text wrap="truncate-end">
+        {entries.map((e, i) => (
           <Text key={e.keys}>
             {i ? '  ' : ''}
             <Text bold color={color('accent')}>{e.keys}</Text> {e.label}

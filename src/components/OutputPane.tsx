@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import React from 'react';
-import { terminalSafe } from '../format/terminal.js';
 import { color } from './theme.js';
+import { visibleLine } from './visible.js';
 
 /** The tail of an output that fits the height; `scroll` lines back from the end once it has finished. */
 export function OutputPane({ lines, height, width, scroll = 0, title }: { lines: string[]; height: number; width: number; scroll?: number; title?: string }) {
@@ -10,10 +10,10 @@ export function OutputPane({ lines, height, width, scroll = 0, title }: { lines:
   const shown = lines.slice(Math.max(0, end - rows), end);
   return (
     <Box flexDirection="column">
-      {title ? <Text color={color('muted')}>{terminalSafe(title)}</Text> : null}
+      {title ? <Text color={color('muted')}>{title}</Text> : null}
       {shown.map((line, i) => (
         <Text key={i} wrap="truncate-end">
-          {terminalSafe(line).slice(0, width) || ' '}
+          {[...visibleLine(line)].slice(0, width).join('') || ' '}
         </Text>
       ))}
     </Box>

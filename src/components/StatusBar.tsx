@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import React, { useEffect, useState } from 'react';
-import { terminalSafe } from '../format/terminal.js';
+import { fitHeader, SEPARATOR, type HeaderDetail } from './layout.js';
 import { color } from './theme.js';
+import { visibleLine } from './visible.js';
 
 export interface StatusBarProps {
   title: string;
@@ -14,14 +15,28 @@ export interface StatusBarProps {
   mirror?: { health: 'live' | 'behind' | 'offline' | 'conflict'; behind: number };
 }
 
-function elapsed(ms: number): string {
-  const s = Math.floor(ms / 1000);
+/** h:mm:ss since the start; never negative (a clock set back, a start read from a later event). */
+export function elapsed(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   return `${h ? `${h}:` : ''}${String(m).padStart(h ? 2 : 1, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 
-/** Runbook · environment (protected in red) · session · elapsed · signed state. */
+function badgeText(env: string, protectedEnv: boolean): string {
+  if (env === 'sandbox') return ' SANDBOX ';
+  if (protectedEnv) return ` ${env.toUpperCase()} ${color('danger') ? '' : ' (PROTECTED)'}`.replace(/ +$/, ' ');
+  return `env ${env}`;
+}
+
+function mirrorText(mirror: NonNullable<StatusBarProps['mirror']>): string {
+  if (mirror.health === 'conflict') return 'mirror CONFLICT';
+  if (mirror.health === 'live' && !mirror.behind) return 'mirror live';
+  if (mirror.health === 'offline') return `mirror offline${mirror.behind ? `, ${mirror.behind} queued` : ''}`;
+  return `mirror behind by ${mirror.behind}`;
+}
+
+/** Runbook · environment (protected in red) · session · elapsed · signed state, in one line that fits. */
 export function StatusBar(props: StatusBarProps) {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
@@ -29,25 +44,38 @@ export function StatusBar(props: StatusBarProps) {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [props.startedAt, props.sealed]);
-  const env = props.protectedEnv ? ` ${props.env.toUpperCase()} ` : props.env;
+  const badge = badgeText(props.env, props.protectedEnv);
+  const details: HeaderDetail[] = props.sessionId
+    ? [
+        { text: `session ${props.sessionId.slice(0, 15)}`, keep: 1 },
+        { text: elapsed(now - (props.startedAt ?? now)), keep: 3 },
+        { text: props.sealed ? 'sealed' : 'unsigned', keep: 2 },
+      ]
+    : [{ text: 'no session yet', keep: 1 }];
+  if (props.mirror) details.push({ text: mirrorText(props.mirror), keep: 0 });
+  // One column spare: a line that reaches the last column makes some terminals wrap.
+  const fitted = fitHeader({ title: visibleLine(props.title), badge: visibleLine(badge), details }, props.width - 1);
+  const tone = (d: HeaderDetail) =>
+    d.text === 'sealed' ? color('ok') : d.text === 'unsigned' ? color('warn') : d.text.startsWith('mirror') ? (props.mirror?.health === 'conflict' ? color('danger') : props.mirror?.health === 'offline' ? color('warn') : color('muted')) : d.text === 'no session yet' ? color('muted') : undefined;
   return (
-    <Box width={props.width}>
-      <Text bold wrap="truncate-end">{terminalSafe(props.title)}</Text>
-      <Text> · </Text>
-      {props.env === 'sandbox' ? <Text backgroundColor={color('warn')} color={color('warn') ? 'black' : undefined} bold> SANDBOX </Text> : props.protectedEnv ? <Text backgroundColor={color('danger')} color={color('danger') ? 'white' : undefined} bold>{env}{color('danger') ? '' : ' (PROTECTED)'}</Text> : <Text color={color('accent')}>env {env}</Text>}
-      <Text> · </Text>
-      {props.sessionId ? (
-        <Text>
-          session {props.sessionId.slice(0, 15)} · {elapsed((props.sealed ? now : now) - (props.startedAt ?? now))} · {props.sealed ? <Text color={color('ok')}>sealed</Text> : <Text color={color('warn')}>unsigned</Text>}
-        </Text>
-      ) : (
-        <Text color={color('muted')}>no session yet</Text>
-      )}
-      {props.mirror ? (
-        <Text color={props.mirror.health === 'conflict' ? color('danger') : props.mirror.health === 'offline' ? color('warn') : color('muted')}>
-          {' · '}mirror {props.mirror.health === 'conflict' ? 'CONFLICT' : props.mirror.health === 'live' && !props.mirror.behind ? 'live' : props.mirror.health === 'offline' ? `offline${props.mirror.behind ? `, ${props.mirror.behind} queued` : ''}` : `behind by ${props.mirror.behind}`}
-        </Text>
-      ) : null}
+    <Box width={props.width} height={1} overflow="hidden">
+      <Text wrap="truncate-end">
+        <Text bold>{fitted.title}</Text>
+        {SEPARATOR}
+        {props.env === 'sandbox' ? (
+          <Text backgroundColor={color('warn')} color={color('warn') ? 'black' : undefined} bold>{badge}</Text>
+        ) : props.protectedEnv ? (
+          <Text backgroundColor={color('danger')} color={color('danger') ? 'white' : undefined} bold>{badge}</Text>
+        ) : (
+          <Text color={color('accent')}>{badge}</Text>
+        )}
+        {fitted.details.map((d) => (
+          <Text key={d.text}>
+            {SEPARATOR}
+            <Text color={tone(d)}>{d.text}</Text>
+          </Text>
+        ))}
+      </Text>
     </Box>
   );
 }

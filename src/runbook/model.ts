@@ -25,6 +25,8 @@ export interface Step {
   checked?: boolean;
   actions: Action[];
   steps: Step[];
+  /** Code blocks of the step that are not actions (config, expected output): shown for reference; present only when there are some. */
+  reference?: Array<{ lang?: string; code: string; line: number }>;
 }
 
 export interface Section {

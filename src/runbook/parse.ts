@@ -220,7 +220,9 @@ class RunbookBuilder {
     const actions = fenceActions(info, token.content).map((fence) => makeAction(fence.kind, fence.code, line, attrs));
     const top = this.openSteps[this.openSteps.length - 1];
     if (top) {
-      (top.lettered ? top.lettered.step : top.step).actions.push(...actions);
+      const target = top.lettered ? top.lettered.step : top.step;
+      if (actions.length) target.actions.push(...actions);
+      else if (token.content.trim()) (target.reference ??= []).push({ ...(info.trim() ? { lang: info.trim().split(/\s+/)[0]! } : {}), code: token.content.replace(/\n$/, ''), line });
       return;
     }
     // An indented code block outside a list is an example unless it reads as a command.

@@ -1,18 +1,22 @@
 import { Box, Text } from 'ink';
-import TextInput from 'ink-text-input';
 import React from 'react';
-import { terminalSafe } from '../format/terminal.js';
 import { ListView } from '../components/ListView.js';
 import { STATE_MARK, color, stateColor } from '../components/theme.js';
+import { visibleLine } from '../components/visible.js';
 import type { Row } from '../state/rows.js';
 
-export function FilterLine({ filter, filtering, onChange, onSubmit }: { filter: string; filtering: boolean; onChange: (v: string) => void; onSubmit: () => void }) {
+/** The filter as typed; the screens' key handler edits it (src/components/screenKeys.ts). */
+export function FilterLine({ filter, filtering }: { filter: string; filtering: boolean; onChange?: (v: string) => void; onSubmit?: () => void }) {
   if (!filtering && !filter) return null;
   return (
     <Box>
       <Text color={color('accent')}>/ </Text>
-      {filtering ? <TextInput value={filter} onChange={onChange} onSubmit={onSubmit} placeholder="type to filter sections and steps" /> : <Text>{filter}</Text>}
-      {filtering ? <Text color={color('muted')}>  Enter keep · Esc clear</Text> : null}
+      <Text wrap="truncate-end">
+        {filter}
+        {filtering ? <Text inverse> </Text> : null}
+        {filtering && !filter ? <Text color={color('muted')}>type to filter sections and steps</Text> : null}
+        {filtering ? <Text color={color('muted')}>  Enter keep · Esc clear</Text> : null}
+      </Text>
     </Box>
   );
 }
@@ -24,12 +28,12 @@ export function RowLine({ row, width, showProgress = true }: { row: Row; width: 
     return (
       <Text wrap="truncate-end">
         {indent}
-        <Text bold>{terminalSafe(row.section.title)}</Text>
+        <Text bold>{visibleLine(row.section.title)}</Text>
         {showProgress ? <Text color={row.total && row.finished === row.total ? color('ok') : color('muted')}>  {count}</Text> : null}
       </Text>
     );
   }
-  const text = terminalSafe(row.step.text.split('\n')[0] ?? '');
+  const text = visibleLine(row.step.text.split('\n')[0] ?? '');
   const kinds = [...new Set(row.step.actions.map((a) => a.kind))];
   return (
     <Text wrap="truncate-end">
@@ -45,7 +49,7 @@ export function RowLine({ row, width, showProgress = true }: { row: Row; width: 
 export function Home(props: { rows: Row[]; cursor: number; height: number; width: number; filter: string; filtering: boolean; onFilter: (v: string) => void; onFilterDone: () => void }) {
   const filterShown = props.filtering || props.filter;
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" flexShrink={0}>
       <FilterLine filter={props.filter} filtering={props.filtering} onChange={props.onFilter} onSubmit={props.onFilterDone} />
       {props.rows.length ? (
         <ListView items={props.rows} cursor={props.cursor} height={props.height - (filterShown ? 1 : 0)} render={(row) => <RowLine row={row} width={props.width} />} />

@@ -9,7 +9,7 @@ import { FilterLine } from './Home.js';
 
 export function Picker(props: { entries: RunbookEntry[]; rows: Row[]; cursor: number; height: number; filter: string; filtering: boolean; onFilter: (v: string) => void; onFilterDone: () => void }) {
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" flexShrink={0}>
       <Text bold>Pick a runbook</Text>
       <FilterLine filter={props.filter} filtering={props.filtering} onChange={props.onFilter} onSubmit={props.onFilterDone} />
       <ListView

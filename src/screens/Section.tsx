@@ -1,8 +1,9 @@
 import { Box, Text } from 'ink';
 import React from 'react';
-import { terminalSafe } from '../format/terminal.js';
 import { ListView } from '../components/ListView.js';
 import { ProgressBar } from '../components/ProgressBar.js';
+import { ellipsis } from '../components/layout.js';
+import { visibleLine } from '../components/visible.js';
 import { color } from '../components/theme.js';
 import type { Section as SectionModel } from '../runbook/model.js';
 import type { Row } from '../state/rows.js';
@@ -22,13 +23,15 @@ export function Section(props: {
   onFilter: (v: string) => void;
   onFilterDone: () => void;
 }) {
-  const lastNote = (stepId: string) => { const text = props.notes.filter((n) => n.step === stepId).at(-1)?.text.split('\n')[0]; return text === undefined ? undefined : terminalSafe(text); };
+  const barWidth = Math.max(5, Math.min(20, props.width - [...props.section.title].length - 14));
+  const lastNote = (stepId: string) => props.notes.filter((n) => n.step === stepId).at(-1)?.text.split('\n')[0];
   return (
-    <Box flexDirection="column">
-      <Box>
-        <Text bold>{terminalSafe(props.section.title)}  </Text>
-        <ProgressBar finished={props.progress.finished} total={props.progress.total} />
-      </Box>
+    <Box flexDirection="column" flexShrink={0}>
+      <Text wrap="truncate-end">
+        <Text bold>{ellipsis(visibleLine(props.section.title), Math.max(8, props.width - barWidth - 12))}</Text>
+        {'  '}
+        <ProgressBar finished={props.progress.finished} total={props.progress.total} width={barWidth} />
+      </Text>
       <FilterLine filter={props.filter} filtering={props.filtering} onChange={props.onFilter} onSubmit={props.onFilterDone} />
       {props.rows.length ? (
         <ListView
@@ -37,8 +40,8 @@ export function Section(props: {
           height={props.height - 1 - (props.filtering || props.filter ? 1 : 0)}
           render={(row) => (
             <Box>
-              <RowLine row={row} width={props.width - 30} />
-              {row.kind === 'step' && lastNote(row.step.id) ? <Text color={color('muted')} wrap="truncate-end">  ✎ {lastNote(row.step.id)}</Text> : null}
+              <RowLine row={row} width={Math.max(10, props.width - (row.kind === 'step' && lastNote(row.step.id) ? 30 : 2))} />
+              {row.kind === 'step' && lastNote(row.step.id) ? <Text color={color('muted')} wrap="truncate-end">  ✎ {visibleLine(lastNote(row.step.id) ?? '')}</Text> : null}
             </Box>
           )}
         />

@@ -1,7 +1,8 @@
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Text, useApp, useStdout } from 'ink';
 import React, { useEffect, useState } from 'react';
 import { terminalSafe } from '../format/terminal.js';
 import { color } from '../components/theme.js';
+import { useKeys } from '../components/useKeys.js';
 import type { EventRecord } from '../session/chain.js';
 import { viewOf } from '../session/view.js';
 import { describeEvent, describeProgress, type Follower, type StoredSession } from '../store/follow.js';
@@ -23,8 +24,8 @@ export function Watch({ start }: { start: (onEvents: (events: EventRecord[]) => 
       .catch((e: Error) => setError(e.message));
     return () => void follower?.stop();
   }, []);
-  useInput((input) => {
-    if (input === 'q') exit();
+  useKeys((key) => {
+    if (key.input === 'q' || (key.ctrl && key.input === 'c')) exit();
   });
   const rows = Math.max(3, (stdout.rows || 24) - 5);
   return (

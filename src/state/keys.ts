@@ -4,7 +4,9 @@ export type ScreenName = 'picker' | 'home' | 'section' | 'step' | 'finish' | 'he
 
 export type Command =
   | 'up' | 'down' | 'pageUp' | 'pageDown' | 'open' | 'back' | 'run' | 'cancel' | 'done' | 'skip' | 'fail'
-  | 'note' | 'attach' | 'copy' | 'filter' | 'env' | 'help' | 'quit' | 'report';
+  | 'note' | 'attach' | 'copy' | 'filter' | 'env' | 'help' | 'quit' | 'report'
+  /** Handled by the Step screen itself (src/screens/Step.tsx); listed here for the footer and help. */
+  | 'record' | 'pager';
 
 export interface Binding {
   command: Command;
@@ -25,14 +27,16 @@ export const BINDINGS: Record<ScreenName, Binding[]> = {
     { command: 'back', keys: 'Esc', label: 'back' }, { command: 'help', keys: '?', label: 'help' }, { command: 'quit', keys: 'q', label: 'quit' },
   ],
   section: [
-    ...NAV, { command: 'open', keys: 'Enter', label: 'open step' }, { command: 'run', keys: 'r', label: 'run' }, { command: 'done', keys: 'd', label: 'done' },
-    { command: 'skip', keys: 's', label: 'skip' }, { command: 'fail', keys: 'f', label: 'failed' }, { command: 'note', keys: 'n', label: 'note' },
+    // d, s and f mark the step under the cursor and move the cursor to the next one (↓).
+    ...NAV, { command: 'open', keys: 'Enter', label: 'open step' }, { command: 'run', keys: 'r', label: 'run' }, { command: 'done', keys: 'd', label: 'done↓' },
+    { command: 'skip', keys: 's', label: 'skip↓' }, { command: 'fail', keys: 'f', label: 'failed↓' }, { command: 'note', keys: 'n', label: 'note' },
     { command: 'filter', keys: '/', label: 'filter' }, { command: 'back', keys: 'Esc', label: 'back' }, { command: 'help', keys: '?', label: 'help' }, { command: 'quit', keys: 'q', label: 'quit' },
   ],
   step: [
     { command: 'run', keys: 'r', label: 'run' }, { command: 'cancel', keys: 'x/^C', label: 'cancel run' }, { command: 'done', keys: 'd', label: 'done' },
     { command: 'skip', keys: 's', label: 'skip' }, { command: 'fail', keys: 'f', label: 'failed' }, { command: 'note', keys: 'n', label: 'note' },
     { command: 'attach', keys: 'a', label: 'attach' }, { command: 'copy', keys: 'c', label: 'copy' }, { command: 'pageUp', keys: 'PgUp/PgDn', label: 'scroll' },
+    { command: 'record', keys: 'Enter/v', label: 'whole row' }, { command: 'pager', keys: 'o', label: 'pager' },
     { command: 'back', keys: 'Esc', label: 'back' }, { command: 'help', keys: '?', label: 'help' }, { command: 'quit', keys: 'q', label: 'quit' },
   ],
   finish: [{ command: 'report', keys: 'w', label: 'write report draft' }, { command: 'quit', keys: 'q/Enter', label: 'exit' }],

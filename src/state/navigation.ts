@@ -56,10 +56,14 @@ export function navigationActions({ set, get, options, controller, say }: StoreC
     },
 
     back: () => {
-      const { history } = get();
+      const { history, screen: leaving } = get();
       if (get().filtering) return get().endFilter(false);
       if (!history.length) return;
-      set({ screen: history[history.length - 1]!, history: history.slice(0, -1), filter: '', filtering: false, scroll: 0 });
+      const target = history[history.length - 1]!;
+      set({ screen: target, history: history.slice(0, -1), filter: '', filtering: false, scroll: 0, message: undefined });
+      // The cursor goes back to the row the operator came from, even when a filter had moved it.
+      const from = get().rows().findIndex((r) => (leaving.stepId ? r.kind === 'step' && r.step.id === leaving.stepId : r.kind === 'section' && r.section.id === leaving.sectionId));
+      if (from >= 0) set({ cursor: { ...get().cursor, [screenKey(target)]: from } });
     },
 
     startFilter: () => set({ filtering: true, filter: '' }),
@@ -75,7 +79,7 @@ export function navigationActions({ set, get, options, controller, say }: StoreC
     help: () => {
       const { screen, history } = get();
       if (screen.name === 'help') return get().back();
-      set({ screen: { name: 'help' }, history: [...history, screen] });
+      set({ screen: { name: 'help' }, history: [...history, screen], message: undefined });
     },
 
     scrollOutput: (delta) => set({ scroll: Math.max(0, get().scroll + delta) }),

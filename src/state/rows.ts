@@ -24,8 +24,13 @@ export interface StepRow {
 
 export type Row = SectionRow | StepRow;
 
+/** A step's state; a parent step nobody marked is done (or skipped) once all its sub-steps are. */
 export function stepState(view: SessionView, step: Step): StepState {
-  return view.steps[step.id]?.state ?? 'pending';
+  const own = view.steps[step.id]?.state;
+  if (own || !step.steps.length) return own ?? 'pending';
+  const subs = step.steps.map((s) => stepState(view, s));
+  if (!subs.every((s) => s === 'done' || s === 'skipped')) return subs.includes('failed') ? 'failed' : 'pending';
+  return subs.includes('done') ? 'done' : 'skipped';
 }
 
 /** Steps of a section and its sub-sections, done or skipped against all. */

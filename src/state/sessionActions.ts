@@ -144,7 +144,10 @@ export function sessionActions({ set, get, options, controller, ask, say }: Stor
 
     chooseEnvironment: async () => {
       if (get().running) return say('An action is running: let it finish or cancel it (x) before switching environment.', 'error');
-      const pick = await ask({ kind: 'choice', title: 'Environment', options: controller.environments().map((n) => ({ label: n, value: n })) });
+      // Every environment, the current one marked and chosen to start with.
+      const current = controller.env.name;
+      const names = [...new Set([...controller.environments(), current])];
+      const pick = await ask({ kind: 'choice', title: 'Environment', options: names.map((n) => ({ label: n === current ? `${n}  (current)` : n, value: n })), selected: current });
       if (!pick || pick === controller.env.name) return;
       try {
         const next = controller.switchEnvironment(pick);
@@ -173,7 +176,7 @@ export function sessionActions({ set, get, options, controller, ask, say }: Stor
       }
       if (choice !== 'finish') return;
       try {
-        set({ summary: await controller.seal(), screen: { name: 'finish' }, history: [] });
+        set({ summary: await controller.seal(), screen: { name: 'finish' }, history: [], message: undefined });
       } catch (error) {
         say(`Could not seal the session: ${(error as Error).message}`, 'error');
       }
@@ -185,7 +188,8 @@ export function sessionActions({ set, get, options, controller, ask, say }: Stor
       try {
         const path = await options.writeReport(summary.dir);
         set({ summary: { ...summary, reportPath: path } });
-        say(`Report draft written: ${path}`, 'ok');
+        // The Finish screen shows the path.
+        say('Report draft written.', 'ok');
       } catch (error) {
         say((error as Error).message, 'error');
       }

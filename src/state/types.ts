@@ -21,7 +21,7 @@ export interface Screen {
 export type PromptSpec =
   | { kind: 'text'; title: string; label: string; mask?: boolean; hint?: string }
   | { kind: 'confirm'; title: string; lines: string[]; danger?: boolean }
-  | { kind: 'choice'; title: string; options: Array<{ label: string; value: string }> };
+  | { kind: 'choice'; title: string; options: Array<{ label: string; value: string }>; selected?: string };
 
 export interface RunbookEntry {
   file: string;

@@ -19,7 +19,7 @@ describe('the Weekly checklist, as a new user does it', () => {
     expect(home1).toContain('Enter open');
     const checklist = await filterAndOpen(t, 'weekly', 'Weekly');
     expect(checklist).toContain('Weekly  ░');
-    expect(checklist).toMatch(/r run +d done +s skip +f failed +n note/);
+    expect(checklist).toMatch(/r run +d done↓ +s skip↓ +f failed↓ +n note/);
     t.send('Enter');
     await t.waitFor('[shell] npm run db:migration:status');
     t.send('r');

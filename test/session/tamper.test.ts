@@ -105,7 +105,7 @@ describe('runbook sessions', () => {
     for (const s of list) {
       expect(s).toMatchObject({ id: expect.any(String), path: expect.stringContaining(s.id), runbook: expect.stringMatching(/supabase-operations\.md$/), start: expect.any(String), end: expect.any(String) });
     }
-    expect(runCli(['sessions'], { env }).stdout).toMatch(/ID +STATUS +ENV +SECTION/);
+    expect(runCli(['sessions'], { env }).stdout).toMatch(/^\S+ +interrupted +dev +\S.*\n {2}incident INC-4711 · sev 1 · Customer sees another customer ebooks · Weekly/m);
   });
 
   it('says so when a session reference matches nothing', () => {

@@ -103,7 +103,8 @@ describe('Step', () => {
 
   it('masks a secret placeholder and records only that it was set', async () => {
     const file = `${process.cwd()}/test/fixtures/secret.md`;
-    const tui = await renderTui({ purpose: incident, file });
+    // A shell step: the local environment, no sandbox database to create first.
+    const tui = await renderTui({ purpose: incident, file, env: resolveEnvironment({ name: 'local', processEnv: { PATH: process.env.PATH } }) });
     await tui.press(KEY.enter, KEY.enter);
     await tui.press('r');
     await tui.waitFor('api_token:');
@@ -152,7 +153,7 @@ describe('Step', () => {
 
   it('cancels a running command with x, not the app', async () => {
     const file = `${process.cwd()}/test/fixtures/slow.md`;
-    const tui = await renderTui({ purpose: incident, file });
+    const tui = await renderTui({ purpose: incident, file, env: resolveEnvironment({ name: 'local', processEnv: { PATH: process.env.PATH } }) });
     await tui.press(KEY.enter, KEY.enter, 'r');
     await tui.waitFor('running shell');
     expect(tui.frame()).toContain('x or Ctrl-C cancels');
