@@ -98,7 +98,8 @@ function usableValue(value: string | undefined): boolean {
   return v.trim() !== '' && !NOT_A_VALUE.test(v.trim());
 }
 
-function entropy(text: string): number {
+/** Shannon entropy in bits per character: how random a run of characters reads. */
+export function entropy(text: string): number {
   const counts = new Map<string, number>();
   for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
   let bits = 0;

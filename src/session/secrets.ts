@@ -8,7 +8,7 @@
 //   buildKnownSecrets(sources)     the whole set from the process environment, the selected environment and placeholders
 //   KnownSecrets#add / #addPlaceholder / #addEnvironment / #values
 
-import { findsSecret } from './redact.js';
+import { entropy, findsSecret } from './redact.js';
 import { looksSecretName } from './secretName.js';
 
 export { looksSecretName };
@@ -23,14 +23,6 @@ function usableSecretValue(value: string, minLength: number): boolean {
   // A path to a key file or socket: not the secret itself, and redacting it everywhere only hides context.
   if (/^(?:\/|~\/|\.\.?\/|[A-Za-z]:\\)/.test(v) && !/\s/.test(v)) return false;
   return true;
-}
-
-function entropy(text: string): number {
-  const counts = new Map<string, number>();
-  for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let bits = 0;
-  for (const n of counts.values()) bits -= (n / text.length) * Math.log2(n / text.length);
-  return bits;
 }
 
 /** A random-looking run of token characters: upper, lower and digits, high entropy, no spaces. */
