@@ -10,7 +10,7 @@ export function OutputPane({ lines, height, width, scroll = 0, title }: { lines:
   const shown = lines.slice(Math.max(0, end - rows), end);
   return (
     <Box flexDirection="column">
-      {title ? <Text color={color('muted')}>{title}</Text> : null}
+      {title ? <Text color={color('muted')} wrap="truncate-end">{visibleLine(title)}</Text> : null}
       {shown.map((line, i) => (
         <Text key={i} wrap="truncate-end">
           {[...visibleLine(line)].slice(0, width).join('') || ' '}

@@ -89,6 +89,12 @@ export async function createFromTemplate(dir: string, env: NodeJS.ProcessEnv, on
   mkdirSync(dirname(dir), { recursive: true });
   const work = `${dir}.tmp-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
-  cpSync(template, work, { recursive: true, filter: (source) => !source.endsWith(COMPLETE) });
-  renameSync(work, dir);
+  try {
+    cpSync(template, work, { recursive: true, filter: (source) => !source.endsWith(COMPLETE) });
+    renameSync(work, dir);
+  } catch (error) {
+    // A half-copied database would be taken for a sandbox later: nothing of it stays.
+    rmSync(work, { recursive: true, force: true });
+    throw error;
+  }
 }

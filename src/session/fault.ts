@@ -1,5 +1,6 @@
 // Storage faults (a full disk, a file-size limit, a read-only folder) told as one sentence: what failed,
 // where, and the space left, instead of a stack trace from deep inside a write.
+import { dirname } from 'node:path';
 
 import { statfsSync } from 'node:fs';
 import { describeError } from '../errors.js';
@@ -45,11 +46,14 @@ function formatBytes(bytes: number): string {
 
 /** Free space for this user on the file system holding `path`, as words; undefined when unknown. */
 export function spaceLeft(path: string): string | undefined {
-  try {
-    const stats = statfsSync(path);
-    return `${formatBytes(Number(stats.bavail) * Number(stats.bsize))} left on that disk`;
-  } catch {
-    return undefined;
+  // A folder that was never made (or was just removed) is on the disk of its nearest existing parent.
+  for (let dir = path; ; dir = dirname(dir)) {
+    try {
+      const stats = statfsSync(dir);
+      return `${formatBytes(Number(stats.bavail) * Number(stats.bsize))} left on that disk`;
+    } catch {
+      if (dirname(dir) === dir) return undefined;
+    }
   }
 }
 

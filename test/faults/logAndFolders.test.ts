@@ -15,7 +15,7 @@ const isRoot = process.getuid?.() === 0;
 beforeAll(() => {
   const dir = mkdtempSync(join(tmpdir(), 'runbook-faultchild-'));
   bundle = join(dir, 'child.mjs');
-  execFileSync(join(ROOT, 'node_modules/.bin/esbuild'), [join(ROOT, 'test/helpers/faultChild.ts'), '--bundle', '--platform=node', '--format=esm', `--outfile=${bundle}`, '--log-level=warning', '--packages=external'], { cwd: ROOT });
+  execFileSync(join(ROOT, 'node_modules/.bin/esbuild'), [join(ROOT, 'test/helpers/faultChild.ts'), '--bundle', '--platform=node', '--format=esm', `--outfile=${bundle}`, '--log-level=warning'], { cwd: ROOT });
   chmodSync(dir, 0o755);
 });
 

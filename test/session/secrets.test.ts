@@ -1,3 +1,4 @@
+import { looksSecretAssignment } from '../../src/session/secretName.js';
 import { describe, expect, it } from 'vitest';
 import { redactFields, redactString } from '../../src/session/redact.js';
 import { buildKnownSecrets, looksLikeToken, looksSecretName, secretValuesFromEnv } from '../../src/session/secrets.js';
@@ -111,8 +112,11 @@ describe('the known-secret set', () => {
   it('names that look secret', () => {
     for (const name of ['PGPASSWORD', 'GITHUB_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'STRIPE_KEY', 'DB_PASS', 'MYSQL_PWD', 'SSH_PRIVATE_KEY', 'GOOGLE_CREDENTIALS', 'apiKey', 'SecretAccessKey', 'client-secret', 'api key', 'service_role_key', 'x-api-key', 'AccountKey', 'PASSPHRASE'])
       expect(looksSecretName(name), name).toBe(true);
-    for (const name of ['PWD', 'OLDPWD', 'max_tokens', 'sort_key', 'primary_key', 'key', 'TOKEN_FILE', 'PRIVATE_IP', 'ref', 'tablename', 'HOME', 'password_policy'])
+    for (const name of ['PWD', 'OLDPWD', 'max_tokens', 'sort_key', 'primary_key', 'TOKEN_FILE', 'PRIVATE_IP', 'ref', 'tablename', 'HOME', 'password_policy'])
       expect(looksSecretName(name), name).toBe(false);
+    // A placeholder called just <key> is asked for masked; `key: app` met in output is no secret.
+    expect(looksSecretName('key')).toBe(true);
+    expect(looksSecretAssignment('key')).toBe(false);
   });
 
   it('takes secret-named environment variables from the start, but not paths or booleans', () => {
