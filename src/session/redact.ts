@@ -172,7 +172,9 @@ const PATTERNS: Pattern[] = [
     regex: /(secret|passw|passphrase|pwd|pass|token|key|private|credential|auth|cookie|jwt|dsn|bearer|pat(?![a-z])|docker|htpasswd)([A-Za-z0-9_.-]{0,80})(["']?[ \t]*(?::=|=>|[=:])[ \t]*)("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s'",;&]+)/gi,
     group: 4,
     hint: (t) => /[=:]/.test(t) && /secret|passw|passphrase|pwd|pass\b|token|key|private|credential|auth|cookie|jwt|dsn|bearer|_pat|\bpat\b|docker|htpasswd/i.test(t),
-    accept: ([, word, tail, , value], before) => looksSecretAssignment((IDENTIFIER_END.exec(before)?.[0] ?? '') + word! + tail!) && usableValue(value),
+    // `'…'::text` is a SQL cast, not an assignment.
+    accept: ([, word, tail, separator, value], before) =>
+      !(separator!.trim().endsWith(':') && value!.startsWith(':')) && looksSecretAssignment((IDENTIFIER_END.exec(before)?.[0] ?? '') + word! + tail!) && usableValue(value),
   },
   // --password hunter2, --client-secret x, --token x (the `=` form is an assignment above).
   {

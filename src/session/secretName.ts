@@ -28,6 +28,9 @@ function words(name: string): string[] {
 
 /** Whether a variable, placeholder, flag or field with this name holds a secret. */
 export function looksSecretName(name: string): boolean {
+  // A dotted name is a path into a structure: `request.jwt.claim.email` is an email, `auth.token` a token.
+  const dot = name.lastIndexOf('.');
+  if (dot > 0 && dot < name.length - 1) return looksSecretName(name.slice(dot + 1));
   const parts = words(name);
   if (!parts.length) return false;
   const last = parts[parts.length - 1]!;

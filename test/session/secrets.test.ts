@@ -178,3 +178,14 @@ describe('known secrets survive resume', () => {
     }
   });
 });
+
+describe('evidence under investigation stays readable', () => {
+  it('keeps an RLS policy that reads a JWT claim whole: a dotted field name and a SQL cast are no secret', () => {
+    const qual = "(owner_id = ( SELECT profiles.id FROM profiles WHERE (profiles.email = current_setting('request.jwt.claim.email'::text, true))))";
+    expect(redactString(`${qual}\n`).text).toBe(`${qual}\n`);
+    expect(redactString("select current_setting('request.jwt.claims', true)::json->>'sub'\n").text).toBe("select current_setting('request.jwt.claims', true)::json->>'sub'\n");
+    expect(looksSecretName('request.jwt.claim.email')).toBe(false);
+    expect(looksSecretName('auth.token')).toBe(true);
+    expect(redactString('auth.token: s3cr3t-Value-123\n').text).not.toContain('s3cr3t-Value-123');
+  });
+});
