@@ -104,8 +104,9 @@ describe('a live hijack', () => {
     try {
       await tui.press('/', 'r', 'l', 's');
       await tui.waitFor(/❯ +RLS Misconfiguration/);
-      await tui.press(KEY.enter);
-      await tui.waitFor('RLS Misconfiguration');
+      // Enter keeps the filter, Enter again opens the section.
+      await tui.press(KEY.enter, KEY.enter);
+      await tui.waitFor('1. Symptom');
       // A note starts the session (on the section or on its first step, wherever Enter landed).
       const note = async (text: string) => {
         await tui.press('n');
