@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { prepareEnvironment, resolveEnvironment, type Environment } from '../exec/environment.js';
-import { actionRisk } from '../exec/guards.js';
+import { judgeAction, needsPermission } from '../exec/guard/judge.js';
 import { filledCode, missingValues, runAction } from '../exec/run.js';
 import { OutputTail } from '../exec/tail.js';
 import type { Action, Runbook, Section, Step } from '../runbook/model.js';
@@ -373,18 +373,19 @@ export function createAppStore(options: AppOptions): AppStore {
           values[name] = value;
           if (secret) secretValues[name] = value;
         }
-        const risk = actionRisk(action.kind, action.code);
+        // The guard judges the code as it will run; the confirmation shows that code and the verdict.
+        const verdict = await judgeAction(action, get().env, values);
         let allowWrites = false;
-        if (risk.writes || risk.destructive) {
-          const shown = session.redact(filledCode(action, values)).text;
+        if (needsPermission(verdict, get().env) && !verdict.blocked) {
+          const shown = session.redact(verdict.code).text;
           const ok = await ask({
             kind: 'confirm',
-            title: risk.destructive ? 'This action destroys data or resources' : 'This action changes things',
-            lines: [...shown.split('\n'), '', ...risk.reasons.map((r) => `• ${r}`), '', `Environment: ${get().env.name}`],
+            title: verdict.destructive ? 'This action destroys data or resources' : verdict.tier === 'write' ? 'This action changes things' : 'This action is not known to be read-only',
+            lines: [...shown.split('\n'), ...Object.entries(verdict.vars).map(([k, v]) => `with ${k}=${session.redact(JSON.stringify(v)).text}`), '', ...verdict.reasons.map((r) => `• ${session.redact(r).text}`), '', `Environment: ${get().env.name}`],
             danger: true,
           });
           if (ok !== 'yes') {
-            session.record('action.refused', { ...where, action: id, kind: action.kind, code: shown, reason: 'the operator declined to run it', risk: risk.reasons });
+            session.record('action.refused', { ...where, action: id, kind: action.kind, code: shown, reason: 'the operator declined to run it', risk: verdict.reasons });
             return say('Not run: you declined.', 'info');
           }
           allowWrites = true;
