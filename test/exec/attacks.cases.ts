@@ -107,7 +107,7 @@ export const SHELL_ATTACKS: AttackCase[] = [
   { name: 'nohup wrapper', kind: 'shell', code: 'nohup helm uninstall api', outcome: 'refused', reason: /uninstall/ },
   { name: 'timeout wrapper', kind: 'shell', code: 'timeout 5 oc delete pod api-1', outcome: 'refused', reason: /delete/ },
   { name: 'process substitution', kind: 'shell', code: 'cat <(oc delete pod api-1)', outcome: 'refused', reason: /delete/ },
-  { name: 'a function standing in for the CLI', kind: 'shell', code: 'k() { kubectl "$@"; }\nk delete pod api-1', outcome: 'refused', reason: /delete/ },
+  { name: 'a function standing in for the CLI', kind: 'shell', code: 'k() { kubectl "$@"; }\nk delete pod api-1', outcome: 'refused', reason: /delete|computed/ },
   { name: 'an alias', kind: 'shell', code: "shopt -s expand_aliases\nalias nuke='rm -rf'\nnuke DIR", outcome: 'refused', reason: /rm/ },
   { name: "$'…' spelling of rm", kind: 'shell', code: "$'\\x72\\x6d' -rf DIR", outcome: 'refused', reason: /rm/ },
   { name: 'quotes inside the program name', kind: 'shell', code: '"o"c del"ete" pod api-1', outcome: 'refused', reason: /delete/ },

@@ -246,7 +246,9 @@ describe('with permission the legitimate forms run', () => {
       return [...step.actions, ...step.steps.flatMap(all)];
     }));
     const readOnly = actions.filter((a) => /migration:status|pg_policies|pg_stat_statements/.test(a.code));
-    expect(readOnly.length).toBeGreaterThanOrEqual(3);
+    expect(readOnly.map((a) => a.code).join('\n')).toMatch(/migration:status[\s\S]*pg_policies/);
+    // The runbook names pg_stat_statements in prose; the query an operator runs from it:
+    readOnly.push(makeAction('sql', 'select query, calls, total_exec_time from pg_stat_statements order by total_exec_time desc limit 10', 1));
     for (const action of readOnly) {
       const verdict = await judgeAction(action, env, { tablename: 'users' });
       expect(verdict.tier, `${action.code}: ${verdict.reasons.join('; ')}`).toBe('read');

@@ -35,8 +35,10 @@ export function escapeIdentifier(value: string): string {
   return `"${value.replace(/"/g, '""')}"`;
 }
 
-function qualifiedIdentifier(value: string): string {
-  return value.split('.').map(escapeIdentifier).join('.');
+function qualifiedIdentifier(name: string, value: string): string {
+  const parts = value.split('.');
+  if (parts.some((p) => !p)) throw new PlaceholderValueError(`The value for ${name} names a table or column, and a name cannot be empty.`);
+  return parts.map(escapeIdentifier).join('.');
 }
 
 function checkValue(name: string, value: string): void {
@@ -118,12 +120,13 @@ function fillSqlSpan(sql: string, span: PlaceholderSpan, value: string, context:
     case 'code':
       if (span.quote === "'") return escapeLiteral(value);
       if (span.quote === '"') return escapeIdentifier(value);
-      return IDENTIFIER_AFTER.test(sql.slice(Math.max(0, span.start - 40), span.start)) && !/^\s*\(/.test(sql.slice(span.end)) ? qualifiedIdentifier(value) : escapeLiteral(value).trim();
+      return IDENTIFIER_AFTER.test(sql.slice(Math.max(0, span.start - 40), span.start)) && !/^\s*\(/.test(sql.slice(span.end)) ? qualifiedIdentifier(span.name, value) : escapeLiteral(value).trim();
     case 'string':
       return value.replace(/'/g, "''");
     case 'estring':
       return value.replace(/\\/g, '\\\\').replace(/'/g, "''");
     case 'ident':
+      if (!value && sql[span.start - 1] === '"' && sql[span.end] === '"') throw new PlaceholderValueError(`The value for ${span.name} names a table or column, and a name cannot be empty.`);
       return value.replace(/"/g, '""');
     case 'line-comment':
       return value.replace(/[\r\n]+/g, ' ');
