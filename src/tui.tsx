@@ -5,6 +5,7 @@ import React from 'react';
 import { App } from './app.js';
 import { UsageError } from './errors.js';
 import { releaseEnvironment } from './exec/environment.js';
+import { stopRunningActions } from './exec/interrupt.js';
 import { createAppStore, type AppOptions } from './state/store.js';
 
 export function assertTerminal(): void {
@@ -33,7 +34,8 @@ export async function runTui(options: AppOptions): Promise<void> {
   }
   const instance = render(<App store={store} />, { exitOnCtrlC: false, maxFps: 20, patchConsole: true });
   // A terminal closed under us (SIGHUP) leaves the session open for `runbook resume`, recorded as such.
-  const hangup = () => {
+  const hangup = (signal: NodeJS.Signals) => {
+    stopRunningActions(signal);
     const session = store.getState().session;
     if (session && !session.sealed) session.interrupt('the terminal was closed');
     process.exit(129);

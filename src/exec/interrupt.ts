@@ -48,17 +48,22 @@ export function stopAllGroups(graceMs = 1_000): void {
   groups.clear();
 }
 
+/** Stop every running action's processes and let each record `interrupted`; for handlers that exit themselves. */
+export function stopRunningActions(signal: NodeJS.Signals): void {
+  stopAllGroups();
+  for (const record of [...recorders]) {
+    try {
+      record(signal);
+    } catch {
+      // Recording must not keep runbook from stopping.
+    }
+  }
+}
+
 /** Install the SIGTERM/SIGHUP handler (once per process); returns its removal. */
 export function installFatalSignalHandlers(options: { exit?: (code: number) => void } = {}): () => void {
   const handler = (signal: NodeJS.Signals) => {
-    stopAllGroups();
-    for (const record of [...recorders]) {
-      try {
-        record(signal);
-      } catch {
-        // Recording must not keep runbook from stopping.
-      }
-    }
+    stopRunningActions(signal);
     (options.exit ?? process.exit)(128 + (constants.signals[signal] ?? 15));
   };
   process.on('SIGTERM', handler);

@@ -34,7 +34,7 @@ describe('shell placeholders keep the command shape in every context', () => {
     it(name, () => {
       fc.assert(
         fc.property(nasty, (value) => {
-          const names = template.includes('...') ? { value } : { x: value };
+          const names: Record<string, string> = template.includes('...') ? { value } : { x: value };
           const filled = fillShell(template, names);
           const out = bash(filled.code, filled.vars);
           expect(out.stdout).toBe(expected(value));
