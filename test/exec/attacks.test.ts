@@ -84,6 +84,7 @@ function scratch(): { dir: string; mark: string } {
   writeFileSync(join(dir, 'victim.txt'), 'precious\n');
   writeFileSync(join(dir, 'a.txt'), 'a\n');
   writeFileSync(join(dir, 'evil.sql'), 'select 1;\ndelete from jobs;\n');
+  writeFileSync(join(dir, 'evil.sh'), `rm -rf ${dir}\n`);
   return { dir, mark: join(dir, 'MARK') };
 }
 

@@ -2,12 +2,12 @@
 // nested ones too ($( ), backticks, <( ), bash -c, eval, find -exec, xargs, wrappers, aliases);
 // SQL that psql will run (-c, -f, heredocs, here-strings, pipes) is judged as SQL.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { lexShell, type LexContext, type SimpleCommand, type Word } from './shellWords.js';
 import { judgeSql } from './sqlJudge.js';
 import {
-  DANGEROUS_VARIABLES, READ_PROGRAMS, READ_VERBS, SHELLS, TASK_RUNNERS, WRAPPERS, WRITE_PROGRAMS, WRITE_VERBS,
+  DANGEROUS_VARIABLES, INTERPRETERS, READ_PROGRAMS, READ_VERBS, SHELLS, TASK_RUNNERS, WRAPPERS, WRITE_PROGRAMS, WRITE_VERBS,
 } from './tiers.js';
 import type { Finding } from './verdict.js';
 
@@ -48,7 +48,16 @@ export async function judgeShell(code: string, options: ShellJudgeOptions, depth
 async function judgeScript(code: string, ctx: LexContext, options: ShellJudgeOptions, depth: number, findings: Finding[]): Promise<void> {
   const script = lexShell(code, ctx);
   for (const problem of script.problems) findings.push({ tier: 'write', reason: `cannot be read as bash (${problem})` });
-  for (const command of script.commands) await judgeCommand(command, script.functions, ctx, options, depth, findings);
+  const called = new Set<string>();
+  const functions: Functions = { bodies: script.functions, called };
+  for (const command of script.commands) await judgeCommand(command, functions, ctx, options, depth, findings);
+  // A function never called here still counts, as if called without arguments.
+  for (const [name, body] of script.functions) if (!called.has(name)) await judgeCode(body, { vars: ctx.vars, positional: [] }, options, depth, findings);
+}
+
+interface Functions {
+  bodies: Map<string, string>;
+  called: Set<string>;
 }
 
 async function judgeCode(code: string, ctx: LexContext, options: ShellJudgeOptions, depth: number, findings: Finding[]): Promise<void> {
@@ -83,7 +92,7 @@ function stdinOf(command: SimpleCommand): { text?: string; source: string } | un
   return undefined;
 }
 
-async function judgeCommand(command: SimpleCommand, functions: Set<string>, ctx: LexContext, options: ShellJudgeOptions, depth: number, findings: Finding[]): Promise<void> {
+async function judgeCommand(command: SimpleCommand, functions: Functions, ctx: LexContext, options: ShellJudgeOptions, depth: number, findings: Finding[]): Promise<void> {
   for (const code of command.nested) await judgeCode(code, ctx, options, depth, findings);
   for (const { name, value } of command.assigns) {
     if (DANGEROUS_VARIABLES[name]) findings.push({ tier: 'write', reason: `sets ${name}: it ${DANGEROUS_VARIABLES[name]}` });
@@ -101,9 +110,9 @@ async function judgeCommand(command: SimpleCommand, functions: Set<string>, ctx:
   if (command.words.length) await judgeWords(command.words, command, functions, ctx, options, depth, findings);
 }
 
-async function judgeWords(words: Word[], command: SimpleCommand, functions: Set<string>, ctx: LexContext, options: ShellJudgeOptions, depth: number, findings: Finding[]): Promise<void> {
+async function judgeWords(words: Word[], command: SimpleCommand, functions: Functions, ctx: LexContext, options: ShellJudgeOptions, depth: number, findings: Finding[]): Promise<void> {
   const first = words[0]!;
-  if (first.dynamic) {
+  if (first.dynamic || first.pattern) {
     findings.push({ tier: 'write', reason: `runs a program whose name is computed when it runs (${first.text})` });
     return;
   }
@@ -113,10 +122,18 @@ async function judgeWords(words: Word[], command: SimpleCommand, functions: Set<
   const write = (reason: string, destructive = false): void => void findings.push({ tier: 'write', reason, ...(destructive ? { destructive } : {}) });
   const unknown = (reason: string): void => void findings.push({ tier: 'unknown', reason });
   const sub = async (rest: Word[]) => {
-    if (rest.length) await judgeWords(rest, { ...command, pipedFrom: command.pipedFrom }, functions, ctx, options, depth + 1, findings);
+    if (!rest.length) return;
+    // `watch 'rm -rf x'`, `flock l -c '…'`: a first word with spaces is code for sh -c.
+    if (/\s/.test(rest[0]!.text.trim())) return judgeCode(rest.map((w) => w.text).join(' '), ctx, options, depth, findings);
+    await judgeWords(rest, { ...command, pipedFrom: command.pipedFrom }, functions, ctx, options, depth + 1, findings);
   };
 
-  if (functions.has(program)) return; // its body is judged where it is defined
+  const body = functions.bodies.get(program);
+  if (body !== undefined) {
+    // A function runs its body with these arguments as $1…, "$@".
+    functions.called.add(program);
+    return judgeCode(body, { vars: ctx.vars, positional: texts }, options, depth, findings);
+  }
   if (program === 'eval') return judgeCode(texts.join(' '), ctx, options, depth, findings);
   if (program === 'alias') {
     for (const text of texts) {
@@ -126,7 +143,8 @@ async function judgeWords(words: Word[], command: SimpleCommand, functions: Set<
     return;
   }
   if (program === 'trap' && texts[0] && !texts[0].startsWith('-')) return judgeCode(texts[0], ctx, options, depth, findings);
-  if (program === 'source' || program === '.') return unknown(`runs the script ${texts[0] ?? ''}, which is not shown`);
+  if (program === 'source' || program === '.') return judgeScriptFile(args[0], ctx, options, depth, findings, 'write');
+  if (program === 'command' && /^-[vV]$/.test(texts[0] ?? '')) return;
   if (program === 'unset' && texts.includes('PGOPTIONS')) return write('unsets PGOPTIONS, which keeps psql read-only');
   if (program === 'export' || program === 'declare' || program === 'local' || program === 'readonly' || program === 'typeset') {
     for (const text of texts) {
@@ -143,6 +161,10 @@ async function judgeWords(words: Word[], command: SimpleCommand, functions: Set<
     for (; k < args.length; k++) {
       const t = args[k]!.text;
       if (t === '-i' || t === '--ignore-environment' || ((t === '-u' || t === '--unset') && args[k + 1]?.text === 'PGOPTIONS')) write('runs without PGOPTIONS, which keeps psql read-only');
+      if (t === '-S' || t === '--split-string' || t.startsWith('--split-string=') || /^-S./.test(t)) {
+        const split = t.startsWith('--split-string=') ? t.slice(15) : t.length > 2 && t.startsWith('-S') ? t.slice(2) : args[++k]?.text ?? '';
+        return judgeCode([split, ...args.slice(k + 1).map((w) => w.text)].join(' '), ctx, options, depth, findings);
+      }
       if (WRAPPERS.env!.valueOptions.includes(t)) k++;
       else if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(t)) {
         const name = t.slice(0, t.indexOf('='));
@@ -173,9 +195,15 @@ async function judgeWords(words: Word[], command: SimpleCommand, functions: Set<
     if (!rest.length) return;
     return sub(rest);
   }
+  if (program === 'git' && texts.some((t) => t === '-c' || t.startsWith('--config-env') || t === '--exec-path' || /^--upload-pack|^--receive-pack/.test(t))) return write('runs git with configuration that can run commands (git -c)');
   if (program === 'find') return judgeFind(args, command, functions, ctx, options, depth, findings);
   if (program === 'psql') return judgePsql(args, command, ctx, options, depth, findings);
   if (program === 'curl' || program === 'wget' || program === 'http') return judgeHttp(program, texts, findings);
+  const inline = INTERPRETERS[program];
+  if (inline) {
+    if (texts.some((t) => inline.test(t))) return write(`runs ${program} with inline code, which is not judged`);
+    return unknown(`runs ${[program, ...texts].slice(0, 3).join(' ')}, a script that is not judged`);
+  }
   const writes = WRITE_PROGRAMS[program];
   if (writes) {
     if (program === 'dd' && !texts.some((t) => t.startsWith('of='))) return;
@@ -195,14 +223,45 @@ async function judgeWords(words: Word[], command: SimpleCommand, functions: Set<
   return judgeCli(program, args, findings);
 }
 
+/** Non-option words; a computed word right after an option is taken as that option's value. */
 function positionalsOf(args: Word[]): Word[] {
   const out: Word[] = [];
-  for (const arg of args) {
+  for (const [k, arg] of args.entries()) {
     if (arg.text === '--') break;
-    if (arg.text.startsWith('-')) continue;
+    if (arg.text.startsWith('-') && !arg.dynamic) continue;
+    // (a variable only: a command substitution could print anything, a verb too).
+    const substitution = /\$\(|`/.test(arg.text);
+    if (arg.dynamic && !substitution && k > 0 && args[k - 1]!.text.startsWith('-') && !args[k - 1]!.text.includes('=')) continue;
     out.push(arg);
   }
   return out;
+}
+
+/** Whether bash could expand a glob or brace pattern into a writing verb. */
+function patternMatchesVerb(pattern: string): boolean {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') source += '.*';
+    else if (c === '?') source += '.';
+    else if (c === '{') source += '(';
+    else if (c === '}') source += ')';
+    else if (c === ',') source += '|';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end < 0) source += '\\[';
+      else {
+        source += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+        i = end;
+      }
+    } else source += c.replace(/[.+^$()|\\]/g, '\\$&');
+  }
+  try {
+    const re = new RegExp(`^(?:${source})$`, 'i');
+    return [...WRITE_VERBS].some((verb) => re.test(verb));
+  } catch {
+    return true;
+  }
 }
 
 function judgeCli(program: string, args: Word[], findings: Finding[]): void {
@@ -215,9 +274,17 @@ function judgeCli(program: string, args: Word[], findings: Finding[]): void {
     if (parts.some((p) => READ_VERBS.has(p))) return;
     return void findings.push({ tier: 'unknown', reason: `runs ${program} ${show(head, 3)}, which is not known to be read-only` });
   }
-  for (const word of head) {
+  let afterReadVerb = false;
+  for (const [index, word] of head.entries()) {
+    if (word.pattern && patternMatchesVerb(word.pattern)) return void findings.push({ tier: 'write', reason: `runs ${program} with a subcommand pattern that can expand to a writing verb (${word.text})` });
+    // After `get`/`logs`/… a computed word names a resource; before, it may be the verb itself.
+    if (word.dynamic && afterReadVerb) continue;
+    if (READ_VERBS.has(word.text.toLowerCase())) afterReadVerb = true;
     if (word.dynamic) return void findings.push({ tier: 'write', reason: `runs ${program} with a subcommand computed when it runs (${word.text})` });
-    const verb = word.text.toLowerCase();
+    const text = word.text.toLowerCase().trim();
+    // `aws ec2 terminate-instances`, `mysql -e "DELETE FROM t"`: the verb leads a hyphenated or spaced word.
+    const lead = /\s/.test(text) ? text.split(/\s+/)[0]! : index < 2 ? text.split('-')[0]! : text;
+    const verb = WRITE_VERBS.has(text) ? text : lead;
     if (WRITE_VERBS.has(verb)) return void findings.push({ tier: 'write', reason: `runs ${program} ${verb}, a writing subcommand`, ...(/delete|destroy|drop|purge|rm|uninstall|terminate|wipe|nuke/.test(verb) ? { destructive: true } : {}) });
   }
   if (head.some((w) => READ_VERBS.has(w.text.toLowerCase()))) return;
@@ -227,6 +294,19 @@ function judgeCli(program: string, args: Word[], findings: Finding[]): void {
 function judgeHttp(program: string, texts: string[], findings: Finding[]): void {
   for (let k = 0; k < texts.length; k++) {
     const t = texts[k]!;
+    if (program === 'curl' && /^-[a-zA-Z]+$/.test(t)) {
+      // Bundled short options: -sSfX POST, -sd '{}', -sO.
+      const letters = t.slice(1);
+      const x = letters.indexOf('X');
+      if (x >= 0) {
+        const m = (letters.slice(x + 1) || texts[k + 1] || '').toUpperCase();
+        if (m && m !== 'GET' && m !== 'HEAD' && m !== 'OPTIONS') findings.push({ tier: 'write', reason: `sends an HTTP ${m} request` });
+        continue;
+      }
+      if (/[dFT]/.test(letters)) findings.push({ tier: 'write', reason: `sends data with curl (${t})` });
+      if (/[oOcD]/.test(letters) && texts[k + 1] !== '-') findings.push({ tier: 'write', reason: `writes a file with curl ${t}` });
+      continue;
+    }
     const method = /^(?:-X|--request)=?(.*)$/.exec(t);
     if (method) {
       const m = (method[1] || texts[k + 1] || '').toUpperCase();
@@ -235,7 +315,8 @@ function judgeHttp(program: string, texts: string[], findings: Finding[]): void 
     if (/^(-d|--data|--data-\w+|-F|--form|-T|--upload-file|--json|--post-data|--post-file|--method|--body-data)/.test(t)) findings.push({ tier: 'write', reason: `sends data with ${program} (${t.split('=')[0]})` });
     if (program === 'curl' && /^(-o|--output|-O|--remote-name|-c|--cookie-jar|-D|--dump-header)/.test(t) && texts[k + 1] !== '-') findings.push({ tier: 'write', reason: `writes a file with curl ${t}` });
   }
-  if (program === 'wget' && !texts.some((t) => t === '-O-' || t === '--spider' || (t === '-O' || t === '-qO') )) findings.push({ tier: 'write', reason: 'runs wget, which saves a file' });
+  const toStdout = texts.some((t, k) => /^-[a-zA-Z]*O-$/.test(t) || t === '--spider' || t === '--output-document=-' || (/^-[a-zA-Z]*O$/.test(t) && (texts[k + 1] === '-' || texts[k + 1] === '/dev/null')));
+  if (program === 'wget' && !toStdout) findings.push({ tier: 'write', reason: 'runs wget, which saves a file' });
   if (program === 'http' && texts.some((t) => /^(POST|PUT|PATCH|DELETE)$/i.test(t))) findings.push({ tier: 'write', reason: 'sends a changing HTTP request' });
 }
 
@@ -244,18 +325,38 @@ async function judgeShellProgram(program: string, args: Word[], command: SimpleC
   const c = texts.findIndex((t) => /^-[a-zA-Z]*c[a-zA-Z]*$/.test(t) || t === '--command');
   if (c >= 0) {
     const code = args[c + 1];
-    if (!code) return;
-    if (code.dynamic) return void findings.push({ tier: 'write', reason: `runs ${program} -c with code computed when it runs` });
+    // No code here, or xargs/find's {}: the code arrives when it runs.
+    if (!code || code.dynamic || /^\s*\{\}\s*$/.test(code.text)) return void findings.push({ tier: 'write', reason: `runs ${program} -c with code supplied when it runs` });
     return judgeCode(code.text, ctx, options, depth, findings);
   }
-  const script = texts.find((t) => !t.startsWith('-'));
-  if (script && program !== 'su') return void findings.push({ tier: 'unknown', reason: `runs the script ${script}, which is not shown` });
+  const script = args.find((w) => !w.text.startsWith('-'));
+  if (script && program !== 'su') return judgeScriptFile(script, ctx, options, depth, findings, 'unknown');
   const stdin = stdinOf(command);
   if (stdin?.text !== undefined) return judgeCode(stdin.text, ctx, options, depth, findings);
   if (stdin) return void findings.push({ tier: 'write', reason: `runs shell code from ${stdin.source}, which cannot be judged` });
 }
 
-async function judgeFind(args: Word[], command: SimpleCommand, functions: Set<string>, ctx: LexContext, options: ShellJudgeOptions, depth: number, findings: Finding[]): Promise<void> {
+/** A regular file's text (at most 1 MiB), never a device or pipe such as /dev/stdin. */
+function readRegularFile(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile() || stat.size > 1 << 20) return undefined;
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** A script file is judged by its text when it can be read now; otherwise it is not known. */
+async function judgeScriptFile(file: Word | undefined, ctx: LexContext, options: ShellJudgeOptions, depth: number, findings: Finding[], unreadable: 'write' | 'unknown'): Promise<void> {
+  if (!file) return;
+  const path = isAbsolute(file.text) ? file.text : resolve(options.cwd, file.text);
+  const text = file.dynamic ? undefined : readRegularFile(path);
+  if (text !== undefined) return judgeCode(text, ctx, options, depth, findings);
+  findings.push({ tier: file.dynamic ? 'write' : unreadable, reason: `runs the script ${file.text}, which cannot be read to judge it` });
+}
+
+async function judgeFind(args: Word[], command: SimpleCommand, functions: Functions, ctx: LexContext, options: ShellJudgeOptions, depth: number, findings: Finding[]): Promise<void> {
   for (let k = 0; k < args.length; k++) {
     const t = args[k]!.text;
     if (t === '-delete') findings.push({ tier: 'write', reason: 'runs find -delete, which deletes files', destructive: true });
@@ -339,7 +440,13 @@ async function judgePsql(args: Word[], command: SimpleCommand, ctx: LexContext, 
   for (let k = 0; k < args.length; k++) {
     const word = args[k]!;
     const t = word.text;
-    if (/(^|\s)options\s*=|transaction_read_only/.test(t)) findings.push({ tier: 'write', reason: 'overrides connection options, which keep psql read-only' });
+    let decoded = t;
+    try {
+      decoded = decodeURIComponent(t);
+    } catch {
+      // Not URL-encoded.
+    }
+    if (/options\s*=|transaction_read_only|service\s*=|servicefile/i.test(decoded)) findings.push({ tier: 'write', reason: 'overrides connection options, which keep psql read-only' });
     const long = /^--(command|file|output|log-file)=(.*)$/s.exec(t);
     let option: string | undefined;
     let value: Word | undefined;
@@ -379,8 +486,9 @@ async function judgePsql(args: Word[], command: SimpleCommand, ctx: LexContext, 
     if (option === 'c') await judgePsqlScript(value.text, 'with -c', findings);
     else {
       const path = isAbsolute(value.text) ? value.text : resolve(options.cwd, value.text);
-      if (value.text === '-') sawInput = false;
-      else if (existsSync(path)) await judgePsqlScript(readFileSync(path, 'utf8'), `from ${value.text}`, findings);
+      const text = readRegularFile(path);
+      if (value.text === '-' || value.text === '/dev/stdin' || value.text === '/proc/self/fd/0') sawInput = false;
+      else if (text !== undefined) await judgePsqlScript(text, `from ${value.text}`, findings);
       else findings.push({ tier: 'write', reason: `runs the SQL file ${value.text}, which cannot be read to judge it` });
     }
   }
@@ -389,8 +497,8 @@ async function judgePsql(args: Word[], command: SimpleCommand, ctx: LexContext, 
   if (stdin?.text !== undefined) return judgePsqlScript(stdin.text, `through ${stdin.source}`, findings);
   if (stdin && /^the file /.test(stdin.source)) {
     const file = stdin.source.slice('the file '.length);
-    const path = isAbsolute(file) ? file : resolve(options.cwd, file);
-    if (existsSync(path)) return judgePsqlScript(readFileSync(path, 'utf8'), `from ${file}`, findings);
+    const text = readRegularFile(isAbsolute(file) ? file : resolve(options.cwd, file));
+    if (text !== undefined) return judgePsqlScript(text, `from ${file}`, findings);
   }
   if (stdin) findings.push({ tier: 'write', reason: `gives psql SQL from ${stdin.source}, which cannot be judged` });
 }

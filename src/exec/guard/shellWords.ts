@@ -8,6 +8,8 @@ export interface Word {
   text: string;
   /** Part of it is computed when the command runs (an unknown variable, $( ), globbing aside). */
   dynamic: boolean;
+  /** Unquoted glob or brace expansion: bash turns it into other words (`{rm,-rf,x}`, `/bin/r?`). */
+  pattern?: string;
 }
 
 export interface Redirect {
@@ -31,7 +33,8 @@ export interface SimpleCommand {
 
 export interface ShellScript {
   commands: SimpleCommand[];
-  functions: Set<string>;
+  /** Functions defined in the code: name → body, judged where they are called. */
+  functions: Map<string, string>;
   /** Where bash would not be able to read it. */
   problems: string[];
 }
@@ -244,11 +247,15 @@ class Lexer {
         word.text += code.slice(this.i, end);
         this.i = end;
       } else {
+        if (/[*?[{]/.test(c)) word.pattern = `${word.pattern ?? ''}${c}`;
         word.text += c;
         this.i++;
       }
     }
     if (!any) return undefined;
+    // Only a real glob ([…], *, ?) or a brace list with , or .. is expanded by bash.
+    if (word.pattern && !(/[*?[]/.test(word.pattern) || /\{[^{}]*(,|\.\.)[^{}]*\}/.test(word.text))) delete word.pattern;
+    else if (word.pattern) word.pattern = word.text;
     return { ...word, raw: code.slice(start, this.i) };
   }
 
@@ -302,10 +309,67 @@ class Lexer {
 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?\+?=/;
 
+/** The end of the compound command (a function body) starting at or after `from`: `{ … }` or `( … )`. */
+function compoundEnd(code: string, from: number): { start: number; end: number } | undefined {
+  let i = from;
+  while (i < code.length && /\s/.test(code[i]!)) i++;
+  if (code[i] === '(') return { start: i + 1, end: closeParen(code, i + 1) };
+  if (code[i] !== '{') return undefined;
+  const start = i + 1;
+  let depth = 1;
+  for (i = start; i < code.length; i++) {
+    const c = code[i]!;
+    if (c === '\\') i++;
+    else if (c === "'") i = code.indexOf("'", i + 1) < 0 ? code.length : code.indexOf("'", i + 1);
+    else if (c === '"') {
+      for (i++; i < code.length && code[i] !== '"'; i++) if (code[i] === '\\') i++;
+    } else if (c === '$' && code[i + 1] === '{') i = closeBrace(code, i + 2) - 1;
+    else if (c === '$' && code[i + 1] === '(') i = closeParen(code, i + 2) - 1;
+    else if (c === '#' && /[\s;]/.test(code[i - 1] ?? ' ')) i = code.indexOf('\n', i) < 0 ? code.length : code.indexOf('\n', i);
+    else if ((c === '{' || c === '}') && /[\s;&|(){}]/.test(code[i - 1] ?? ' ') && /[\s;&|(){}]|^$/.test(code[i + 1] ?? '')) {
+      if (c === '{') depth++;
+      else if (--depth === 0) return { start, end: i + 1 };
+    }
+  }
+  return { start, end: code.length };
+}
+
+/**
+ * Names the code sets in more than one place or by other means (for, read, mapfile, printf -v, let,
+ * (( )), unset, getopts): their value depends on which branch runs, so they are never resolved.
+ */
+export function unstableNames(code: string): Set<string> {
+  // Single-quoted text is data here (code inside `bash -c '…'` is judged on its own).
+  const text = code.replace(/'[^']*'/g, (m) => ' '.repeat(m.length));
+  const counts = new Map<string, number>();
+  for (const m of text.matchAll(/(?:^|[\s;&|(`{])([A-Za-z_][A-Za-z0-9_]*)(?:\[[^\]]*\])?\+?=/g)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+  const unstable = new Set([...counts].filter(([, n]) => n > 1).map(([name]) => name));
+  const setters = /(?:^|[;&|(){}\n`]|\b(?:do|then|else|time)\b|!)\s*(?:for|select|read|mapfile|readarray|getopts|unset|let|local|declare|typeset|export|readonly)\b([^;\n&|]*)/g;
+  for (const m of text.matchAll(setters)) {
+    for (const name of m[1]!.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) unstable.add(name);
+  }
+  for (const m of text.matchAll(/-v\s+([A-Za-z_][A-Za-z0-9_]*)|\(\([^)]*?([A-Za-z_][A-Za-z0-9_]*)\s*[-+*/%]?=/g)) unstable.add((m[1] ?? m[2])!);
+  // Placeholder values arrive only through the environment.
+  for (const name of unstable) if (name.startsWith('RUNBOOK_VALUE_')) unstable.delete(name);
+  return unstable;
+}
+
 export function lexShell(code: string, ctx: LexContext): ShellScript {
   const lexer = new Lexer(code, ctx);
+  const unstable = unstableNames(code);
+  for (const name of unstable) ctx.vars.delete(name);
+  const assign = (name: string, value: Word) => {
+    if (!value.dynamic && !unstable.has(name)) ctx.vars.set(name, value.text);
+    else ctx.vars.delete(name);
+  };
   const commands: SimpleCommand[] = [];
-  const functions = new Set<string>();
+  const functions = new Map<string, string>();
+  const defineFunction = (name: string) => {
+    const body = compoundEnd(code, lexer.i);
+    if (!body) return;
+    functions.set(name, code.slice(body.start, Math.max(body.start, body.end - 1)));
+    lexer.i = body.end;
+  };
   const problems: string[] = [];
   const pendingDocs: Array<{ redirect: Redirect; delim: string; quoted: boolean; strip: boolean }> = [];
   let current: SimpleCommand = { assigns: [], words: [], redirects: [], nested: [] };
@@ -377,9 +441,10 @@ export function lexShell(code: string, ctx: LexContext): ShellScript {
     if (op) {
       lexer.i += op.length;
       if (op === '(' && current.words.length === 1 && !current.assigns.length && code.slice(lexer.i).match(/^\s*\)/)) {
-        functions.add(current.words[0]!.text);
+        const name = current.words[0]!.text;
         lexer.i = code.indexOf(')', lexer.i) + 1;
         current.words = [];
+        defineFunction(name);
         continue;
       }
       if (op === '(' && code[lexer.i] === '(' && current.words.length === 0) {
@@ -442,10 +507,11 @@ export function lexShell(code: string, ctx: LexContext): ShellScript {
         continue;
       }
       if (word.text === 'function') {
+        while (code[lexer.i] === ' ' || code[lexer.i] === '\t') lexer.i++;
         const name = lexer.word();
-        if (name) functions.add(name.text);
         const paren = /^\s*\(\s*\)/.exec(code.slice(lexer.i));
         if (paren) lexer.i += paren[0].length;
+        if (name) defineFunction(name.text);
         continue;
       }
     }
@@ -453,11 +519,11 @@ export function lexShell(code: string, ctx: LexContext): ShellScript {
       const m = ASSIGNMENT.exec(word.text) ?? ASSIGNMENT.exec(word.raw)!;
       const value = { text: word.text.slice(m[0].length), dynamic: word.dynamic };
       current.assigns.push({ name: m[1]!, value });
-      if (!value.dynamic) ctx.vars.set(m[1]!, value.text);
+      assign(m[1]!, value);
       continue;
     }
     if (word.spread && word.spread.length) for (const part of word.spread) current.words.push({ text: part, dynamic: false });
-    else current.words.push({ text: word.text, dynamic: word.dynamic });
+    else current.words.push({ text: word.text, dynamic: word.dynamic, ...(word.pattern ? { pattern: word.pattern } : {}) });
   }
   finish();
   if (pendingDocs.length) problems.push(`the heredoc ${pendingDocs[0]!.delim} has no body`);

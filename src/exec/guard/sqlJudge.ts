@@ -65,7 +65,10 @@ function walkExpressions(node: unknown, findings: Finding[], judgeNested: (stmt:
     } else if (key === 'A_Expr' || key === 'AEXPR_OP') {
       const names = ((value as Node).name as unknown[] | undefined)?.map(stringValue).filter((n): n is string => Boolean(n)) ?? [];
       const op = names[names.length - 1];
-      if (op && !READ_OPERATORS.has(op)) findings.push({ tier: 'write', reason: `uses the operator ${names.join('.')}, which is not known to be read-only` });
+      const kind = String((value as Node).kind ?? 'AEXPR_OP');
+      // BETWEEN, LIKE, IN … are the language's own; a named operator may be a user's function.
+      const foreign = names.length > 1 && names[0]!.toLowerCase() !== 'pg_catalog';
+      if (op && /^AEXPR_OP/.test(kind) && (foreign || !READ_OPERATORS.has(op))) findings.push({ tier: 'write', reason: `uses the operator ${names.join('.')}, which is not known to be read-only` });
     } else if (key === 'ctequery' && value && typeof value === 'object' && !('SelectStmt' in (value as Node))) {
       judgeNested(value as Node);
       continue;

@@ -61,8 +61,13 @@ export const WRITE_PROGRAMS: Record<string, string> = {
   sysctl: 'changes kernel settings', mount: 'mounts a file system', umount: 'unmounts a file system', patch: 'changes files', split: 'writes files',
   tar: 'writes or extracts files', unzip: 'extracts files', zip: 'writes an archive', gzip: 'replaces files with archives', bzip2: 'replaces files with archives',
   xz: 'replaces files with archives', scp: 'copies files between machines', rsync: 'copies files', sftp: 'transfers files', ssh: 'runs commands on another machine',
-  socat: 'opens connections', ncat: 'opens connections', python: 'runs a program that is not shown', python3: 'runs a program that is not shown',
-  node: 'runs a program that is not shown', perl: 'runs a program that is not shown', ruby: 'runs a program that is not shown', php: 'runs a program that is not shown',
+  socat: 'opens connections', ncat: 'opens connections',
+};
+
+/** Interpreters: inline code (-c, -e) is a write (it is not judged); a script file is unknown. */
+export const INTERPRETERS: Record<string, RegExp> = {
+  python: /^-[a-zA-Z]*c/, python3: /^-[a-zA-Z]*c/, node: /^(-[a-zA-Z]*[ep]|--eval|--print)/, perl: /^-[a-zA-Z]*[eEi]/,
+  ruby: /^-[a-zA-Z]*[ei]/, php: /^-[a-zA-Z]*r/, deno: /^eval$/, lua: /^-[a-zA-Z]*e/, Rscript: /^-e$/,
 };
 
 /** Commands that run the command after their own options: `sudo -u x kubectl …`, `timeout 5 …`. */
@@ -92,10 +97,13 @@ export const WRAPPERS: Record<string, { valueOptions: string[]; positionals?: nu
   xargs: { valueOptions: ['-a', '-d', '-E', '-e', '-I', '-i', '-L', '-l', '-n', '-P', '-s', '--arg-file', '--delimiter', '--max-args', '--max-procs', '--max-lines', '--max-chars', '--replace', '--eof', '--process-slot-var'] },
   env: { valueOptions: ['-u', '-C', '-S', '--unset', '--chdir', '--split-string'] },
   runuser: { valueOptions: ['-u', '-g', '-G', '--user', '--group'] },
+  busybox: { valueOptions: [] },
+  parallel: { valueOptions: ['-j', '--jobs', '-S', '--sshlogin'] },
+  setpriv: { valueOptions: ['--reuid', '--regid', '--groups'] },
 };
 
 /** Shells and interpreters that run code given with -c or on stdin. */
-export const SHELLS = new Set(['bash', 'sh', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'busybox', 'fish', 'su']);
+export const SHELLS = new Set(['bash', 'sh', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'su']);
 
 /** Variables that change how every later program behaves; setting them is a write. */
 export const DANGEROUS_VARIABLES: Record<string, string> = {
@@ -108,6 +116,19 @@ export const DANGEROUS_VARIABLES: Record<string, string> = {
   SHELLOPTS: 'changes shell options (SHELLOPTS)',
   BASHOPTS: 'changes shell options (BASHOPTS)',
   PS4: 'can run code while tracing (PS4)',
+  IFS: 'changes how bash splits words (IFS)',
+  PSQLRC: 'makes psql run commands from another file (PSQLRC)',
+  PAGER: 'runs another program on output (PAGER)',
+  PSQL_PAGER: 'runs another program on output (PSQL_PAGER)',
+  GIT_PAGER: 'runs another program on output (GIT_PAGER)',
+  GIT_SSH_COMMAND: 'runs another command for git (GIT_SSH_COMMAND)',
+  GIT_SSH: 'runs another command for git (GIT_SSH)',
+  GIT_EXTERNAL_DIFF: 'runs another command for git (GIT_EXTERNAL_DIFF)',
+  EDITOR: 'runs another program as editor (EDITOR)',
+  VISUAL: 'runs another program as editor (VISUAL)',
+  PGSERVICE: 'picks a connection service whose options can turn read-only off (PGSERVICE)',
+  PGSERVICEFILE: 'picks a connection service file whose options can turn read-only off (PGSERVICEFILE)',
+  PGSYSCONFDIR: 'picks a connection service file whose options can turn read-only off (PGSYSCONFDIR)',
 };
 
 /** Task runners whose script names are judged by their words: `npm run db:migration:status` reads, `npm run db:migrate` writes. */
@@ -182,7 +203,7 @@ export const READ_OPERATORS = new Set([
 
 /** Settings an action may change for its own session: they do not weaken read-only. */
 export const SAFE_SETTINGS = new Set([
-  'search_path', 'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'work_mem', 'timezone', 'time zone', 'datestyle',
+  'statement_timeout', 'lock_timeout', 'idle_in_transaction_session_timeout', 'work_mem', 'timezone', 'time zone', 'datestyle',
   'intervalstyle', 'extra_float_digits', 'client_encoding', 'application_name', 'client_min_messages', 'jit', 'random_page_cost',
   'seq_page_cost', 'effective_cache_size', 'max_parallel_workers_per_gather', 'enable_seqscan', 'enable_indexscan', 'enable_bitmapscan',
   'enable_hashjoin', 'enable_mergejoin', 'enable_nestloop', 'enable_sort', 'enable_hashagg', 'plan_cache_mode', 'bytea_output',
