@@ -66,7 +66,9 @@ export const SQL_ATTACKS: AttackCase[] = [
 
 const PSQL = 'psql "$DATABASE_URL" -X -q';
 export const SHELL_ATTACKS: AttackCase[] = [
-  { name: 'SQL value inside psql -c', kind: 'shell', code: `${PSQL} -c "select count(*) from jobs where status = '<s>'"`, values: { s: "x'; delete from jobs; --" }, outcome: 'refused', reason: /DELETE/ },
+  { name: 'SQL value inside psql -c', kind: 'shell', code: `${PSQL} -c "select count(*) from jobs where status = '<s>'"`, values: { s: "x'; delete from jobs; --" }, outcome: 'runs' },
+  { name: 'SQL value inside psql -c, quoted ellipsis', kind: 'shell', code: `${PSQL} -c "select count(*) from jobs where status = '...'"`, values: { status: "x'; select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'victim'; --" }, outcome: 'runs' },
+  { name: 'SQL value inside psql -c, unquoted in SQL', kind: 'shell', code: `${PSQL} -c "select count(*) from jobs where id = <id>"`, values: { id: '1; delete from jobs' }, outcome: 'refused', reason: /DELETE/ },
   { name: 'value in $( ) inside double quotes', kind: 'shell', code: `echo "found: $(echo '<x>')"`, values: { x: "'; touch MARK; echo '" }, outcome: 'runs' },
   { name: 'value in a plain word', kind: 'shell', code: 'echo <x>', values: { x: '; touch MARK' }, outcome: 'runs' },
   { name: 'value in double quotes', kind: 'shell', code: 'echo "<x>"', values: { x: '$(touch MARK)"; touch MARK; "' }, outcome: 'runs' },
@@ -75,7 +77,7 @@ export const SHELL_ATTACKS: AttackCase[] = [
   { name: 'value in an unquoted heredoc', kind: 'shell', code: 'cat <<EOF\nname: <x>\nEOF', values: { x: '$(touch MARK)' }, outcome: 'runs' },
   { name: 'value ending a quoted heredoc early', kind: 'shell', code: "cat <<'EOF'\nname: <x>\nEOF", values: { x: 'a\nEOF\ntouch MARK' }, outcome: 'runs' },
   { name: 'value in $\'…\' quoting', kind: 'shell', code: "echo $'<x>'", values: { x: "'; touch MARK; echo '" }, outcome: 'runs' },
-  { name: 'SQL value in a psql heredoc', kind: 'shell', code: `${PSQL} <<SQL\nselect count(*) from jobs where status = '<s>';\nSQL`, values: { s: "x'; delete from jobs; --" }, outcome: 'refused', reason: /DELETE/ },
+  { name: 'SQL value in a psql heredoc', kind: 'shell', code: `${PSQL} <<SQL\nselect count(*) from jobs where status = '<s>';\nSQL`, values: { s: "x'; delete from jobs; --" }, outcome: 'runs' },
   { name: 'find -delete', kind: 'shell', code: "find DIR -name '*.txt' -delete", outcome: 'refused', reason: /find/ },
   { name: 'find -exec rm', kind: 'shell', code: 'find DIR -type f -exec rm {} \\;', outcome: 'refused', reason: /rm/ },
   { name: 'xargs rm', kind: 'shell', code: 'ls DIR/*.txt | xargs rm', outcome: 'refused', reason: /rm/ },

@@ -133,7 +133,7 @@ function expectOutcome(attack: AttackCase, out: { code: number | null; stdout: s
   } else {
     expect(out.stdout, out.stderr).not.toContain('✗ refused');
     expect(out.stderr).not.toMatch(/at .*\.js:\d+/);
-    if (attack.kind === 'shell') expect(out.stdout).toContain(`touch ${mark}`);
+    if (attack.kind === 'shell' && Object.values(attack.values ?? {}).some((v) => v.includes('touch'))) expect(out.stdout).toContain(`touch ${mark}`);
   }
 }
 

@@ -85,6 +85,21 @@ describe('SQL placeholders keep the statement shape in every context', () => {
     });
   }
 
+  it("SQL for psql inside a shell command: '<x>' stays one literal after the shell expands it", async () => {
+    const template = `printf '%s' "select * from jobs where status = '<x>'" # for psql -c`;
+    const expand = (value: string) => {
+      const filled = fillShell(template, { x: value });
+      return bash(filled.code, filled.vars).stdout;
+    };
+    const reference = await shape(expand('x'));
+    await fc.assert(
+      fc.asyncProperty(nasty, async (value) => {
+        expect(await shape(expand(value))).toBe(reference);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
   it('an identifier keeps its schema: a.b is two quoted names', () => {
     expect(fillSql('select count(*) from <t>', { t: 'public.jobs' })).toBe('select count(*) from "public"."jobs"');
   });

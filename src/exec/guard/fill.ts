@@ -325,12 +325,19 @@ export function fillShell(code: string, values: Record<string, string>): FilledS
   const { at, quotedHeredocs } = shellContexts(code);
   const vars: Record<string, string> = {};
   const edits: Array<{ start: number; end: number; text: string }> = [];
+  const psql = /\bpsql\b/.test(code);
   for (const span of spans) {
     const value = values[span.name]!;
     checkValue(span.name, value);
-    vars[`${VALUE_PREFIX}${span.name}`] = value;
-    // A quoted ellipsis is judged by where its opening quote stands; its quotes go with it in plain code.
-    const context = span.quote ? at[span.start]! : at[span.start]!;
+    const context = at[span.start]!;
+    // SQL for psql: a value between single quotes inside "…" or a heredoc is an SQL string literal,
+    // so it travels with its quotes doubled and stays one literal after the shell expands it.
+    const sqlLiteral = psql && (context === 'double' || context === 'heredoc' || context === 'quoted-heredoc') &&
+      (span.quote === "'" || (code[span.start - 1] === "'" && code[span.end] === "'"));
+    const name = `${VALUE_PREFIX}${span.name}`;
+    const carried = sqlLiteral ? value.replace(/'/g, "''") : value;
+    if (vars[name] !== undefined && vars[name] !== carried) throw new PlaceholderValueError(`The value for ${span.name} is used both as SQL text and as a shell word; give them different names.`);
+    vars[name] = carried;
     edits.push({ start: span.start, end: span.end, text: shellReference(span, context, value) });
   }
   // A quoted heredoc expands nothing; one that holds a value becomes unquoted, with its own text escaped.

@@ -220,7 +220,7 @@ async function judgeWords(words: Word[], command: SimpleCommand, functions: Func
   }
   if (program === 'set' || program === 'shopt') return;
   if (READ_PROGRAMS.has(program)) return;
-  return judgeCli(program, args, findings);
+  return judgeCli(program, args, findings, first.text);
 }
 
 /** Non-option words; a computed word right after an option is taken as that option's value. */
@@ -264,7 +264,7 @@ function patternMatchesVerb(pattern: string): boolean {
   }
 }
 
-function judgeCli(program: string, args: Word[], findings: Finding[]): void {
+function judgeCli(program: string, args: Word[], findings: Finding[], written = program): void {
   const positionals = positionalsOf(args);
   const head = positionals.slice(0, 4);
   if (TASK_RUNNERS.has(program)) {
@@ -288,7 +288,7 @@ function judgeCli(program: string, args: Word[], findings: Finding[]): void {
     if (WRITE_VERBS.has(verb)) return void findings.push({ tier: 'write', reason: `runs ${program} ${verb}, a writing subcommand`, ...(/delete|destroy|drop|purge|rm|uninstall|terminate|wipe|nuke/.test(verb) ? { destructive: true } : {}) });
   }
   if (head.some((w) => READ_VERBS.has(w.text.toLowerCase()))) return;
-  findings.push({ tier: 'unknown', reason: `runs ${[program, ...head.map((w) => w.text)].slice(0, 3).join(' ')}, which is not known to be read-only` });
+  findings.push({ tier: 'unknown', reason: `runs ${[written, ...head.map((w) => w.text)].slice(0, 3).join(' ')}, which is not known to be read-only` });
 }
 
 function judgeHttp(program: string, texts: string[], findings: Finding[]): void {
