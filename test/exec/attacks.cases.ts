@@ -141,5 +141,7 @@ export const SHELL_ATTACKS: AttackCase[] = [
   { name: 'aws-style verb-noun subcommand', kind: 'shell', code: 'gsutil terminate-instances vm-1', outcome: 'refused', reason: /terminate/ },
   { name: 'a trap that runs on exit', kind: 'shell', code: "trap 'oc delete pod api-1' EXIT; echo hi", outcome: 'refused', reason: /delete/ },
   { name: 'a line continuation inside the program name', kind: 'shell', code: 'o\\\nc delete pod api-1', outcome: 'refused', reason: /delete/ },
+  { name: 'a value evaluated as arithmetic by [[ -gt ]]', kind: 'shell', code: '[[ 5 -gt <n> ]] && echo later', values: { n: 'a[$(touch MARK)]' }, outcome: 'refused', reason: /whole number/ },
+  { name: 'a value as an array subscript', kind: 'shell', code: 'a=(x y); echo "${a[<n>]}"', values: { n: 'a[$(touch MARK)]' }, outcome: 'refused', reason: /whole number/ },
   { name: 'curl POST', kind: 'shell', code: 'curl -s -X POST http://127.0.0.1:9/restart', outcome: 'refused', reason: /POST/ },
 ];

@@ -48,6 +48,12 @@ describe('shell placeholders keep the command shape in every context', () => {
   it('a value in shell arithmetic must be a number', () => {
     expect(() => fillShell('echo $(( <n> + 1 ))', { n: '1+$(id)' })).toThrow(/whole number/);
     expect(fillShell('echo $(( <n> + 1 ))', { n: '41' }).code).toBe('echo $(( ${RUNBOOK_VALUE_n} + 1 ))');
+    // Bash evaluates these as arithmetic too, and arithmetic runs $( ) inside a[…].
+    for (const template of ['(( <n> > 1 )) && echo big', '[[ "$count" -gt <n> ]] && echo more', 'let "y = <n> + 1"', 'a[<n>]=1', 'echo "${a[<n>]}"']) {
+      expect(() => fillShell(template, { n: 'a[$(touch /tmp/x)]' }), template).toThrow(/whole number/);
+      expect(fillShell(template, { n: '7' }).vars).toEqual({ RUNBOOK_VALUE_n: '7' });
+    }
+    expect(fillShell('[[ <s> == prod ]] && echo prod', { s: 'a[$(id)]' }).code).toBe('[[ "${RUNBOOK_VALUE_s}" == prod ]] && echo prod');
   });
 });
 

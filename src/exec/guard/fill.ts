@@ -174,6 +174,7 @@ interface ShellScan {
 export function shellContexts(code: string): ShellScan {
   const at: ShellContext[] = new Array(code.length + 1).fill('plain');
   const quotedHeredocs: ShellScan['quotedHeredocs'] = [];
+  const arithmetic: Array<[number, number]> = [];
   const stack: Frame[] = [{ kind: 'plain', depth: 0 }];
   const pending: Array<{ delim: string; quoted: boolean; strip: boolean; wordStart: number; wordEnd: number }> = [];
   let i = 0;
@@ -234,6 +235,10 @@ export function shellContexts(code: string): ShellScan {
     } else if (c === '`') {
       stack.push({ kind: 'backtick', depth: 0 });
       i++;
+    } else if (code.startsWith('((', i) && frame.kind !== 'arith' && /(^|[\s;&|(])$/.test(code.slice(Math.max(0, i - 1), i))) {
+      // An arithmetic command: its words are evaluated as arithmetic, like $(( )).
+      stack.push({ kind: 'arith', depth: 0 });
+      i += 2;
     } else if (c === '(') {
       frame.depth++;
       i++;
@@ -248,6 +253,13 @@ export function shellContexts(code: string): ShellScan {
         frame.depth = Math.max(0, frame.depth - 1);
         i++;
       }
+    } else if (frame.kind !== 'arith' && /^(\[\[|let)\s/.test(code.slice(i, i + 4)) && /(^|[\s;&|(!])$/.test(code.slice(Math.max(0, i - 1), i))) {
+      // `let …` and `[[ … -eq … ]]` evaluate operands as arithmetic (and arithmetic runs $( ) in a[…]).
+      const let_ = code.startsWith('let', i);
+      const end = let_ ? code.slice(i).search(/[;\n&|]/) : code.indexOf(']]', i);
+      const stop = end < 0 ? code.length : let_ ? i + end : end + 2;
+      if (let_ || /\s-(eq|ne|lt|le|gt|ge)\s/.test(code.slice(i, stop))) arithmetic.push([i, stop]);
+      i += let_ ? 3 : 2;
     } else if (c === '#' && (i === 0 || /[\s;&|()]/.test(code[i - 1]!)) && frame.kind !== 'arith') {
       const end = code.indexOf('\n', i);
       const stop = end < 0 ? code.length : end;
@@ -295,6 +307,7 @@ export function shellContexts(code: string): ShellScan {
       }
     } else i++;
   }
+  for (const [from, to] of arithmetic) for (let k = from; k < to; k++) if (at[k] === 'plain' || at[k] === 'double') at[k] = 'arith';
   return { at, quotedHeredocs };
 }
 
@@ -329,7 +342,9 @@ export function fillShell(code: string, values: Record<string, string>): FilledS
   for (const span of spans) {
     const value = values[span.name]!;
     checkValue(span.name, value);
-    const context = at[span.start]!;
+    // An indexed array's subscript is arithmetic too: a[<x>], ${a[<x>]}.
+    const subscript = code[span.start - 1] === '[' && /[A-Za-z0-9_]/.test(code[span.start - 2] ?? '') && code[span.end] === ']';
+    const context = subscript ? 'arith' : at[span.start]!;
     // SQL for psql: a value between single quotes inside "…" or a heredoc is an SQL string literal,
     // so it travels with its quotes doubled and stays one literal after the shell expands it.
     const sqlLiteral = psql && (context === 'double' || context === 'heredoc' || context === 'quoted-heredoc') &&
