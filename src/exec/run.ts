@@ -6,7 +6,7 @@ import { findPlaceholderSpans, MissingPlaceholdersError } from '../runbook/place
 import type { Session, Where } from '../session/session.js';
 import type { Environment } from './environment.js';
 import { fillShell, fillSql } from './guard/fill.js';
-import { judgeAction, needsPermission, refusalSentence, type Verdict } from './guard/judge.js';
+import { needsPermission, refusalSentence, type Verdict } from './guard/permission.js';
 import { onFatalSignal } from './interrupt.js';
 import type { ShellResult } from './shell.js';
 import type { SqlResult } from './sql.js';
@@ -91,6 +91,8 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
   const { session, env, where } = options;
   const missing = missingValues(action, env, options.values);
   if (missing.length) throw new MissingPlaceholdersError(missing);
+  // The judge and its parsers load on the first action, never for the TUI's first frame.
+  const { judgeAction } = await import('./guard/judge.js');
   const verdict = await judgeAction(action, env, options.values);
   const risk = riskOf(verdict);
   const code = verdict.code;

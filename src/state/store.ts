@@ -4,7 +4,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { prepareEnvironment, resolveEnvironment, type Environment } from '../exec/environment.js';
-import { judgeAction, needsPermission } from '../exec/guard/judge.js';
 import { filledCode, missingValues, runAction } from '../exec/run.js';
 import { OutputTail } from '../exec/tail.js';
 import type { Action, Runbook, Section, Step } from '../runbook/model.js';
@@ -374,6 +373,8 @@ export function createAppStore(options: AppOptions): AppStore {
           if (secret) secretValues[name] = value;
         }
         // The guard judges the code as it will run; the confirmation shows that code and the verdict.
+        // Loaded on first use, like its parsers: the first frame does not pay for it.
+        const { judgeAction, needsPermission } = await import('../exec/guard/judge.js');
         const verdict = await judgeAction(action, get().env, values);
         let allowWrites = false;
         if (needsPermission(verdict, get().env) && !verdict.blocked) {

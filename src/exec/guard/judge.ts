@@ -7,23 +7,11 @@ import type { Environment } from '../environment.js';
 import { fillShell, fillSql, PlaceholderValueError } from './fill.js';
 import { judgeShell } from './shellJudge.js';
 import { judgeSql } from './sqlJudge.js';
-import { WRITE_VERBS, type Tier } from './tiers.js';
+import type { Verdict } from './permission.js';
+import { WRITE_VERBS } from './tiers.js';
 import { decidingReasons, highestTier, type Finding } from './verdict.js';
 
-export interface Verdict {
-  tier: Tier;
-  /** Why, one verb phrase each ("ends the read-only transaction (COMMIT)"); empty for a read. */
-  reasons: string[];
-  /** The code that will run, values in (SQL) or referenced (shell). Not yet redacted. */
-  code: string;
-  destructive: boolean;
-  /** Shell: the environment variables that carry the placeholder values. */
-  vars: Record<string, string>;
-  /** SQL: the statements as PostgreSQL's parser split them; the runner sends exactly these. */
-  statements?: string[];
-  /** A value that cannot be placed safely: the action may not run at all. */
-  blocked?: string;
-}
+export type { Verdict } from './permission.js';
 
 export async function judgeAction(action: Action, env: Environment, values: Record<string, string>): Promise<Verdict> {
   try {
@@ -60,20 +48,4 @@ function verdict(findings: Finding[], code: string, vars: Record<string, string>
   };
 }
 
-/** Writes always need permission; unknown code needs it in a protected environment. */
-export function needsPermission(verdict: Verdict, env: Environment): boolean {
-  return verdict.tier === 'write' || (verdict.tier === 'unknown' && env.protected);
-}
-
-function shortCode(code: string): string {
-  const flat = code.replace(/\s+/g, ' ').trim();
-  return flat.length > 80 ? `${flat.slice(0, 77)}…` : flat;
-}
-
-/** One sentence: what would run and why it may not without permission. */
-export function refusalSentence(verdict: Verdict, env: Environment, shownCode: string): string {
-  if (verdict.blocked) return verdict.blocked;
-  const why = verdict.reasons.join('; ');
-  const where = verdict.tier === 'unknown' ? ` and ${env.name} is a protected environment` : '';
-  return `\`${shortCode(shownCode)}\` ${why}${where}: it needs explicit permission (runbook exec: --allow-writes)`;
-}
+export { needsPermission, refusalSentence } from './permission.js';
