@@ -29,6 +29,13 @@ describe('shell placeholders keep the command shape in every context', () => {
     ["$'…'", "printf '[%s]' $'a<x>b'", (v) => `[a${v}b]`],
     ['quoted ellipsis', "printf '[%s]' '...'", (v) => `[${v}]`],
     ['assignment', 'X=<x>; printf \'[%s]\' "$X"', (v) => `[${v}]`],
+    ['default of an unset variable', 'printf \'[%s]\' ${UNSET_X:-<x>}', (v) => `[${v}]`],
+    ['default inside double quotes', 'printf \'[%s]\' "${UNSET_X:-<x>}"', (v) => `[${v}]`],
+    ['double quotes inside $( ) inside double quotes', 'printf \'[%s]\' "$(printf \'%s\' "<x>")"', (v) => `[${v.replace(/\n+$/, '')}]`],
+    ['here-string', "cat <<< <x>", (v) => `${v}\n`],
+    ['$( ) inside an unquoted heredoc', 'cat <<EOF\n[$(printf \'%s\' "<x>")]\nEOF', (v) => `[${v.replace(/\n+$/, '')}]\n`],
+    ['a comment after the command', "printf '[ok]' # <x>", () => '[ok]'],
+    ['case word', "case <x> in *) printf '[%s]' matched;; esac", () => '[matched]'],
   ];
   for (const [name, template, expected] of contexts) {
     it(name, () => {

@@ -26,15 +26,27 @@ export async function judgeAction(action: Action, env: Environment, values: Reco
       const findings = await judgeShell(filled.code, { cwd: env.cwd, vars: { ...env.vars, ...given, ...filled.vars } });
       return verdict(findings, filled.code, filled.vars);
     }
-    if (action.kind === 'supabase') {
-      const verb = action.code.toLowerCase().split(/[\s.()'"]+/).find((w) => WRITE_VERBS.has(w));
-      return verdict(verb ? [{ tier: 'write', reason: `calls ${verb}, which changes the project` }] : [], action.code, {});
-    }
+    if (action.kind === 'supabase') return verdict(supabaseFindings(action.code), action.code, {});
     return verdict([], action.code, {});
   } catch (error) {
     if (error instanceof PlaceholderValueError) return { tier: 'write', reasons: [error.message], code: action.code, destructive: false, vars: {}, blocked: error.message };
     throw error;
   }
+}
+
+/** Supabase fences hold one verb per line (src/exec/supabase.ts); the known ones read. */
+const SUPABASE_READ_VERBS = new Set(['storage buckets', 'storage signed-url', 'rls check']);
+
+function supabaseFindings(code: string): Finding[] {
+  const findings: Finding[] = [];
+  for (const line of code.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
+    const words = line.toLowerCase().split(/\s+/);
+    const verb = words.slice(0, 2).join(' ');
+    if (SUPABASE_READ_VERBS.has(verb)) continue;
+    const writing = words.slice(0, 2).find((w) => WRITE_VERBS.has(w));
+    findings.push(writing ? { tier: 'write', reason: `runs the Supabase verb ${verb}, which changes the project` } : { tier: 'unknown', reason: `runs the Supabase verb ${verb}, which is not known to be read-only` });
+  }
+  return findings;
 }
 
 function verdict(findings: Finding[], code: string, vars: Record<string, string>, statements?: string[]): Verdict {

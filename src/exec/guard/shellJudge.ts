@@ -106,6 +106,7 @@ async function judgeCommand(command: SimpleCommand, functions: Functions, ctx: L
   }
   for (const word of command.words) {
     if (/\btransaction_read_only\b|\bPGOPTIONS\b/i.test(word.text)) findings.push({ tier: 'write', reason: 'tries to change PGOPTIONS or read-only' });
+    if (/^-{1,2}(allow-writes|auto-approve)$/.test(word.text)) findings.push({ tier: 'write', reason: `passes ${word.text}, which lets it write without asking` });
   }
   if (command.words.length) await judgeWords(command.words, command, functions, ctx, options, depth, findings);
 }
@@ -202,6 +203,10 @@ async function judgeWords(words: Word[], command: SimpleCommand, functions: Func
   const inline = INTERPRETERS[program];
   if (inline) {
     if (texts.some((t) => inline.test(t))) return write(`runs ${program} with inline code, which is not judged`);
+    // The script's own arguments are judged like a CLI's: `node tool.js delete …` writes.
+    const script = positionalsOf(args);
+    const verb = script.slice(1, 4).map((w) => w.text.toLowerCase()).find((t) => WRITE_VERBS.has(t));
+    if (verb) return write(`runs ${[program, ...texts].slice(0, 2).join(' ')} ${verb}, a writing subcommand`);
     return unknown(`runs ${[program, ...texts].slice(0, 3).join(' ')}, a script that is not judged`);
   }
   const writes = WRITE_PROGRAMS[program];

@@ -79,8 +79,8 @@ function walkExpressions(node: unknown, findings: Finding[], judgeNested: (stmt:
 
 export interface SqlJudgement {
   findings: Finding[];
-  /** Statements as the server will see them, for display and for the runner. */
-  statements: string[];
+  /** Statements as the server will see them, for the runner; absent when the text does not parse. */
+  statements?: string[];
 }
 
 /** Judge SQL text (already filled). */
@@ -90,7 +90,7 @@ export async function judgeSql(sql: string): Promise<SqlJudgement> {
   try {
     tree = await parse(sql);
   } catch (error) {
-    return { findings: [{ tier: 'write', reason: `cannot be parsed as PostgreSQL (${(error as Error).message}), so it is not known to be read-only` }], statements: [] };
+    return { findings: [{ tier: 'write', reason: `cannot be parsed as PostgreSQL (${(error as Error).message}), so it is not known to be read-only` }] };
   }
   const findings: Finding[] = [];
   const prepared = new Map<string, Finding[]>();
