@@ -33,8 +33,8 @@ await build({
   // Ink imports react-devtools-core only when DEV is set; keep it out of the bundle.
   alias: { 'react-devtools-core': './scripts/stub-devtools.mjs' },
   // Optional native addons that are never installed; PGlite loads its WASM and extension files from
-  // beside its own module, so it stays in node_modules.
-  external: ['pg-native', 'bufferutil', 'utf-8-validate', '@electric-sql/pglite', '@electric-sql/pglite/*', '@electric-sql/pglite-socket'],
+  // beside its own module, so it stays in node_modules; so do the guards' parsers (libpg-query, sh-syntax).
+  external: ['pg-native', 'bufferutil', 'utf-8-validate', '@electric-sql/pglite', '@electric-sql/pglite/*', '@electric-sql/pglite-socket', 'libpg-query', 'sh-syntax'],
   // Bundled CommonJS packages (pg, ws) call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });

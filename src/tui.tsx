@@ -6,6 +6,7 @@ import { App } from './app.js';
 import { UsageError } from './errors.js';
 import { runbookCommand } from './format/command.js';
 import { holdKeys } from './holdKeys.js';
+import { stopRunningActions } from './exec/interrupt.js';
 import { createAppStore, createController, type AppOptions } from './state/store.js';
 
 export function assertTerminal(): void {
@@ -47,7 +48,8 @@ export async function runTui(options: AppOptions): Promise<void> {
   }
   const instance = render(<App store={store} />, { exitOnCtrlC: false, maxFps: 20, patchConsole: true });
   // A terminal closed under us (SIGHUP) leaves the session open for `runbook resume`, recorded as such.
-  const hangup = () => {
+  const hangup = (signal: NodeJS.Signals) => {
+    stopRunningActions(signal);
     controller.leave('the terminal was closed');
     process.exit(129);
   };

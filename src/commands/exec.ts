@@ -4,7 +4,8 @@
 import { UsageError } from '../errors.js';
 import { resolveEnvironment, type Environment } from '../exec/environment.js';
 import { filledCode, missingValues, type ActionOutcome } from '../exec/run.js';
-import { actionRisk } from '../exec/guards.js';
+import { judgeAction } from '../exec/guard/judge.js';
+import { installFatalSignalHandlers } from '../exec/interrupt.js';
 import { colorEnabled, makeStyle, type Style } from '../format/style.js';
 import { formatTable } from '../format/table.js';
 import { loadRunbook } from '../runbook/load.js';
@@ -70,17 +71,18 @@ function indent(text: string, by: string): string {
   return text.split('\n').map((l) => by + l).join('\n');
 }
 
-function printPlan(plan: PlannedStep[], env: Environment, values: Record<string, string>, style: Style): void {
+async function printPlan(plan: PlannedStep[], env: Environment, values: Record<string, string>, style: Style): Promise<void> {
   for (const { step, number, actions } of plan) {
     process.stdout.write(`${style.bold(number)} ${terminalSafe(redactString(firstLine(step.text)).text)}\n`);
     if (!actions.length) process.stdout.write(style.dim('   manual step: exec records it as skipped\n'));
     for (const { action } of actions) {
       const missing = missingValues(action, env, values);
-      const code = missing.length ? action.code : filledCode(action, values);
-      const risk = actionRisk(action.kind, action.code);
+      const verdict = missing.length ? undefined : await judgeAction(action, env, values);
+      const code = verdict ? verdict.code : action.code;
       process.stdout.write(`   ${style.cyan(action.kind)} ${indent(terminalSafe(redactString(code).text), '   ').trimStart()}\n`);
+      for (const [name, value] of Object.entries(verdict?.vars ?? {})) process.stdout.write(style.dim(`   with ${name}=${terminalSafe(redactString(JSON.stringify(value)).text)}\n`));
       if (missing.length) process.stdout.write(`   ${style.yellow(`needs: ${missing.join(', ')}`)}\n`);
-      if (risk.reasons.length) process.stdout.write(`   ${style.red(`needs permission: ${risk.reasons.join('; ')}`)}\n`);
+      if (verdict) process.stdout.write(`   ${verdict.tier === 'read' ? style.green('read') : verdict.tier === 'write' ? style.red('write') : style.yellow('unknown')}${verdict.reasons.length ? `: ${redactString(verdict.reasons.join('; ')).text}` : ''}${verdict.tier === 'write' || (verdict.tier === 'unknown' && env.protected) ? style.red(' · needs permission') : ''}\n`);
     }
   }
 }
@@ -114,7 +116,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
 
   if (options.dryRun) {
     process.stdout.write(`${style.bold(`Dry run: ${terminalSafe(section.title)}`)} · env ${env.name}${env.protected ? style.red(' (protected)') : ''} · nothing is run\n\n`);
-    printPlan(plan, env, values, style);
+    await printPlan(plan, env, values, style);
     if (missing.length) throw new UsageError(`Missing value${missing.length > 1 ? 's' : ''} for ${missing.join(', ')}: pass --set ${missing.map((m) => `${m}=…`).join(' --set ')}.`);
     return 0;
   }
@@ -131,6 +133,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
     abort.abort();
   };
   process.on('SIGINT', onSigint);
+  installFatalSignalHandlers();
 
   let failures = 0;
   let stopped = false;

@@ -13,6 +13,8 @@ export const CONFIG_FILE = 'runbook.config.json';
 export interface EnvironmentConfig {
   /** Postgres URL; default `$DATABASE_URL`, else libpq's `PG*` variables. */
   databaseUrl?: string;
+  /** A least-privilege, read-only connection that reads use when given (README: "Guards"). */
+  readDatabaseUrl?: string;
   supabaseUrl?: string;
   supabaseAnonKey?: string;
   supabaseServiceRoleKey?: string;
@@ -53,6 +55,8 @@ export interface Environment {
   /** Variables for shell actions: the process environment, env files, and the environment's own. */
   vars: Record<string, string>;
   database?: DatabaseSettings;
+  /** Where reads go when the config names a read-only connection. */
+  readDatabase?: DatabaseSettings;
   supabase: { url?: string; anonKey?: string; serviceRoleKey?: string };
   /** Values redacted wherever they appear: passwords and keys. */
   secrets: string[];
@@ -118,6 +122,14 @@ function databaseFrom(url: string | undefined, vars: Record<string, string>): Da
     password: vars.PGPASSWORD,
     database: vars.PGDATABASE,
   };
+}
+
+/** A connection URL from libpq's PG* parts, so `psql "$DATABASE_URL"` works in shell actions. */
+function urlFromParts(db: DatabaseSettings): string {
+  const auth = db.user ? `${encodeURIComponent(db.user)}${db.password ? `:${encodeURIComponent(db.password)}` : ''}@` : '';
+  const host = db.host && !db.host.startsWith('/') ? db.host : 'localhost';
+  const query = db.host?.startsWith('/') ? `?host=${encodeURIComponent(db.host)}` : '';
+  return `postgresql://${auth}${host}${db.port ? `:${db.port}` : ''}/${encodeURIComponent(db.database ?? '')}${query}`;
 }
 
 function passwordOf(db: DatabaseSettings | undefined): string | undefined {
@@ -195,19 +207,23 @@ export function resolveEnvironment(options: ResolveOptions = {}): Environment {
     anonKey: pick(envConfig?.supabaseAnonKey, 'SUPABASE_ANON_KEY'),
     serviceRoleKey: pick(envConfig?.supabaseServiceRoleKey, 'SUPABASE_SERVICE_ROLE_KEY'),
   };
+  const readUrl = envConfig?.readDatabaseUrl ? expand(envConfig.readDatabaseUrl, vars) : undefined;
+  const readDatabase = readUrl ? { connectionString: readUrl } : undefined;
   // The shell sees the selected environment's database as DATABASE_URL, whatever it was called.
   if (database?.connectionString) vars.DATABASE_URL = database.connectionString;
+  else if (database && !vars.DATABASE_URL) vars.DATABASE_URL = urlFromParts(database);
   if (supabase.url) vars.SUPABASE_URL = supabase.url;
   if (supabase.anonKey) vars.SUPABASE_ANON_KEY = supabase.anonKey;
   if (supabase.serviceRoleKey) vars.SUPABASE_SERVICE_ROLE_KEY = supabase.serviceRoleKey;
   vars.RUNBOOK_ENV = name;
 
-  const secrets = [passwordOf(database), supabase.serviceRoleKey, vars.PGPASSWORD].filter((s): s is string => Boolean(s));
+  const secrets = [passwordOf(database), passwordOf(readDatabase), supabase.serviceRoleKey, vars.PGPASSWORD].filter((s): s is string => Boolean(s));
   return {
     name,
     protected: Boolean(envConfig?.protected),
     vars,
     database,
+    ...(readDatabase ? { readDatabase } : {}),
     supabase,
     secrets: [...new Set(secrets)],
     cwd: envConfig?.cwd ? resolve(base, envConfig.cwd) : cwd,

@@ -3,12 +3,14 @@
 
 import type { Action } from '../runbook/model.js';
 import { noRunnerReason } from '../runbook/queryKinds.js';
-import { fillPlaceholders, findPlaceholderSpans, MissingPlaceholdersError } from '../runbook/placeholders.js';
+import { findPlaceholderSpans, MissingPlaceholdersError } from '../runbook/placeholders.js';
 import type { EvidenceRef } from '../session/evidence.js';
 import { StorageFault } from '../session/fault.js';
 import type { Session, Where } from '../session/session.js';
 import type { Environment } from './environment.js';
-import { actionRisk, type Risk } from './guards.js';
+import { fillShell, fillSql } from './guard/fill.js';
+import { needsPermission, refusalSentence, type Verdict } from './guard/permission.js';
+import { onFatalSignal } from './interrupt.js';
 import type { ShellResult } from './shell.js';
 import type { SqlResult } from './sql.js';
 import type { SupabaseResult } from './supabase.js';
@@ -36,6 +38,14 @@ export interface RunActionOptions {
   onFirstPage?: (page: { columns: string[]; page: Array<Array<string | null>> }) => void;
 }
 
+/** The guard's verdict in the shape callers used before tiers: writes, destructive, reasons. */
+export interface Risk {
+  writes: boolean;
+  destructive: boolean;
+  reasons: string[];
+  tier: Verdict['tier'];
+}
+
 export interface ActionOutcome {
   status: ActionStatus;
   /** The code as run: placeholders filled, secrets redacted. */
@@ -56,18 +66,25 @@ export function missingValues(action: Action, env: Environment, values: Record<s
   return [...new Set(missing)];
 }
 
-/** The code with placeholder values in, quoted for its kind. */
+/** The code as it will run: SQL with values escaped in, shell with references to RUNBOOK_VALUE_* variables. */
 export function filledCode(action: Action, values: Record<string, string>): string {
   if (action.kind === 'url' || !findPlaceholderSpans(action.code).length) return action.code;
-  return fillPlaceholders(action.code, action.kind, values);
+  try {
+    return action.kind === 'shell' ? fillShell(action.code, values).code : fillSql(action.code, values);
+  } catch {
+    return action.code;
+  }
+}
+
+export function riskOf(verdict: Verdict): Risk {
+  return { writes: verdict.tier === 'write', destructive: verdict.destructive, reasons: verdict.reasons, tier: verdict.tier };
 }
 
 /** Why an action may not run yet, or undefined when it may. */
-export function refusalReason(action: Action, env: Environment, risk: Risk, permissions: Permissions): string | undefined {
+export function refusalReason(env: Environment, verdict: Verdict, permissions: Permissions, shownCode: string): string | undefined {
   if (env.protected && !permissions.environmentConfirmed) return `${env.name} is a protected environment: type its name to confirm (runbook exec: --confirm ${env.name})`;
-  if ((risk.writes || risk.destructive) && !permissions.allowWrites) {
-    return `this ${action.kind === 'sql' ? 'statement' : 'command'} ${risk.reasons.join('; ')}: it needs explicit permission (runbook exec: --allow-writes)`;
-  }
+  if (verdict.blocked) return verdict.blocked;
+  if (needsPermission(verdict, env) && !permissions.allowWrites) return refusalSentence(verdict, env, shownCode);
   return undefined;
 }
 
@@ -75,32 +92,58 @@ function redactPage(session: Session, page: Array<Array<string | null>>): Array<
   return page.map((row) => row.map((value) => (value === null ? null : session.redact(value).text)));
 }
 
+const READ_ONLY_PGOPTIONS = '-c default_transaction_read_only=on';
+
 export async function runAction(action: Action, options: RunActionOptions): Promise<ActionOutcome> {
   const { session, env, where } = options;
   const missing = missingValues(action, env, options.values);
   if (missing.length) throw new MissingPlaceholdersError(missing);
-  const risk = actionRisk(action.kind, action.code);
-  const code = filledCode(action, options.values);
+  // The judge and its parsers load on the first action, never for the TUI's first frame.
+  const { judgeAction } = await import('./guard/judge.js');
+  const verdict = await judgeAction(action, env, options.values);
+  const risk = riskOf(verdict);
+  const code = verdict.code;
   const shown = session.redact(code).text;
   const base = { ...where, action: options.actionId, kind: action.kind, code: shown, line: action.line };
 
-  const refusal = noRunnerReason(action.kind) ?? refusalReason(action, env, risk, options.permissions);
+  const refusal = noRunnerReason(action.kind) ?? refusalReason(env, verdict, options.permissions, shown);
   if (refusal) {
-    session.record('action.refused', { ...base, reason: refusal, risk: risk.reasons.length ? risk.reasons : undefined });
+    session.record('action.refused', { ...base, reason: refusal, tier: verdict.tier, risk: risk.reasons.length ? risk.reasons : undefined });
     return { status: 'refused', code: shown, risk, message: refusal };
   }
-  if (risk.writes || risk.destructive) {
-    session.record('confirmed', { ...where, action: options.actionId, what: risk.destructive ? 'destructive' : 'write', reasons: risk.reasons });
+  const writesAllowed = options.permissions.allowWrites && verdict.tier !== 'read';
+  if (writesAllowed && needsPermission(verdict, env)) {
+    session.record('confirmed', { ...where, action: options.actionId, what: verdict.destructive ? 'destructive' : 'write', reasons: risk.reasons });
   }
 
-  const started = session.record('action.started', { ...base, env: env.name });
+  const started = session.record('action.started', { ...base, env: env.name, tier: verdict.tier });
   const run = started.seq;
-  const timeoutSeconds = Number(action.attrs?.timeout) || (action.kind === 'sql' || action.kind === 'supabase' ? env.timeouts.sqlSeconds : env.timeouts.shellSeconds);
+  // Killed by SIGTERM/SIGHUP while this runs: the handler stops the process group, then this records it.
+  const untrack = onFatalSignal((signal) => {
+    session.record('interrupted', { ...where, action: options.actionId, run, reason: `${signal}: runbook was stopped while the action ran; its processes were stopped` });
+  });
+  try {
+    return await runJudged(action, options, verdict, risk, shown, run, writesAllowed, timeoutFor(action, env));
+  } finally {
+    untrack();
+  }
+}
+
+function timeoutFor(action: Action, env: Environment): number {
+  return Number(action.attrs?.timeout) || (action.kind === 'sql' || action.kind === 'supabase' ? env.timeouts.sqlSeconds : env.timeouts.shellSeconds);
+}
+
+async function runJudged(action: Action, options: RunActionOptions, verdict: Verdict, risk: Risk, shown: string, run: number, writesAllowed: boolean, timeoutSeconds: number): Promise<ActionOutcome> {
+  const { session, env, where } = options;
+  const code = verdict.code;
   let outcome: ActionOutcome;
 
   if (action.kind === 'shell') {
     const evidence = session.evidenceWriter();
-    const vars = { ...env.vars, ...Object.fromEntries((action.env ?? []).filter((n) => options.values[n] !== undefined).map((n) => [n, options.values[n]!])) };
+    const vars: Record<string, string> = { ...env.vars, ...Object.fromEntries((action.env ?? []).filter((n) => options.values[n] !== undefined).map((n) => [n, options.values[n]!])), ...verdict.vars };
+    // psql and every libpq tool the command starts is read-only unless writing was allowed.
+    if (!writesAllowed) vars.PGOPTIONS = [vars.PGOPTIONS, READ_ONLY_PGOPTIONS].filter(Boolean).join(' ');
+    if (verdict.tier === 'read' && env.readDatabase?.connectionString) vars.DATABASE_URL = env.readDatabase.connectionString;
     let shell: ShellResult;
     // Loaded on first use: execa is a large module tree that the first frame should not wait for.
     const { runShell } = await import('./shell.js');
@@ -136,9 +179,10 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
     }
     const { runSql } = await import('./sql.js');
     const sql = await runSql(code, {
-      database: env.database,
+      database: verdict.tier === 'read' && env.readDatabase ? env.readDatabase : env.database,
       statementTimeoutMs: timeoutSeconds * 1000,
-      allowWrites: options.permissions.allowWrites && (risk.writes || risk.destructive),
+      allowWrites: writesAllowed,
+      ...(verdict.statements ? { statements: verdict.statements } : {}),
       evidence: () => session.evidenceWriter(),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onFirstPage ? { onFirstPage: (first) => options.onFirstPage!({ ...first, page: redactPage(session, first.page) }) } : {}),

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import type { EvidenceWriter } from '../session/evidence.js';
+import { trackProcessGroup } from './interrupt.js';
 import { OutputTail } from './tail.js';
 
 export const CANCEL_GRACE_MS = { term: 2_000, kill: 3_000 };
@@ -76,6 +77,7 @@ export async function runShell(code: string, options: ShellOptions): Promise<She
     detached: true,
     cleanup: true,
   });
+  const untrack = child.pid ? trackProcessGroup(child.pid) : () => undefined;
   let timedOut = false;
   let cancelled = false;
   const timers: NodeJS.Timeout[] = [];
@@ -113,6 +115,7 @@ export async function runShell(code: string, options: ShellOptions): Promise<She
   options.signal?.removeEventListener('abort', onAbort);
   // Whatever is left of the group (a background job) goes with the command.
   signalGroup(child.pid, 'SIGKILL');
+  untrack();
 
   const exitCode = typeof result.exitCode === 'number' ? result.exitCode : undefined;
   const signal = result.signal ?? undefined;

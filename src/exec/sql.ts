@@ -10,8 +10,10 @@ import { splitStatements } from './sqlText.js';
 export interface SqlOptions {
   database: DatabaseSettings;
   statementTimeoutMs: number;
-  /** Run in a read-write transaction that commits; otherwise BEGIN READ ONLY. */
+  /** Run in a read-write transaction that commits; otherwise BEGIN READ ONLY on a read-only connection. */
   allowWrites: boolean;
+  /** The statements as the guard's parser split them; sent one by one exactly as judged. */
+  statements?: string[];
   /** A fresh evidence writer for each statement's result. */
   evidence: () => EvidenceWriter;
   pageSize?: number;
@@ -153,6 +155,9 @@ export async function runSql(code: string, options: SqlOptions): Promise<SqlResu
     statement_timeout: options.statementTimeoutMs,
     application_name: 'runbook',
     types: RAW_TYPES,
+    // The server enforces read-only for the whole session, whatever the statements try; strings are
+    // standard so a filled literal means what it says.
+    options: options.allowWrites ? '-c standard_conforming_strings=on' : '-c default_transaction_read_only=on -c standard_conforming_strings=on',
   };
   const result: SqlResult = { statements: [], notices: [], durationMs: 0, cancelled: false };
   const finish = () => ({ ...result, durationMs: Math.round(performance.now() - start) });
@@ -174,7 +179,7 @@ export async function runSql(code: string, options: SqlOptions): Promise<SqlResu
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const statements = splitStatements(code);
+  const statements = options.statements ? options.statements.map((text) => ({ text })) : splitStatements(code);
   let current = { text: '', index: 0 };
   try {
     await client.query(options.allowWrites ? 'BEGIN' : 'BEGIN READ ONLY');

@@ -6,7 +6,6 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { listEnvironments, prepareEnvironment, releaseEnvironment, resolveEnvironment, type Environment } from '../exec/environment.js';
-import { actionRisk } from '../exec/guards.js';
 import { filledCode, missingValues, runAction, type ActionOutcome, type RunActionOptions } from '../exec/run.js';
 import type { Action, Runbook, Section, Step } from '../runbook/model.js';
 import type { MirrorOutcome, MirrorStatus } from '../store/mirror.js';
@@ -27,6 +26,8 @@ export interface WriteRequest {
   code: string;
   reasons: string[];
   destructive: boolean;
+  /** `unknown` code asks too in a protected environment. */
+  tier?: 'read' | 'write' | 'unknown';
   env: string;
 }
 
@@ -333,14 +334,19 @@ export class SessionController {
       values[name] = value;
     }
 
-    const risk = actionRisk(action.kind, action.code);
+    // The guard judges the code as it will run; the confirmation shows that code and the verdict.
+    // Loaded on first use, like its parsers: the first frame does not pay for it.
+    const { judgeAction, needsPermission } = await import('../exec/guard/judge.js');
+    const verdict = await judgeAction(action, env, values);
     let allowWrites = false;
-    if (risk.writes || risk.destructive) {
-      const code = session.redact(filledCode(action, values)).text;
-      const permission = await prompts.confirmWrite({ code, reasons: risk.reasons, destructive: risk.destructive, env: env.name });
+    if (needsPermission(verdict, env) && !verdict.blocked) {
+      const code = session.redact(verdict.code).text;
+      const reasons = verdict.reasons.map((r) => session.redact(r).text);
+      const withValues = Object.entries(verdict.vars).map(([k, v]) => `with ${k}=${session.redact(JSON.stringify(v)).text}`);
+      const permission = await prompts.confirmWrite({ code: [code, ...withValues].join('\n'), reasons, destructive: verdict.destructive, tier: verdict.tier, env: env.name });
       if (permission.given) allowWrites = true;
       else if (permission.asked) {
-        session.record('action.refused', { ...where, action: actionId, kind: action.kind, code, reason: 'the operator declined to run it', risk: risk.reasons });
+        session.record('action.refused', { ...where, action: actionId, kind: action.kind, code, reason: 'the operator declined to run it', tier: verdict.tier, risk: reasons });
         return { ran: false, why: 'declined', message: 'Not run: you declined.' };
       }
     }

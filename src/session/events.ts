@@ -49,7 +49,7 @@ export type EventFields = {
   attachment: Where & { name: string; kind: 'file' | 'text'; evidence: EvidenceRef };
   confirmed: (Where & { what: 'environment'; env: string; via: string }) | (ActionRef & { what: 'write' | 'destructive'; reasons: string[] });
   environment: { env: string; target?: EnvironmentTarget };
-  'action.started': ActionRef & { kind: string; code: string; line?: number; env?: string };
+  'action.started': ActionRef & { kind: string; code: string; line?: number; env?: string; tier?: GuardTier };
   'action.output': ActionRef & {
     run: number;
     evidence?: EvidenceRef;
@@ -80,10 +80,14 @@ export type EventFields = {
     sqlstate?: string;
     note?: string;
   };
-  'action.refused': ActionRef & { kind: string; code: string; line?: number; reason: string; risk?: string[] };
-  interrupted: { reason: string };
+  'action.refused': ActionRef & { kind: string; code: string; line?: number; reason: string; risk?: string[]; tier?: GuardTier };
+  /** The session stopped (or, with `run`, an action was cut off by a signal to runbook itself). */
+  interrupted: { reason: string } & Partial<ActionRef & { run: number }>;
   sealed: { signer: string; key: string; fingerprint: string; events: number; head: string };
 };
+
+/** The guard's verdict on the code as it ran: known read-only, writing, or not known. */
+export type GuardTier = 'read' | 'write' | 'unknown';
 
 export type EventType = keyof EventFields;
 

@@ -36,10 +36,10 @@ export function dialogPrompts(ask: Ask, say: Say): SessionPrompts {
       say(typed === undefined ? 'Not confirmed: nothing was run.' : `"${typed}" is not ${env.name}: nothing was run.`, 'error');
       return { given: false, asked: true };
     },
-    confirmWrite: async ({ code, reasons, destructive, env }) => {
+    confirmWrite: async ({ code, reasons, destructive, tier, env }) => {
       const answer = await ask({
         kind: 'confirm',
-        title: destructive ? 'This action destroys data or resources' : 'This action changes things',
+        title: destructive ? 'This action destroys data or resources' : tier === 'unknown' ? 'This action is not known to be read-only' : 'This action changes things',
         lines: [...code.split('\n'), '', ...reasons.map((r) => `• ${r}`), '', `Environment: ${env}`],
         danger: true,
       });

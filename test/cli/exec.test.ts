@@ -69,7 +69,7 @@ describe('runbook exec', () => {
     const file = runbook('fix.md', "# Fix\n## Requeue\n1. Requeue the job: `update jobs set status = 'requeued' where id = 3`\n2. Check: `select status from jobs where id = 3`\n");
     const refused = exec([file, '--section', 'requeue']);
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/✗ refused: this statement writes \(UPDATE\): it needs explicit permission \(runbook exec: --allow-writes\)/);
+    expect(refused.stdout).toMatch(/✗ refused: `update jobs set status = 'requeued' where id = 3` changes rows \(UPDATE\): it needs explicit permission \(runbook exec: --allow-writes\)/);
     expect(await query('select status from jobs where id = 3')).toEqual([{ status: 'queued' }]);
     const events = sessionEvents(refused.stdout);
     expect(events.find((e) => e.type === 'action.refused')).toMatchObject({ code: "update jobs set status = 'requeued' where id = 3" });
@@ -79,7 +79,7 @@ describe('runbook exec', () => {
     const allowed = exec([file, '--section', 'requeue', '--allow-writes']);
     expect(allowed.code).toBe(0);
     expect(await query('select status from jobs where id = 3')).toEqual([{ status: 'requeued' }]);
-    expect(sessionEvents(allowed.stdout).find((e) => e.type === 'confirmed')).toMatchObject({ what: 'write', reasons: ['writes (UPDATE)'] });
+    expect(sessionEvents(allowed.stdout).find((e) => e.type === 'confirmed')).toMatchObject({ what: 'write', reasons: ['changes rows (UPDATE)'] });
   });
 
   it('needs --confirm for a protected environment', () => {
@@ -114,7 +114,7 @@ describe('runbook exec', () => {
     const file = runbook('cleanup.md', '# Clean\n## Up\n1. `rm -rf ./old`\n2. List pods:\n   ```sh\n   kubectl-missing get pods\n   ```\n3. `echo reached-step-three`\n');
     const stop = exec([file, '--section', 'up']);
     expect(stop.code).toBe(1);
-    expect(stop.stdout).toMatch(/refused: this command rm -r deletes files recursively/);
+    expect(stop.stdout).toMatch(/refused: `rm -rf \.\/old` runs rm -rf \.\/old, which deletes files: it needs explicit permission/);
     expect(stop.stdout).not.toMatch(/^reached-step-three$/m);
     const keepGoing = exec([file, '--section', 'up', '--keep-going']);
     expect(keepGoing.code).toBe(1);

@@ -126,7 +126,7 @@ describe('Step', () => {
     await tui.press(KEY.enter, KEY.enter, 'r');
     const frame = await tui.waitFor('This action changes things');
     expect(frame).toContain("update jobs set status = 'paused' where id = 4");
-    expect(frame).toContain('• writes (UPDATE)');
+    expect(frame).toContain('• changes rows (UPDATE)');
     await tui.press('n');
     await tui.waitFor('Not run: you declined.');
     expect(tui.events().at(-1)).toMatchObject({ type: 'action.refused', reason: 'the operator declined to run it' });
