@@ -17,6 +17,32 @@ end $$;
 alter table public.runbook_sessions add column owner_role name;
 -- First events by hash: a session cannot be recorded again under another id.
 create index runbook_events_first_hash on public.runbook_events (hash) where seq = 0;
+-- The same, as a constraint that holds against concurrent inserts at any isolation level (sessions
+-- recorded before migration 2 may share a first event: only the first of them keeps it here).
+alter table public.runbook_sessions add column first_hash text;
+-- When the session reached the store, by the store's clock ("the newest session" for watchers; the
+-- started_at a line claims can be any date).
+alter table public.runbook_sessions add column recorded_at timestamptz;
+update public.runbook_sessions s set recorded_at = s.started_at,
+  first_hash = (select e.hash from public.runbook_events e where e.session_id = s.id and e.seq = 0
+                and not exists (select 1 from public.runbook_events o where o.seq = 0 and o.hash = e.hash and o.session_id < e.session_id));
+alter table public.runbook_sessions alter column recorded_at set default now(), alter column recorded_at set not null;
+create unique index runbook_sessions_first_hash on public.runbook_sessions (first_hash);
+create index runbook_sessions_recorded on public.runbook_sessions (recorded_at desc);
+
+-- The line as PostgreSQL's JSON parser can read it: the \u0000 and lone-surrogate escapes that
+-- JSON.stringify writes (and jsonb cannot hold) read as U+FFFD. Only escapes change: an escaped
+-- backslash is set aside first, so "\\u0000" stays text. The caller refuses a raw chr(1).
+create function public.runbook_json_readable(line text) returns text
+language sql immutable set search_path = pg_catalog, pg_temp as $$
+  select replace(
+    regexp_replace(
+      regexp_replace(
+        replace(replace(line, E'\\\\', chr(1)), E'\\u0000', E'\\ufffd'),
+        E'\\\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\\\u[dD][c-fC-F][0-9a-fA-F]{2})', E'\\\\ufffd', 'g'),
+      E'(?<!\\\\u[dD][89abAB][0-9a-fA-F]{2})\\\\u[dD][c-fC-F][0-9a-fA-F]{2}', E'\\\\ufffd', 'g'),
+    chr(1), E'\\\\')
+$$;
 
 -- A JSON value's first duplicate key, at any depth (jsonb keeps the last; another reader may keep the first).
 create function public.runbook_json_duplicate_key(value json) returns text
@@ -91,12 +117,22 @@ declare
   session public.runbook_sessions%rowtype;
   previous text;
   key_blob bytea;
+  readable text;
 begin
   if new.line is null then
     raise exception 'runbook_events: a row needs its line';
   end if;
+  -- Every watcher reads every line: one operator must not be able to make them fetch gigabytes.
+  if octet_length(new.line) > 1048576 then
+    raise exception 'runbook_events: the line of % is larger than 1 MiB, which the store does not take', new.session_id;
+  end if;
+  -- A raw chr(1) is never JSON; it would pass for an escaped backslash in runbook_json_readable.
+  if strpos(new.line, chr(1)) > 0 then
+    raise exception 'runbook_events: the line of % holds a raw control character, which JSON never has', new.session_id;
+  end if;
+  readable := public.runbook_json_readable(new.line);
   begin
-    parsed := new.line::jsonb;
+    parsed := readable::jsonb;
   exception when others then
     raise exception 'runbook_events: the line of % is not valid JSON (%)', new.session_id, sqlerrm;
   end;
@@ -107,7 +143,7 @@ begin
   if regexp_replace(new.line, '"(\\.|[^"\\])*"', '', 'g') ~ '\s' then
     raise exception 'runbook_events: the line of % has whitespace outside its strings, which the tool never writes', new.session_id;
   end if;
-  duplicate := public.runbook_json_duplicate_key(new.line::json);
+  duplicate := public.runbook_json_duplicate_key(readable::json);
   if duplicate is not null then
     raise exception 'runbook_events: the line of % has a duplicate key "%"', new.session_id, duplicate;
   end if;
@@ -161,6 +197,9 @@ begin
   new.body := parsed;
 
   if new.seq = 0 then
+    if new.session_id !~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$' then
+      raise exception 'runbook_events: "%" is not a session id the tool makes (letters, digits, ".", "_", "-"; at most 200)', new.session_id;
+    end if;
     if new.type <> 'started' then
       raise exception 'runbook_events: the first event of % must be "started", not "%"', new.session_id, new.type;
     end if;
@@ -177,9 +216,15 @@ begin
       raise exception 'runbook_events: session % already exists in the store (it belongs to %)', new.session_id, coalesce(session.owner_role::text, 'no one')
         using errcode = 'unique_violation';
     end if;
-    insert into public.runbook_sessions (id, owner_role, runbook, runbook_sha256, section, env, operator, host, purpose, started_at)
-    values (new.session_id, session_user, parsed -> 'runbook' ->> 'path', parsed -> 'runbook' ->> 'sha256', parsed -> 'section' ->> 'title',
-            parsed ->> 'env', parsed ->> 'operator', parsed ->> 'host', parsed -> 'purpose', new.ts);
+    begin
+      insert into public.runbook_sessions (id, owner_role, first_hash, runbook, runbook_sha256, section, env, operator, host, purpose, started_at)
+      values (new.session_id, session_user, new.hash, parsed -> 'runbook' ->> 'path', parsed -> 'runbook' ->> 'sha256', parsed -> 'section' ->> 'title',
+              parsed ->> 'env', parsed ->> 'operator', parsed ->> 'host', parsed -> 'purpose', new.ts);
+    exception when unique_violation then
+      -- Another transaction recorded this id or this first event at the same moment.
+      raise exception 'runbook_events: session % or its first event is already recorded: a session is recorded once', new.session_id
+        using errcode = 'unique_violation';
+    end;
   else
     if new.type = 'started' then
       raise exception 'runbook_events: "started" can only be the first event of a session (% #%)', new.session_id, new.seq;
@@ -195,6 +240,14 @@ begin
     end if;
     if session.status = 'sealed' then
       raise exception 'runbook_events: session % is sealed: nothing can be appended to it', new.session_id;
+    end if;
+    -- Only the next seq: the row for an earlier one would be refused by the primary key after this
+    -- trigger has moved the session row (or dropped silently by ON CONFLICT DO NOTHING).
+    if new.seq < session.events then
+      raise exception 'runbook_events: the store already holds an event at % #%', new.session_id, new.seq using errcode = 'unique_violation';
+    end if;
+    if new.seq > session.events then
+      raise exception 'runbook_events: % #% does not follow the stored chain: the store holds % events', new.session_id, new.seq, session.events;
     end if;
     select e.hash into previous from public.runbook_events e where e.session_id = new.session_id and e.seq = new.seq - 1;
     if previous is null or previous <> new.prev then
@@ -261,8 +314,8 @@ begin
   if tg_op = 'DELETE' then
     raise exception 'runbook_sessions: a recorded session is never deleted';
   end if;
-  if (new.id, new.owner_role, new.runbook, new.runbook_sha256, new.section, new.env, new.operator, new.host, new.purpose, new.started_at)
-     is distinct from (old.id, old.owner_role, old.runbook, old.runbook_sha256, old.section, old.env, old.operator, old.host, old.purpose, old.started_at)
+  if (new.id, new.owner_role, new.first_hash, new.recorded_at, new.runbook, new.runbook_sha256, new.section, new.env, new.operator, new.host, new.purpose, new.started_at)
+     is distinct from (old.id, old.owner_role, old.first_hash, old.recorded_at, old.runbook, old.runbook_sha256, old.section, old.env, old.operator, old.host, old.purpose, old.started_at)
      or (pg_trigger_depth() < 2 and (new.events, new.head_hash, new.status, new.ended_at, new.signer)
          is distinct from (old.events, old.head_hash, old.status, old.ended_at, old.signer)) then
     raise exception 'runbook_sessions: the row of % follows from its events; it cannot change otherwise', old.id;

@@ -74,6 +74,7 @@ grant execute on function public.runbook_set_signature(text, text) to runbook_op
 drop function if exists public.runbook_sshsig_key(text);
 drop function if exists public.runbook_owns_session(text);
 drop function if exists public.runbook_json_duplicate_key(json);
-alter table public.runbook_sessions drop column owner_role;
+alter table public.runbook_sessions drop column owner_role, drop column first_hash, drop column recorded_at;
+drop function if exists public.runbook_json_readable(text);
 drop index if exists public.runbook_events_first_hash;
 -- runbook_reviewer stays: roles belong to the whole cluster and may be granted to people.

@@ -22,19 +22,40 @@ export interface Follower {
 
 const POLL_MS = 3_000;
 
+// The name asked for first; then the session that reached the store last (recorded_at, the store's
+// clock, from schema 2; a line's started_at can claim any date).
+const NEWEST = "order by (id = $1) desc, (to_jsonb(s) ->> 'recorded_at')::timestamptz desc nulls last, started_at desc";
+
+/** Another operator's text, fit for one terminal line: no control, escape or bidi characters. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ');
+}
+
+/** A JSON value as text, whatever it is (String() throws on an object whose toString is not a function). */
+function text(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+function cleanSession(row: StoredSession): StoredSession {
+  const clean = (v: unknown) => (v === null || v === undefined ? null : printable(text(v)));
+  return { id: printable(text(row.id)), env: clean(row.env), operator: clean(row.operator), section: clean(row.section), status: printable(text(row.status)) };
+}
+
 export async function followSession(database: ClientConfig, sessionId: string | undefined, onEvents: (events: EventRecord[]) => void, onSession?: (session: StoredSession) => void): Promise<Follower> {
   const { default: pg } = await import('pg');
   const client: Client = new pg.Client({ ...database, connectionTimeoutMillis: 10_000, application_name: 'runbook-watch' });
   client.on('error', () => undefined);
   await client.connect();
   const pick = sessionId
-    ? await client.query<StoredSession>('select id, env, operator, section, status from runbook_sessions where id = $1 or id like $2 order by started_at desc limit 2', [sessionId, `%${sessionId}%`])
-    : await client.query<StoredSession>('select id, env, operator, section, status from runbook_sessions order by started_at desc limit 1');
+    ? await client.query<StoredSession>(`select id, env, operator, section, status from runbook_sessions s where id = $1 or id like $2 escape '\\' ${NEWEST} limit 2`, [sessionId, `%${sessionId.replace(/[\\%_]/g, '\\$&')}%`])
+    : await client.query<StoredSession>(`select id, env, operator, section, status from runbook_sessions s ${NEWEST} limit 1`, ['']);
   if (!pick.rows.length) {
     await client.end();
     throw new UsageError(sessionId ? `The store has no session "${sessionId}".` : 'The store has no sessions yet.');
   }
-  const session = pick.rows[0]!;
+  const session = cleanSession(pick.rows[0]!);
   let last = -1;
   let fetching: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -48,7 +69,7 @@ export async function followSession(database: ClientConfig, sessionId: string | 
       onEvents(events);
       if (onSession) {
         const fresh = await client.query<StoredSession>('select id, env, operator, section, status from runbook_sessions where id = $1', [session.id]);
-        if (fresh.rows[0]) onSession(fresh.rows[0]);
+        if (fresh.rows[0]) onSession(cleanSession(fresh.rows[0]));
       }
     }).catch(() => undefined);
     return fetching;
@@ -77,26 +98,30 @@ export async function followSession(database: ClientConfig, sessionId: string | 
 
 /** One line for a person watching: what an event says. */
 export function describeEvent(record: EventRecord): string {
+  return printable(describeFields(record));
+}
+
+function describeFields(record: EventRecord): string {
   const step = typeof record.step === 'string' ? `${record.step}: ` : '';
-  if (!isKnownEvent(record)) return `${step}${record.type}`;
+  if (!isKnownEvent(record)) return `${step}${text(record.type)}`;
   const event = record as SessionEvent;
   switch (event.type) {
     case 'started':
-      return `session started by ${String(event.operator)} on ${String(event.env)}`;
+      return `session started by ${text(event.operator)} on ${text(event.env)}`;
     case 'step':
-      return `${step}${String(event.status)}${typeof event.reason === 'string' ? ` (${event.reason})` : ''}`;
+      return `${step}${text(event.status)}${typeof event.reason === 'string' ? ` (${event.reason})` : ''}`;
     case 'note':
-      return `${step}note: ${String(event.text ?? '')}`;
+      return `${step}note: ${text(event.text ?? '')}`;
     case 'action.started':
-      return `${step}running ${String(event.kind)}: ${String(event.code ?? '').split('\n')[0]}`;
+      return `${step}running ${text(event.kind)}: ${text(event.code ?? '').split('\n')[0]}`;
     case 'action.output':
-      return `${step}output${typeof event.rows === 'number' ? `: ${event.rows} rows` : ''} (evidence ${String(event.evidence?.sha256 ?? '').slice(0, 12)}…)`;
+      return `${step}output${typeof event.rows === 'number' ? `: ${event.rows} rows` : ''} (evidence ${text((event.evidence as { sha256?: string } | undefined)?.sha256 ?? '').slice(0, 12)}…)`;
     case 'action.finished':
-      return `${step}→ ${String(event.status)}${typeof event.rows === 'number' ? `, ${event.rows} rows` : ''}${typeof event.exitCode === 'number' ? `, exit ${event.exitCode}` : ''}${typeof event.error === 'string' ? `: ${event.error}` : ''}`;
+      return `${step}→ ${text(event.status)}${typeof event.rows === 'number' ? `, ${event.rows} rows` : ''}${typeof event.exitCode === 'number' ? `, exit ${event.exitCode}` : ''}${typeof event.error === 'string' ? `: ${event.error}` : ''}`;
     case 'action.refused':
-      return `${step}refused: ${String(event.reason ?? '')}`;
+      return `${step}refused: ${text(event.reason ?? '')}`;
     case 'sealed':
-      return `sealed by ${String(event.signer)}`;
+      return `sealed by ${text(event.signer)}`;
     default:
       return `${step}${event.type}`;
   }

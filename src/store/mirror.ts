@@ -59,6 +59,17 @@ interface StoredState {
   head: string | null;
   signature: string | null;
   owner: string | null;
+  /** The login this connection records as (session_user). */
+  me: string;
+}
+
+/** The store records the session as another login's (a replay, e.g. after the store was recreated). */
+function someoneElses(stored: StoredState): boolean {
+  return stored.owner !== null && stored.owner !== stored.me;
+}
+
+function ownerMismatch(sessionId: string, stored: StoredState): string {
+  return `the team store records session ${sessionId} as ${stored.owner}'s, not as recorded by you (${stored.me})`;
 }
 
 /**
@@ -93,14 +104,14 @@ function linesAfter(path: string, offset: number): Array<{ line: string; end: nu
 const BATCH = 500;
 
 const STORED_STATE = `select exists (select 1 from information_schema.columns where table_name = 'runbook_sessions' and column_name = 'owner_role') as migrated,
-  (select to_jsonb(s) from runbook_sessions s where s.id = $1) as session`;
+  (select to_jsonb(s) from runbook_sessions s where s.id = $1) as session, session_user as me`;
 
 /** Ask the store what it holds of a session. */
 export async function storedState(client: Client, sessionId: string): Promise<StoredState> {
-  const { rows } = await client.query<{ migrated: boolean; session: Record<string, unknown> | null }>(STORED_STATE, [sessionId]);
+  const { rows } = await client.query<{ migrated: boolean; session: Record<string, unknown> | null; me: string }>(STORED_STATE, [sessionId]);
   if (!rows[0]?.migrated) throw new Error('the team store has no ownership schema yet: run runbook db migrate (schema 2) on it');
   const row = rows[0].session;
-  return { events: Number(row?.events ?? 0), head: (row?.head_hash as string | null) ?? null, signature: (row?.signature as string | null) ?? null, owner: (row?.owner_role as string | null) ?? null };
+  return { events: Number(row?.events ?? 0), head: (row?.head_hash as string | null) ?? null, signature: (row?.signature as string | null) ?? null, owner: (row?.owner_role as string | null) ?? null, me: rows[0].me };
 }
 
 /** The local log's lines (complete ones) with the byte offset after each. */
@@ -184,7 +195,7 @@ export class Mirror {
    */
   private async reconcile(client: Client): Promise<void> {
     const stored = await storedState(client, this.sessionId);
-    if (stored.events === this.progress.acked && stored.head === (this.progress.head ?? null) && (stored.signature !== null) === Boolean(this.progress.signature)) return;
+    if (!someoneElses(stored) && stored.events === this.progress.acked && stored.head === (this.progress.head ?? null) && (stored.signature !== null) === Boolean(this.progress.signature)) return;
     const path = join(this.sessionDir, LOG_FILE);
     const lines = localLines(path);
     if (stored.events > lines.length) {
@@ -199,6 +210,8 @@ export class Mirror {
     if (stored.signature !== null && (!existsSync(sigPath) || readFileSync(sigPath, 'utf8') !== stored.signature)) {
       throw new MirrorConflict(`the team store holds another signature for session ${this.sessionId} than the local one`);
     }
+    // The same lines, recorded by another login: the store says someone else recorded this session.
+    if (someoneElses(stored)) throw new MirrorConflict(ownerMismatch(this.sessionId, stored));
     const last = stored.events ? lines[stored.events - 1]! : undefined;
     this.saveProgress({ acked: stored.events, offset: last?.end ?? 0, ...(last ? { head: sha256Hex(last.line) } : {}), ...(stored.signature !== null ? { signature: true } : {}) });
   }
@@ -297,6 +310,7 @@ export async function storeHoldsExactly(database: ClientConfig, sessionId: strin
     const stored = await storedState(client, sessionId);
     const lines = localLines(join(sessionDir, LOG_FILE));
     const head = lines.length ? sha256Hex(lines[lines.length - 1]!.line) : null;
+    if (someoneElses(stored)) return { exact: false, reason: ownerMismatch(sessionId, stored) };
     if (stored.events !== lines.length) return { exact: false, reason: `the store holds ${stored.events} of the ${lines.length} local events` };
     if (stored.head !== head) return { exact: false, reason: 'the store holds other events than the local log' };
     const sigPath = join(sessionDir, SIG_FILE);
@@ -335,14 +349,14 @@ export async function flushBacklog(database: ClientConfig, env: NodeJS.ProcessEn
   const { default: pg } = await import('pg');
   const client = new pg.Client({ ...database, connectionTimeoutMillis: 5_000, application_name: 'runbook-mirror' });
   client.on('error', () => undefined);
-  let stored: Map<string, { events: number; head: string | null; signed: boolean }>;
+  let stored: Map<string, { events: number; head: string | null; signed: boolean; ours: boolean }>;
   try {
     await client.connect();
-    const { rows } = await client.query<{ id: string; events: number; head_hash: string | null; signed: boolean }>(
-      'select id, events, head_hash, signature is not null as signed from runbook_sessions where id = any($1)',
+    const { rows } = await client.query<{ id: string; events: number; head_hash: string | null; signed: boolean; ours: boolean }>(
+      "select id, events, head_hash, signature is not null as signed, coalesce(to_jsonb(s) ->> 'owner_role', session_user) = session_user as ours from runbook_sessions s where id = any($1)",
       [ids],
     );
-    stored = new Map(rows.map((r) => [r.id, { events: r.events, head: r.head_hash, signed: r.signed }]));
+    stored = new Map(rows.map((r) => [r.id, { events: r.events, head: r.head_hash, signed: r.signed, ours: r.ours }]));
   } catch (error) {
     return { ...result, failed: ids, error: (error as Error).message };
   } finally {
@@ -355,7 +369,7 @@ export async function flushBacklog(database: ClientConfig, env: NodeJS.ProcessEn
     const signed = existsSync(join(dir, SIG_FILE));
     // Up to date when the store agrees with the cache and nothing was written after it (only the
     // unsent end of the log is read).
-    if (held && held.events === progress.acked && held.head === (progress.head ?? null) && held.signed === signed && !linesAfter(join(dir, LOG_FILE), progress.offset).length) {
+    if (held && held.ours && held.events === progress.acked && held.head === (progress.head ?? null) && held.signed === signed && !linesAfter(join(dir, LOG_FILE), progress.offset).length) {
       result.current.push(id);
       continue;
     }
