@@ -83,10 +83,12 @@ function linesExcerpt(head: Buffer, tail: Buffer | undefined, redact: (text: str
   const first = split(text(head));
   const last = split(text(tail));
   if (last[last.length - 1] === '') last.pop();
-  // The window's first line in the tail and last line in the head may be partial: cut them visibly.
-  if (first.length > 1) first.pop();
+  // The head window's last line goes on past it (a huge line shows as its start, marked); the tail
+  // window's first line is partial and left out.
+  const partial = cut(first.pop() ?? '');
+  const start = [...first.map(cut), partial.endsWith('…') ? partial : `${partial}…`].slice(0, EXCERPT_LINES);
   if (last.length > 1) last.shift();
-  return { head: first.slice(0, EXCERPT_LINES).map(cut), tail: last.slice(-EXCERPT_LINES).map(cut), omitted: true };
+  return { head: start, tail: last.slice(-EXCERPT_LINES).map(cut), omitted: true };
 }
 
 function rowsExcerpt(head: Buffer, whole: boolean, redact: (text: string) => string): RowsExcerpt {

@@ -52,6 +52,21 @@ export interface Follower {
 const POLL_MS = 2_000;
 const SESSION_COLUMNS = "id, env, operator, section, runbook, purpose, status, to_char(started_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') as started_at, ended_at, events";
 
+const strings = (value: unknown, limit: number): string[] => (Array.isArray(value) ? value.slice(0, limit).map((v) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '')) : []);
+
+/**
+ * An excerpt as the watch may trust it: the store checks its SHA-256 against the event, not its text,
+ * so whatever shape the owner sent is reduced to lists of strings of bounded length.
+ */
+export function normalizeExcerpt(row: StoredExcerpt): StoredExcerpt {
+  const raw = (row.excerpt && typeof row.excerpt === 'object' ? row.excerpt : {}) as unknown as Record<string, unknown>;
+  const excerpt: LinesExcerpt | RowsExcerpt =
+    row.kind === 'rows'
+      ? { columns: strings(raw.columns, 100), rows: (Array.isArray(raw.rows) ? raw.rows.slice(0, 100) : []).map((r) => strings(r, 100)), more: raw.more === true }
+      : { head: strings(raw.head, 100), tail: strings(raw.tail, 100), omitted: raw.omitted === true, ...(Number.isInteger(raw.lines) ? { lines: raw.lines as number } : {}) };
+  return { ...row, excerpt };
+}
+
 export async function followSession(database: ClientConfig, sessionId: string | undefined, onEvents: (events: EventRecord[]) => void, onSession?: (session: StoredSession) => void): Promise<Follower> {
   return followStore(database, sessionId, { onEvents, onSession: (session) => session && onSession?.(session) });
 }
@@ -101,7 +116,7 @@ export async function followStore(database: ClientConfig, sessionId: string | un
       const found = await client.query<StoredExcerpt>('select seq, kind, sha256, size::float8 as size, excerpt, content is not null as full from runbook_excerpts where session_id = $1 and seq > $2 order by seq', [id, lastExcerpt]);
       if (found.rows.length) {
         lastExcerpt = found.rows[found.rows.length - 1]!.seq;
-        handlers.onExcerpts(found.rows);
+        handlers.onExcerpts(found.rows.map(normalizeExcerpt));
       }
     }
     if (rows.length || !session.ended_at) {

@@ -48,7 +48,7 @@ function tableLines(rows: RowsExcerpt, indent: string): string[] {
 }
 
 function outputLines(lines: LinesExcerpt, indent: string): string[] {
-  const gap = lines.omitted ? [`${indent}… ${lines.lines !== undefined ? `${lines.lines - lines.head.length - lines.tail.length} lines` : 'more'} not shown …`] : [];
+  const gap = lines.omitted ? [`${indent}… ${lines.lines !== undefined ? `${Math.max(0, lines.lines - lines.head.length - lines.tail.length)} lines` : 'more'} not shown …`] : [];
   return [...lines.head.map((l) => indent + oneLine(l)), ...gap, ...lines.tail.map((l) => indent + oneLine(l))];
 }
 
