@@ -19,8 +19,9 @@ create table public.runbook_excerpts (
   -- The whole evidence file, when it was within the operator's limit; null for an excerpt only.
   content bytea,
   received_at timestamptz not null default now(),
-  primary key (session_id, seq),
-  foreign key (session_id, seq) references public.runbook_events (session_id, seq)
+  -- No foreign key: the trigger below checks the event exists (events are never deleted), and a key
+  -- would make `truncate runbook_events` fail on the key before the append-only trigger says why.
+  primary key (session_id, seq)
 );
 
 create function public.runbook_excerpt_arrives() returns trigger
