@@ -123,13 +123,16 @@ export function excerptOf(sessionDir: string, record: EventRecord, options: { re
   }
   try {
     const size = fstatSync(fd).size;
-    let content: Buffer | undefined;
-    if (size <= options.fullLimit && size === evidence.size) {
-      const whole = readWindow(fd, 0, size);
-      // Only a file that still is the evidence its event names goes whole.
-      if (createHash('sha256').update(whole).digest('hex') === evidence.sha256) content = whole;
-    }
+    // Only a file that still is the evidence its event names is excerpted: its size always, its
+    // SHA-256 whenever the file is read whole anyway (within the limit, or small).
+    if (size !== evidence.size) return undefined;
     const wholeRead = size <= WINDOW * 2;
+    let content: Buffer | undefined;
+    if (size <= options.fullLimit || wholeRead) {
+      const whole = readWindow(fd, 0, size);
+      if (createHash('sha256').update(whole).digest('hex') !== evidence.sha256) return undefined;
+      if (size <= options.fullLimit) content = whole;
+    }
     const head = readWindow(fd, 0, Math.min(size, wholeRead ? size : WINDOW));
     const tail = wholeRead ? undefined : readWindow(fd, size - WINDOW, WINDOW);
     const excerpt = kind === 'rows' ? rowsExcerpt(head, wholeRead, options.redact) : linesExcerpt(head, tail, options.redact);

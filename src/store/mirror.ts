@@ -445,9 +445,10 @@ export async function finishMirror(mirror: Mirror, database: ClientConfig, sessi
   const backlog = await flushBacklog(database, env, 3_000);
   const earlier = backlog.sent.filter((id) => id !== mirror.sessionId);
   const conflicts = backlog.conflicts.filter((c) => c.id !== mirror.sessionId);
+  const refused = mirror.excerptError ? ` Evidence excerpts: ${mirror.excerptError}.` : '';
   return {
     ok: true,
     conflict: false,
-    message: `Mirrored to the team store${earlier.length ? `, with ${earlier.length} earlier session${earlier.length > 1 ? 's' : ''} from the backlog` : ''}.${conflicts.length ? ` ${conflicts.length} earlier session${conflicts.length > 1 ? 's conflict' : ' conflicts'} with the store: runbook sync says which.` : ''}`,
+    message: `Mirrored to the team store${earlier.length ? `, with ${earlier.length} earlier session${earlier.length > 1 ? 's' : ''} from the backlog` : ''}.${conflicts.length ? ` ${conflicts.length} earlier session${conflicts.length > 1 ? 's conflict' : ' conflicts'} with the store: runbook sync says which.` : ''}${refused}`,
   };
 }

@@ -43,12 +43,16 @@ describe('excerptOf', () => {
     expect(cut.more).toBe(true);
   });
 
-  it('never sends a file whole when it no longer hashes to its event', () => {
+  it('sends nothing of a file that no longer is the evidence its event names', () => {
     const dir = evidenceDir();
     const event = withEvidence(dir, Buffer.from('ok\n'));
-    writeFileSync(join(dir, EVIDENCE_DIR, (event.evidence as { sha256: string }).sha256), 'ko\n');
-    const excerpt = excerptOf(dir, event, { redact, fullLimit: 1 << 20 })!;
-    expect(excerpt.content).toBeUndefined();
+    const path = join(dir, EVIDENCE_DIR, (event.evidence as { sha256: string }).sha256);
+    expect(excerptOf(dir, event, { redact, fullLimit: 1 << 20 })?.content?.toString()).toBe('ok\n');
+    writeFileSync(path, 'ko\n');
+    expect(excerptOf(dir, event, { redact, fullLimit: 1 << 20 })).toBeUndefined();
+    expect(excerptOf(dir, event, { redact, fullLimit: 0 })).toBeUndefined();
+    writeFileSync(path, 'ok, longer\n');
+    expect(excerptOf(dir, event, { redact, fullLimit: 0 })).toBeUndefined();
   });
 
   it('cuts a single multi-megabyte line at both ends of the file', () => {
