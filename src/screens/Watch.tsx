@@ -52,7 +52,11 @@ export function Watch({ start, named }: { start: (handlers: FollowHandlers) => P
         follower.current = f;
         setConnected(true);
       })
-      .catch((e: Error) => setError(e.message));
+      .catch((e: Error) => {
+        // Nothing to watch (no such session, no store): say it once and leave with its exit code.
+        setError(e.message);
+        exit(e);
+      });
     return () => void follower.current?.stop();
   }, []);
   useInput((input, key) => {

@@ -116,4 +116,14 @@ describe('runbook watch', () => {
     late.send('Enter');
     await late.waitFor(/second-session-output/);
   }, 120_000);
+
+  it('names a session the store does not have in one sentence and exits non-zero', async () => {
+    const home = freshHome();
+    const store = cluster.url.replace(/postgres:[^@]+@/, 'op_watch:op_watch-pw@');
+    const t = terminal(`node ${BIN} watch no-such-session`, { XDG_STATE_HOME: home.state, XDG_CONFIG_HOME: home.config, NO_COLOR: '1', RUNBOOK_STORE_URL: store }, home.root);
+    const screen = await t.waitFor(/\[exited \d+\]/);
+    expect(screen).toMatch(/The store has no session "no-such-session"\./);
+    expect(screen).not.toMatch(/\[exited 0\]/);
+    expect(screen).not.toMatch(/    at /);
+  });
 });
