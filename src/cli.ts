@@ -88,7 +88,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   program
     .command('watch')
     .description('follow a session live from the team store (read-only)')
-    .argument('[session]', 'a session id or part of one (default: the newest in the store)')
+    .argument('[session]', 'a session id or part of one (default: the newest in the store, and each newer one as it starts; press l for the list)')
     .option('--store <url>', 'the team store (default: RUNBOOK_STORE_URL or the config)')
     .action(async (session: string | undefined, options: { store?: string }) => {
       const { watchCommand } = await import('./commands/watch.js');

@@ -2,11 +2,11 @@
 import { render } from 'ink';
 import React from 'react';
 import { Watch } from './screens/Watch.js';
-import { followSession } from './store/follow.js';
+import { followStore } from './store/follow.js';
 import { assertTerminal } from './tui.js';
 
 export async function runWatch(store: string, ref: string | undefined): Promise<void> {
   assertTerminal();
-  const app = render(<Watch start={(onEvents, onSession) => followSession({ connectionString: store }, ref, onEvents, onSession)} />);
+  const app = render(<Watch named={Boolean(ref)} start={(handlers) => followStore({ connectionString: store }, ref, handlers)} />);
   await app.waitUntilExit();
 }

@@ -48,7 +48,7 @@ export async function verifyCommand(ref: string, options: VerifyCommandOptions):
 }
 
 async function verifyStoreCommand(ref: string, options: VerifyCommandOptions & { store: string }): Promise<void> {
-  const { verifyStore } = await import('../store/verifyStore.js');
+  const { verifyStore, describeStoredEvidence } = await import('../store/verifyStore.js');
   let localDir: string | undefined;
   let id = ref;
   try {
@@ -62,6 +62,7 @@ async function verifyStoreCommand(ref: string, options: VerifyCommandOptions & {
   else {
     process.stdout.write(['Store:', ...describeVerification(result.store)].join('\n') + '\n');
     if (result.local) process.stdout.write(['Local:', ...describeVerification(result.local)].join('\n') + '\n');
+    process.stdout.write(describeStoredEvidence(result.evidence).join('\n') + '\n');
     process.stdout.write(result.differences.length ? `Differences:\n${result.differences.map((d) => `  - ${terminalSafe(d)}`).join('\n')}\n` : result.local ? 'The store and the local log hold the same events.\n' : '');
   }
   if (!result.ok) throw new CheckFailedError(result.differences[0] ?? `the stored copy did not verify${result.store.firstBadLine ? ` (line ${result.store.firstBadLine})` : ''}`);

@@ -248,7 +248,7 @@ export class SessionController {
 
   private async startMirror(session: Session, store: string): Promise<void> {
     const { Mirror } = await import('../store/mirror.js');
-    const mirror = new Mirror({ connectionString: store }, session.id, session.dir);
+    const mirror = new Mirror({ connectionString: store }, session.id, session.dir, process.env, (text) => session.redact(text).text);
     this.mirrorHandle = mirror;
     mirror.onChange((status) => {
       this.mirror = status;

@@ -10,6 +10,8 @@ import type { Client, ClientConfig } from 'pg';
 import { sha256Hex, type EventRecord } from '../session/chain.js';
 import { LOG_FILE, SIG_FILE } from '../session/log.js';
 import { sessionsDir, stateDir } from '../session/paths.js';
+import { redactString } from '../session/redact.js';
+import { excerptOf, fullEvidenceLimit } from './excerpts.js';
 
 /** `conflict`: the store holds something else than the local log, or refuses it; mirroring stopped. */
 export type MirrorHealth = 'live' | 'behind' | 'offline' | 'conflict';
@@ -30,6 +32,8 @@ interface Progress {
   /** SHA-256 of the last confirmed line. */
   head?: string;
   signature?: boolean;
+  /** Byte offset in session.jsonl up to which evidence excerpts were sent (issue 21). */
+  excerpted?: number;
 }
 
 function progressPath(id: string, env: NodeJS.ProcessEnv): string {
@@ -131,12 +135,16 @@ export class Mirror {
   private recorded = 0;
   private status: MirrorStatus = { health: 'behind', behind: 0 };
   private readonly listeners = new Set<(status: MirrorStatus) => void>();
+  /** Why the store refused an excerpt, when it last did (the events go on regardless). */
+  excerptError: string | undefined;
 
   constructor(
     private readonly database: ClientConfig,
     readonly sessionId: string,
     private readonly sessionDir: string,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    /** Redacts excerpt text with the session's known secrets (the evidence on disk is redacted already). */
+    private readonly redact: (text: string) => string = (text) => redactString(text).text,
   ) {
     this.progress = readProgress(sessionId, env);
   }
@@ -213,7 +221,7 @@ export class Mirror {
     // The same lines, recorded by another login: the store says someone else recorded this session.
     if (someoneElses(stored)) throw new MirrorConflict(ownerMismatch(this.sessionId, stored));
     const last = stored.events ? lines[stored.events - 1]! : undefined;
-    this.saveProgress({ acked: stored.events, offset: last?.end ?? 0, ...(last ? { head: sha256Hex(last.line) } : {}), ...(stored.signature !== null ? { signature: true } : {}) });
+    this.saveProgress({ acked: stored.events, offset: last?.end ?? 0, ...(last ? { head: sha256Hex(last.line) } : {}), ...(stored.signature !== null ? { signature: true } : {}), excerpted: Math.min(this.progress.excerpted ?? 0, last?.end ?? 0) });
   }
 
   private async flush(): Promise<void> {
@@ -251,6 +259,7 @@ export class Mirror {
         this.saveProgress({ ...this.progress, acked: this.progress.acked + batch.length, offset: last.end, head: sha256Hex(last.line) });
         pending = pending.slice(batch.length);
       }
+      await this.sendExcerpts(client, path);
       // The signature is written after the sealed line: send it only when every line, that one
       // included, is in the store (a flush that read the log before the seal sends it next time).
       const sigPath = join(this.sessionDir, SIG_FILE);
@@ -281,6 +290,49 @@ export class Mirror {
         this.retryTimer.unref();
         this.retryDelay = Math.min(this.retryDelay * 2, 30_000);
       }
+    }
+  }
+
+  /**
+   * Evidence excerpts of the events the store confirmed and that have none yet. An excerpt the store
+   * refuses (it names other evidence than its event) is skipped and said, never retried; the events
+   * go on. Schema 2 stores (no excerpt table) get events only.
+   */
+  private async sendExcerpts(client: Client, path: string): Promise<void> {
+    const from = Math.min(this.progress.excerpted ?? 0, this.progress.offset);
+    if (from >= this.progress.offset) return;
+    const { rows } = await client.query<{ table: string | null }>("select to_regclass('runbook_excerpts')::text as table");
+    if (!rows[0]?.table) {
+      this.saveProgress({ ...this.progress, excerpted: this.progress.offset });
+      return;
+    }
+    const limit = fullEvidenceLimit(this.env);
+    for (const { line, end } of linesAfter(path, from)) {
+      if (end > this.progress.offset) break;
+      let record: EventRecord | undefined;
+      try {
+        record = JSON.parse(line) as EventRecord;
+      } catch {
+        record = undefined;
+      }
+      const excerpt = record && excerptOf(this.sessionDir, record, { redact: this.redact, fullLimit: limit });
+      if (excerpt) {
+        try {
+          await client.query('insert into runbook_excerpts (session_id, seq, kind, sha256, size, excerpt, content) values ($1, $2, $3, $4, $5, $6::jsonb, $7) on conflict (session_id, seq) do nothing', [
+            this.sessionId,
+            excerpt.seq,
+            excerpt.kind,
+            excerpt.sha256,
+            excerpt.size,
+            JSON.stringify(excerpt.excerpt),
+            excerpt.content ?? null,
+          ]);
+        } catch (error) {
+          if (!isRefusal(error)) throw error;
+          this.excerptError = `the team store refused the evidence excerpt of event #${excerpt.seq}: ${error.message}`;
+        }
+      }
+      this.saveProgress({ ...this.progress, excerpted: end });
     }
   }
 
@@ -407,9 +459,10 @@ export async function finishMirror(mirror: Mirror, database: ClientConfig, sessi
   const backlog = await flushBacklog(database, env, 3_000);
   const earlier = backlog.sent.filter((id) => id !== mirror.sessionId);
   const conflicts = backlog.conflicts.filter((c) => c.id !== mirror.sessionId);
+  const refused = mirror.excerptError ? ` Evidence excerpts: ${mirror.excerptError}.` : '';
   return {
     ok: true,
     conflict: false,
-    message: `Mirrored to the team store${earlier.length ? `, with ${earlier.length} earlier session${earlier.length > 1 ? 's' : ''} from the backlog` : ''}.${conflicts.length ? ` ${conflicts.length} earlier session${conflicts.length > 1 ? 's conflict' : ' conflicts'} with the store: runbook sync says which.` : ''}`,
+    message: `Mirrored to the team store${earlier.length ? `, with ${earlier.length} earlier session${earlier.length > 1 ? 's' : ''} from the backlog` : ''}.${conflicts.length ? ` ${conflicts.length} earlier session${conflicts.length > 1 ? 's conflict' : ' conflicts'} with the store: runbook sync says which.` : ''}${refused}`,
   };
 }

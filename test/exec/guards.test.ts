@@ -74,3 +74,13 @@ describe('shell guards', () => {
     expect((await judge('sql', 'selec 1')).tier).not.toBe('read');
   });
 });
+
+describe('the test builtin', () => {
+  it('`[` is a read, a glob that names a program is not', async () => {
+    expect((await judge('shell', 'while [ ! -e /tmp/gate ]; do sleep 0.05; done')).tier).toBe('read');
+    expect((await judge('shell', '[ -f app.log ] && tail -n 20 app.log')).tier).toBe('read');
+    expect((await judge('shell', '[[ -n "$X" ]] && echo set')).tier).toBe('read');
+    expect((await judge('shell', '/bin/r[m] -rf /tmp/x')).tier).toBe('write');
+    expect((await judge('shell', '[ -f x ] && rm -rf x')).tier).toBe('write');
+  });
+});

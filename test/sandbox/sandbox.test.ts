@@ -50,7 +50,7 @@ describe('the sandbox environment', () => {
     const out = run(['exec', file, '--section', 'shell']);
     expect(out.code, out.stdout + out.stderr).toBe(0);
     expect(out.stdout).toMatch(/^3$/m);
-    expect(out.stdout).toMatch(/Store schema on sandbox \(127\.0\.0\.1:\d+\/postgres\): version 0 of 2/);
+    expect(out.stdout).toMatch(/Store schema on sandbox \(127\.0\.0\.1:\d+\/postgres\): version 0 of 3/);
     // Pending migrations are a failed check (exit 1), which the step reports rather than fails on.
     expect(out.stdout).toMatch(/^db status exit 1$/m);
   });
@@ -58,7 +58,7 @@ describe('the sandbox environment', () => {
   it('reports migration status for real with npm run db:migration:status -- --env sandbox', () => {
     const out = runCli(['db', 'status', '--env', 'sandbox'], { cwd: ROOT, env: cleanEnv() });
     expect(out.code, out.stderr).toBe(1);
-    expect(out.stdout).toMatch(/version 0 of 2[\s\S]*pending +001 store[\s\S]*pending +002 ownership[\s\S]*2 pending migrations/);
+    expect(out.stdout).toMatch(/version 0 of 3[\s\S]*pending +001 store[\s\S]*pending +002 ownership[\s\S]*pending +003 excerpts[\s\S]*3 pending migrations/);
   });
 
   it('dumps, restores under a new name, and the restored copy answers the same smoke queries', () => {

@@ -241,7 +241,7 @@ describe('a watcher', () => {
   async function follow(ref: string | undefined): Promise<{ session: StoredSession; events: EventRecord[]; stop: () => Promise<void> }> {
     const events: EventRecord[] = [];
     const follower = await followSession({ connectionString: urlOf('reviewer') }, ref, (e) => events.push(...e));
-    return { session: follower.session, events, stop: follower.stop };
+    return { session: follower.session!, events, stop: follower.stop };
   }
 
   it('follows the session it names, not a later one whose id contains that name', async () => {

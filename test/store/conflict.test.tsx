@@ -169,6 +169,7 @@ describe('a recreated store', () => {
     const recreate = async () => {
       expect(runCli(['db', 'rollback', '--force', '--confirm', 'refill'], { env: { ...env, DATABASE_URL: url } }).code).toBe(0);
       expect(runCli(['db', 'rollback', '--force', '--confirm', 'refill'], { env: { ...env, DATABASE_URL: url } }).code).toBe(0);
+      expect(runCli(['db', 'rollback', '--force', '--confirm', 'refill'], { env: { ...env, DATABASE_URL: url } }).code).toBe(0);
       expect(runCli(['db', 'migrate'], { env: { ...env, DATABASE_URL: url } }).code).toBe(0);
     };
     await recreate();
@@ -194,10 +195,11 @@ describe('a store recorded before ownership was kept', () => {
     const url = urlOf('postgres', 'upgrade');
     await migrate({ connectionString: url });
     await rollback({ connectionString: url });
+    await rollback({ connectionString: url });
     // An old client mirrors a session into schema 1 (all columns sent, as before).
     const line = JSON.stringify({ seq: 0, ts: '2026-11-20T09:00:00.000Z', type: 'started', prev: '0'.repeat(64), operator: 'dana', env: 'prod' });
     await query(url, 'insert into runbook_events (session_id, seq, ts, type, prev, hash, line, body) values ($1, 0, $2, $3, $4, $5, $6, $7::jsonb)', ['old-session', '2026-11-20T09:00:00.000Z', 'started', '0'.repeat(64), sha256Hex(line), line, line]);
-    expect(runCli(['db', 'migrate'], { env: { DATABASE_URL: url } })).toMatchObject({ code: 0, stdout: expect.stringMatching(/Applied migration 2/) });
+    expect(runCli(['db', 'migrate'], { env: { DATABASE_URL: url } })).toMatchObject({ code: 0, stdout: expect.stringMatching(/Applied migrations 2, 3/) });
     expect(await query(url, "select id, owner_role, operator, events from runbook_sessions where id = 'old-session'")).toEqual([{ id: 'old-session', owner_role: null, operator: 'dana', events: 1 }]);
     const next = JSON.stringify({ seq: 1, ts: '2026-11-20T09:01:00.000Z', type: 'note', prev: sha256Hex(line), text: 'late' });
     await expect(query(urlOf('op_a', 'upgrade'), 'insert into runbook_events (session_id, line) values ($1, $2)', ['old-session', next])).rejects.toThrow(/belongs to no one/);
@@ -214,6 +216,7 @@ describe('a store still on schema 1', () => {
     await query(cluster.url, 'create database old_schema');
     const url = urlOf('postgres', 'old_schema');
     await migrate({ connectionString: url });
+    await rollback({ connectionString: url });
     await rollback({ connectionString: url });
     const home = freshHome();
     const file = join(home.root, 'r.md');
@@ -263,9 +266,11 @@ describe('rolling back a store that holds sessions', () => {
     expect(noName).toMatchObject({ code: 2, stderr: expect.stringMatching(/needs the database's name, held: pass --confirm held\./) });
     const wrongName = runCli(['db', 'rollback', '--force', '--confirm', 'runbook_test'], { env: dbEnv });
     expect(wrongName).toMatchObject({ code: 2, stderr: expect.stringMatching(/--confirm runbook_test does not name it/) });
-    expect(runCli(['db', 'status'], { env: dbEnv }).stdout).toMatch(/version 2 of 2/);
+    expect(runCli(['db', 'status'], { env: dbEnv }).stdout).toMatch(/version 3 of 3/);
     expect(await sessions()).toBe(1);
 
+    // Migration 3's undo drops no recorded row here (this session has no evidence excerpts).
+    expect(await rollback({ connectionString: url })).toBe(3);
     // The undo scripts themselves keep the data unless told otherwise (postgrator run without the tool's decision).
     await expect(rollback({ connectionString: url })).rejects.toThrow(/holds 1 recorded session\(s\).*Dump it first: pg_dump/);
     expect(await sessions()).toBe(1);
@@ -308,10 +313,10 @@ describe('rolling back a store that holds sessions', () => {
     const env = { ...home.env, PROD_URL: urlOf('postgres', 'guarded') };
     const refused = runCli(['db', 'migrate', '--env', 'prod'], { cwd: project, env });
     expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/prod is a protected environment; migrate runs there only when it is named: pass --confirm prod\./) });
-    expect(runCli(['db', 'status', '--env', 'prod'], { cwd: project, env })).toMatchObject({ code: 1, stdout: expect.stringMatching(/version 0 of 2/) });
+    expect(runCli(['db', 'status', '--env', 'prod'], { cwd: project, env })).toMatchObject({ code: 1, stdout: expect.stringMatching(/version 0 of 3/) });
     expect(runCli(['db', 'migrate', '--env', 'prod', '--confirm', 'staging'], { cwd: project, env }).code).toBe(2);
-    expect(runCli(['db', 'migrate', '--env', 'prod', '--confirm', 'prod'], { cwd: project, env })).toMatchObject({ code: 0, stdout: expect.stringMatching(/Applied migrations 1, 2 to prod/) });
+    expect(runCli(['db', 'migrate', '--env', 'prod', '--confirm', 'prod'], { cwd: project, env })).toMatchObject({ code: 0, stdout: expect.stringMatching(/Applied migrations 1, 2, 3 to prod/) });
     expect(runCli(['db', 'rollback', '--env', 'prod'], { cwd: project, env }).code).toBe(2);
-    expect(runCli(['db', 'rollback', '--env', 'prod', '--confirm', 'prod'], { cwd: project, env })).toMatchObject({ code: 0, stdout: expect.stringMatching(/Rolled back migration 2 on prod/) });
+    expect(runCli(['db', 'rollback', '--env', 'prod', '--confirm', 'prod'], { cwd: project, env })).toMatchObject({ code: 0, stdout: expect.stringMatching(/Rolled back migration 3 on prod/) });
   });
 });

@@ -113,7 +113,8 @@ async function judgeCommand(command: SimpleCommand, functions: Functions, ctx: L
 
 async function judgeWords(words: Word[], command: SimpleCommand, functions: Functions, ctx: LexContext, options: ShellJudgeOptions, depth: number, findings: Finding[]): Promise<void> {
   const first = words[0]!;
-  if (first.dynamic || first.pattern) {
+  // `[` alone is the test builtin, not a glob: a glob needs its closing `]` in the same word.
+  if (first.dynamic || (first.pattern && first.text !== '[')) {
     findings.push({ tier: 'write', reason: `runs a program whose name is computed when it runs (${first.text})` });
     return;
   }
