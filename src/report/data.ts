@@ -9,9 +9,10 @@ import { findSectionById, flattenSteps, numberedSteps } from '../runbook/walk.js
 import { sha256Hex, type EventRecord } from '../session/chain.js';
 import type { EvidenceRef } from '../session/evidence.js';
 import { LOG_FILE } from '../session/log.js';
+import { redactString } from '../session/redact.js';
 import type { VerifyResult } from '../session/verify.js';
 import type { EnvironmentTarget } from '../exec/target.js';
-import { measureDrill, type DrillRecord } from './drill.js';
+import { clockProblems, measureDrill, type DrillRecord } from './drill.js';
 import type { Excerpt } from './excerpt.js';
 import { codeSpan, escapeText, shortenMarkdown, shortenText } from './inline.js';
 import type { ResultTable } from './results.js';
@@ -78,6 +79,8 @@ export interface ReportData {
     /** What the environment pointed at (from the started event, or the last environment switch). */
     target?: EnvironmentTarget;
     operators: string[];
+    /** Where the session's clock went backwards or jumped, or a time is not one. */
+    clock?: string[];
     host: string;
     purpose: { kind: string; id?: string; title?: string; severity?: string };
     start: string;
@@ -193,8 +196,9 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
   const runbookInfo = (started.runbook ?? {}) as { path?: string; sha256?: string; title?: string };
   const model = runbookInfo.path ? loadModel(runbookInfo.path) : {};
   const labels = stepLabels(model.runbook);
-  const label = (step: string | undefined) => (step ? (labels.get(step)?.label ?? escapeText(step)) : '');
-  const short = (step: string | undefined) => (step ? `step ${labels.get(step)?.short ?? escapeText(step)}` : 'the session');
+  // A step id the runbook does not know is the log's text: one line, escaped.
+  const label = (step: string | undefined) => (step ? (labels.get(step)?.label ?? oneLine(step, 120)) : '');
+  const short = (step: string | undefined) => (step ? `step ${labels.get(step)?.short ?? oneLine(step, 80)}` : 'the session');
   const purpose = (started.purpose ?? { kind: 'routine' }) as ReportData['header']['purpose'];
   const template: Template = options.template ?? (purpose.kind === 'drill' ? 'drill' : 'incident');
 
@@ -236,8 +240,10 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
         break;
       case 'attachment': {
         const evidence = evidenceRef(event.evidence);
-        attachments.push({ ts: event.ts, seq: event.seq, name: String(event.name), kind: String(event.kind), ...(evidence ? { evidence } : {}) });
-        row(`Attached ${event.kind === 'file' ? `file ${codeSpan(shortenText(String(event.name), 80))}` : 'text'}${step ? ` to ${short(step)}` : ''}`, evidence?.sha256);
+        // Logs written before attachment names were redacted may hold one: the patterns still apply.
+        const name = redactString(String(event.name)).text;
+        attachments.push({ ts: event.ts, seq: event.seq, name, kind: String(event.kind), ...(evidence ? { evidence } : {}) });
+        row(`Attached ${event.kind === 'file' ? `file ${codeSpan(shortenText(name, 80))}` : 'text'}${step ? ` to ${short(step)}` : ''}`, evidence?.sha256);
         break;
       }
       case 'action.started':
@@ -340,6 +346,7 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
     env: envs.join(', then '),
     ...(target ? { target } : {}),
     operators,
+    ...(clockProblems(events).notes.length ? { clock: clockProblems(events).notes } : {}),
     host: String(started.host ?? ''),
     purpose,
     start: started.ts,
