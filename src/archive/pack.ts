@@ -96,6 +96,7 @@ export async function exportSession(dir: string, out: string, options: { allowed
   const { signer, key } = sealedLine(dir);
   const data = await draftReport(dir, options);
   const v = data.verification;
+  if (data.header.recordedId) throw new UsageError(`The folder ${id} holds the log of session ${data.header.recordedId}; export it under its own name.`);
   if (v.firstBadLine !== undefined || !v.chainIntact || v.evidence.bad) {
     throw new UsageError(`The session ${id} does not verify (${v.reason ?? 'see runbook verify'}); an archive of it would not either.`);
   }

@@ -79,6 +79,8 @@ export interface ReportData {
     /** What the environment pointed at (from the started event, or the last environment switch). */
     target?: EnvironmentTarget;
     operators: string[];
+    /** The session id the log records, when it is not the folder's name (a renamed folder, another session's log). */
+    recordedId?: string;
     /** Where the session's clock went backwards or jumped, or a time is not one. */
     clock?: string[];
     host: string;
@@ -346,6 +348,7 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
     env: envs.join(', then '),
     ...(target ? { target } : {}),
     operators,
+    ...(typeof started.session === 'string' && started.session !== dir.split(/[\\/]/).filter(Boolean).pop() ? { recordedId: started.session } : {}),
     ...(clockProblems(events).notes.length ? { clock: clockProblems(events).notes } : {}),
     host: String(started.host ?? ''),
     purpose,

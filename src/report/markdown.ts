@@ -135,6 +135,7 @@ export function warningLines(data: ReportData): string[] {
     const why = v.firstBadLine !== undefined ? `line ${v.firstBadLine} of the session log is bad: ${v.reason}` : (v.reason ?? 'the session could not be verified');
     out.push(`> [!CAUTION]`, `> **This session did not verify: ${escapeText(flatten(why))}.** What follows is drawn from a record that cannot be fully trusted.`, '');
   }
+  if (h.recordedId) out.push('> [!CAUTION]', `> **This folder is named ${codeSpan(data.session.id)}, but its log is session ${codeSpan(h.recordedId)}.** It was renamed, or holds another session's log.`, '');
   if (h.clock) out.push('> [!WARNING]', `> The session's clock did not run straight, so its times and durations are not reliable. ${h.clock.join(' ')}`, '');
   if (h.runbookChanged) out.push('> [!WARNING]', '> The runbook file has changed since this session ran: its SHA-256 no longer matches the one recorded.', '');
   return out;

@@ -2,7 +2,7 @@
 // files the signature does not cover, a session under another session's name, pax headers, a signature
 // from another log, and a signer name that writes to the reviewer's terminal.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import markdownIt from 'markdown-it';
@@ -131,6 +131,30 @@ describe('files the signature does not cover', () => {
   });
 });
 
+describe('links in an unpacked folder', () => {
+  it('fails evidence or a log that is a symlink to a file elsewhere', () => {
+    const { folder } = exported(dirA, A);
+    const evidence = join(folder, 'evidence');
+    const name = readdirSync(evidence)[0]!;
+    const elsewhere = join(mkdtempSync(join(tmpdir(), 'runbook-atk-link-')), name);
+    cpSync(join(evidence, name), elsewhere);
+    rmSync(join(evidence, name));
+    symlinkSync(elsewhere, join(evidence, name));
+    const out = runCli(['verify', folder, ...trusted()]);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain(`evidence/${name} is not part of the exported session`);
+
+    const other = exported(dirA, A);
+    const log = join(mkdtempSync(join(tmpdir(), 'runbook-atk-link-')), 'session.jsonl');
+    cpSync(join(other.folder, 'session.jsonl'), log);
+    rmSync(join(other.folder, 'session.jsonl'));
+    symlinkSync(log, join(other.folder, 'session.jsonl'));
+    const linked = runCli(['verify', other.folder, ...trusted()]);
+    expect(linked.code).toBe(1);
+    expect(linked.stdout).toContain('session.jsonl is not part of the exported session');
+  });
+});
+
 describe('a session under another session’s name', () => {
   it('fails an archive whose folder is named after one session and holds the log of another', () => {
     const { folder } = exported(dirA, A);
@@ -146,6 +170,9 @@ describe('a session under another session’s name', () => {
     const out = runCli(['verify', copy, ...trusted()]);
     expect(out.code).toBe(1);
     expect(out.stdout).toContain(`its log is session ${A}, not ${B}`);
+    const exportedRenamed = runCli(['export', copy, '--out', join(copy, '..', 'renamed.tar.gz'), ...trusted()]);
+    expect(exportedRenamed.code).toBe(2);
+    expect(exportedRenamed.stderr).toBe(`runbook: The folder ${B} holds the log of session ${A}; export it under its own name.\n`);
     // The folder under its own name still verifies.
     const same = join(mkdtempSync(join(tmpdir(), 'runbook-atk-same-')), A);
     cpSync(dirA, same, { recursive: true });

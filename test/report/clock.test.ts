@@ -1,6 +1,6 @@
 // Times a report cannot take at face value: a clock that went backwards or jumped during the session
 // (the log is intact and signed, the times are what the machine said), and a forged `ts`.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import markdownIt from 'markdown-it';
@@ -69,6 +69,18 @@ describe('a drill whose clock did not run straight', () => {
     expect(formatDuration(Number.POSITIVE_INFINITY)).toBe('unknown');
     expect(formatDuration(Number.NaN)).toBe('unknown');
     expect(formatDuration(65_000)).toBe('1 min 5 s');
+  });
+});
+
+describe('a session folder renamed to another id', () => {
+  it('says at the top that the log is another session', async () => {
+    const dir = await drillAt('20261124-031000-original-0001', ['2026-11-24T03:10:00Z', '2026-11-24T03:11:00Z']);
+    const renamed = join(root, 'sessions', '20261124-031000-renamed-0002');
+    cpSync(dir, renamed, { recursive: true });
+    const { md } = await drill(renamed);
+    expect(md).toContain("> **This folder is named `20261124-031000-renamed-0002`, but its log is session `20261124-031000-original-0001`.** It was renamed, or holds another session's log.");
+    const same = await drill(dir);
+    expect(same.md).not.toContain('This folder is named');
   });
 });
 
