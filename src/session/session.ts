@@ -77,8 +77,6 @@ export class Session {
       dir,
       'started',
       {
-        // The id in the signed record: a folder renamed to another session's id is caught by verify.
-        session: id,
         runbook: { path: resolve(options.runbook.path), sha256: sha256Hex(options.runbook.bytes), title: options.runbook.title },
         section: options.section,
         env: options.env,
