@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { create } from 'tar';
 import { UsageError } from '../errors.js';
+import { visible } from '../format/visible.js';
 import { draftReport, renderMarkdown } from '../report/index.js';
+import { inlineText, tableCell } from '../report/inline.js';
 import { allowedSignerLine } from '../session/allowedSigners.js';
 import { splitLines } from '../session/chain.js';
 import { EVIDENCE_DIR, LOG_FILE, SIG_FILE } from '../session/log.js';
@@ -49,7 +51,7 @@ log refers to (named by their SHA-256), a draft report, and the signer's public 
 | \`session.jsonl.sig\` | An OpenSSH signature (\`ssh-keygen -Y sign\`, namespace \`runbook-session\`) over the whole log. |
 | \`evidence/\` | Outputs and query results; each file is named by its SHA-256, and the log records hash and size. |
 | \`report.md\` | The report drafted from the log. It is derived, not signed: the log is the record. |
-| \`allowed_signers\` | The key the session was sealed with, for ${signer}${fingerprint ? ` (${fingerprint})` : ''}. |
+| \`allowed_signers\` | The key the session was sealed with, for ${tableCell(inlineText(signer))}${fingerprint ? ` (${fingerprint})` : ''}. |
 
 ## Whose key is it?
 
@@ -72,7 +74,7 @@ whether the key is in your own allowed_signers.
 
 \`\`\`sh
 ssh-keygen -l -f allowed_signers                 # the fingerprint to compare with the signer's
-ssh-keygen -Y verify -f allowed_signers -I '${signer.replace(/'/g, `'\\''`)}' -n runbook-session \\
+ssh-keygen -Y verify -f allowed_signers -I '${visible(signer).replace(/'/g, `'\\''`)}' -n runbook-session \\
   -s session.jsonl.sig < session.jsonl
 # The chain: each line's "prev" is the SHA-256 of the line before it.
 python3 -c 'import hashlib,json,sys
@@ -94,6 +96,7 @@ export async function exportSession(dir: string, out: string, options: { allowed
   const { signer, key } = sealedLine(dir);
   const data = await draftReport(dir, options);
   const v = data.verification;
+  if (data.header.recordedId) throw new UsageError(`The folder ${id} holds the log of session ${data.header.recordedId}; export it under its own name.`);
   if (v.firstBadLine !== undefined || !v.chainIntact || v.evidence.bad) {
     throw new UsageError(`The session ${id} does not verify (${v.reason ?? 'see runbook verify'}); an archive of it would not either.`);
   }

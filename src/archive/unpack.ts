@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extract, list, type ReadEntry } from 'tar';
 import { UsageError } from '../errors.js';
+import { LOG_FILE } from '../session/log.js';
 import { allowedEntry } from './layout.js';
 
 export interface UnpackLimits {
@@ -100,6 +101,7 @@ export async function unpackArchive(file: string, limits: UnpackLimits = DEFAULT
     if (problem) throw new UsageError(`Refusing to unpack ${file}: ${problem}.`);
     const names = readdirSync(root);
     if (names.length !== 1) throw new UsageError(`${file} does not hold exactly one session folder.`);
+    if (!existsSync(join(root, names[0]!, LOG_FILE))) throw new UsageError(`${file} holds no ${LOG_FILE}: it is not an exported session.`);
     return { dir: join(root, names[0]!), cleanup };
   } catch (error) {
     cleanup();

@@ -1,7 +1,8 @@
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { CheckFailedError, UsageError } from '../errors.js';
 import { colorEnabled, makeStyle } from '../format/style.js';
+import { visible } from '../format/visible.js';
 import { resolveSession } from '../session/catalog.js';
 import { keyFiles } from '../session/signer.js';
 import { verifySession, type VerifyResult } from '../session/verify.js';
@@ -20,16 +21,37 @@ const ARCHIVE_FILE = /\.(tar\.gz|tgz)$/;
 export function describeVerification(result: VerifyResult): string[] {
   const style = makeStyle(colorEnabled());
   const lines: string[] = [];
-  const id = terminalSafe(result.path.split(/[\\/]/).filter(Boolean).pop() ?? '');
+  const id = visible(result.path.split(/[\\/]/).filter(Boolean).pop() ?? '');
+  const reason = visible(result.reason ?? '');
   const state = result.sealed ? 'sealed' : 'NOT SEALED (interrupted or still open)';
   if (result.ok) lines.push(`${style.green('✓')} ${style.bold(id ?? '')}: ${result.sealed ? 'verified' : 'chain intact'}, ${state}`);
-  else if (result.firstBadLine !== undefined) lines.push(`${style.red('✗')} ${style.bold(id ?? '')}: line ${result.firstBadLine} is bad: ${terminalSafe(result.reason ?? '')}.`);
-  else lines.push(`${style.red('✗')} ${style.bold(id ?? '')}: ${terminalSafe(result.reason ?? '')}.`);
+  else if (result.firstBadLine !== undefined) lines.push(`${style.red('✗')} ${style.bold(id ?? '')}: line ${result.firstBadLine} is bad: ${reason}.`);
+  else lines.push(`${style.red('✗')} ${style.bold(id ?? '')}: ${reason}.`);
   lines.push(`  ${result.events} events · chain ${result.chainIntact ? 'intact' : 'BROKEN'} · evidence ${result.evidence.checked - result.evidence.bad}/${result.evidence.checked} intact · signature ${result.signature}`);
-  if (result.signer) lines.push(`  signed by ${terminalSafe(result.signer)}${result.fingerprint ? ` (${result.fingerprint})` : ''}`);
+  if (result.signer) lines.push(`  signed by ${visible(result.signer)}${result.fingerprint ? ` (${result.fingerprint})` : ''}`);
   if (result.tornBytes) lines.push(`  ${result.tornBytes} bytes after the last complete line (a line being written when the process stopped)`);
   lines.push(`  head ${result.head}`);
   return lines;
+}
+
+/**
+ * The session id the log records in its started event, when it is not the folder's name: the folder
+ * was renamed, or holds another session's log. Logs from before the id was recorded say nothing.
+ */
+export function sessionIdMismatch(dir: string): string | undefined {
+  try {
+    const fd = openSync(join(dir, 'session.jsonl'), 'r');
+    const head = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, head, 0, head.length, 0);
+    closeSync(fd);
+    const first = head.subarray(0, n).toString('utf8').split('\n')[0] ?? '';
+    const claimed = (JSON.parse(first) as { session?: unknown }).session;
+    const id = basename(dir);
+    if (typeof claimed === 'string' && claimed !== id) return `its log is session ${visible(claimed)}, not ${visible(id)}: the folder was renamed or holds another session's log`;
+  } catch {
+    // No log or a damaged first line: the chain check says so.
+  }
+  return undefined;
 }
 
 /** `runbook verify SESSION`: exit 0 when the log can be trusted, 1 when it cannot. */
@@ -42,9 +64,11 @@ export async function verifyCommand(ref: string, options: VerifyCommandOptions):
   if (options.trustArchiveKey) throw new UsageError('--trust-archive-key applies to an exported archive (FILE.tar.gz or its unpacked folder) only.');
   const dir = resolveSession(ref);
   const result = await verifySession(dir, { allowedSigners: options.allowedSigners ?? keyFiles().allowedSigners });
+  const mismatch = sessionIdMismatch(dir);
+  if (mismatch) Object.assign(result, { ok: false, reason: result.firstBadLine !== undefined ? result.reason : mismatch });
   if (options.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(describeVerification(result).join('\n') + '\n');
-  if (!result.ok) throw new CheckFailedError(result.firstBadLine !== undefined ? `verification failed at line ${result.firstBadLine}` : 'verification failed');
+  if (!result.ok) throw new CheckFailedError(result.firstBadLine !== undefined ? `verification failed at line ${result.firstBadLine}` : mismatch ? 'verification failed: the log belongs to another session' : 'verification failed');
 }
 
 async function verifyStoreCommand(ref: string, options: VerifyCommandOptions & { store: string }): Promise<void> {
@@ -103,6 +127,11 @@ async function verifyExportedFolder(dir: string, options: VerifyCommandOptions, 
   const { verifyExported } = await import('../archive/verifyArchive.js');
   const local = options.allowedSigners ?? keyFiles().allowedSigners;
   const check = await verifyExported(dir, { localAllowedSigners: local, ...(options.trustArchiveKey ? { trustArchiveKey: true } : {}) });
+  const mismatch = sessionIdMismatch(dir);
+  if (mismatch) {
+    check.problems.unshift(mismatch);
+    check.ok = false;
+  }
   const { result } = check;
   if (options.json) {
     // The same fields as for a session (ok, sealed, events, signer, firstBadLine, …), with ok meaning
@@ -114,7 +143,9 @@ async function verifyExportedFolder(dir: string, options: VerifyCommandOptions, 
     const style = makeStyle(colorEnabled());
     const lines = describeVerification(result);
     lines.push(`  key: the archive's own allowed_signers line was used to check the signature${result.fingerprint ? ` (${result.fingerprint})` : ''}`);
-    if (check.trustedLocally) lines.push(`  ${style.green('trusted')}: ${result.signer} with this key is in your allowed_signers (${local})`);
+    for (const problem of check.problems) lines.push(`  ${style.red('✗')} ${problem}.`);
+    lines.push("  report.md is a draft drawn from the log and is not covered by the signature: the log is the record.");
+    if (check.trustedLocally) lines.push(`  ${style.green('trusted')}: ${visible(result.signer ?? '')} with this key is in your allowed_signers (${local})`);
     else if (check.trustedBy === '--trust-archive-key') lines.push(`  ${style.yellow('trusted because you said so')} (--trust-archive-key): this key is NOT in your allowed_signers (${local})`);
     else if (result.sealed && result.signature === 'valid') {
       lines.push(
@@ -125,7 +156,8 @@ async function verifyExportedFolder(dir: string, options: VerifyCommandOptions, 
     process.stdout.write(lines.join('\n') + '\n');
   }
   if (!check.ok) {
-    if (!result.ok || !result.sealed || result.signature !== 'valid') throw new CheckFailedError(result.firstBadLine !== undefined ? `verification failed at line ${result.firstBadLine}` : `verification failed${result.reason ? `: ${result.reason}` : ''}`);
+    if (!result.ok || !result.sealed || result.signature !== 'valid') throw new CheckFailedError(result.firstBadLine !== undefined ? `verification failed at line ${result.firstBadLine}` : `verification failed${result.reason ? `: ${visible(result.reason)}` : ''}`);
+    if (check.problems.length) throw new CheckFailedError(`the archive holds more than the signed session: ${check.problems[0]}`);
     throw new CheckFailedError('the archive is intact, but its key is not in your allowed_signers');
   }
 }

@@ -10,9 +10,10 @@ import { sha256Hex, type EventRecord } from '../session/chain.js';
 import type { EvidenceRef } from '../session/evidence.js';
 import { LOG_FILE } from '../session/log.js';
 import { viewOf } from '../session/view.js';
+import { redactString } from '../session/redact.js';
 import type { VerifyResult } from '../session/verify.js';
 import type { EnvironmentTarget } from '../exec/target.js';
-import { measureDrill, type DrillRecord } from './drill.js';
+import { clockProblems, measureDrill, type DrillRecord } from './drill.js';
 import type { Excerpt } from './excerpt.js';
 import { codeSpan, escapeText, shortenMarkdown, shortenText } from './inline.js';
 import type { ResultTable } from './results.js';
@@ -79,6 +80,10 @@ export interface ReportData {
     /** What the environment pointed at (from the started event, or the last environment switch). */
     target?: EnvironmentTarget;
     operators: string[];
+    /** The session id the log records, when it is not the folder's name (a renamed folder, another session's log). */
+    recordedId?: string;
+    /** Where the session's clock went backwards or jumped, or a time is not one. */
+    clock?: string[];
     host: string;
     purpose: { kind: string; id?: string; title?: string; severity?: string };
     start: string;
@@ -194,8 +199,9 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
   const runbookInfo = (started.runbook ?? {}) as { path?: string; sha256?: string; title?: string };
   const model = runbookInfo.path ? loadModel(runbookInfo.path) : {};
   const labels = stepLabels(model.runbook);
-  const label = (step: string | undefined) => (step ? (labels.get(step)?.label ?? escapeText(step)) : '');
-  const short = (step: string | undefined) => (step ? `step ${labels.get(step)?.short ?? escapeText(step)}` : 'the session');
+  // A step id the runbook does not know is the log's text: one line, escaped.
+  const label = (step: string | undefined) => (step ? (labels.get(step)?.label ?? oneLine(step, 120)) : '');
+  const short = (step: string | undefined) => (step ? `step ${labels.get(step)?.short ?? oneLine(step, 80)}` : 'the session');
   const purpose = (started.purpose ?? { kind: 'routine' }) as ReportData['header']['purpose'];
   const template: Template = options.template ?? (purpose.kind === 'drill' ? 'drill' : 'incident');
 
@@ -219,7 +225,7 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
   const notes: ReportData['notes'] = view.notes.map((n) => ({ ts: n.ts, seq: n.seq, text: n.text, ...(n.step ? { step: n.step, stepLabel: label(n.step) } : {}) }));
   const attachments: ReportData['attachments'] = view.attachments.map((a) => {
     const evidence = evidenceRef(a.evidence);
-    return { ts: a.ts, seq: a.seq, name: a.name, kind: a.kind, ...(evidence ? { evidence } : {}) };
+    return { ts: a.ts, seq: a.seq, name: redactString(a.name).text, kind: a.kind, ...(evidence ? { evidence } : {}) };
   });
   const stepStatus = new Map(Object.entries(view.marks));
   const stepFirstSeen = new Map(Object.entries(view.firstSeen));
@@ -250,7 +256,9 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
         break;
       case 'attachment': {
         const evidence = evidenceRef(event.evidence);
-        row(`Attached ${event.kind === 'file' ? `file ${codeSpan(shortenText(String(event.name), 80))}` : 'text'}${step ? ` to ${short(step)}` : ''}`, evidence?.sha256);
+        // Logs written before attachment names were redacted may hold one: the patterns still apply.
+        const name = redactString(String(event.name)).text;
+        row(`Attached ${event.kind === 'file' ? `file ${codeSpan(shortenText(name, 80))}` : 'text'}${step ? ` to ${short(step)}` : ''}`, evidence?.sha256);
         break;
       }
       case 'action.started':
@@ -332,6 +340,8 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
     env: envs.join(', then '),
     ...(target ? { target } : {}),
     operators,
+    ...(typeof started.session === 'string' && started.session !== dir.split(/[\\/]/).filter(Boolean).pop() ? { recordedId: started.session } : {}),
+    ...(clockProblems(events).notes.length ? { clock: clockProblems(events).notes } : {}),
     host: String(started.host ?? ''),
     purpose,
     start: started.ts,

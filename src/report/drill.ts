@@ -79,11 +79,44 @@ function named(steps: DrillStep[], wanted: string, option: string): DrillStep {
   return found;
 }
 
+const LOG_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+/** A pause between two events longer than this is more likely a clock set forward than a real one. */
+const CLOCK_JUMP_MS = 12 * 3600 * 1000;
+
+/**
+ * Where the session's clock did not run straight: an event earlier than the one before it (a clock set
+ * back), a jump of more than 12 hours, or a time that is not one. Each as a sentence of plain text.
+ */
+export function clockProblems(events: EventRecord[]): { notes: string[]; unreliable: boolean } {
+  const notes: string[] = [];
+  let unreliable = false;
+  let previous: { at: number; ts: string } | undefined;
+  const hms = (ts: string) => ts.slice(11, 19);
+  for (const event of events) {
+    const at = typeof event.ts === 'string' && LOG_TIME.test(event.ts) ? Date.parse(event.ts) : Number.NaN;
+    if (!Number.isFinite(at)) {
+      unreliable = true;
+      notes.push(`Event ${Number(event.seq)} has no valid time.`);
+      continue;
+    }
+    if (previous && at < previous.at) {
+      unreliable = true;
+      notes.push(`The clock went backwards at event ${Number(event.seq)} (from ${hms(previous.ts)} to ${hms(event.ts)}).`);
+    } else if (previous && at - previous.at > CLOCK_JUMP_MS) {
+      notes.push(`The clock jumped forward by ${Math.round((at - previous.at) / 3600000)} h at event ${Number(event.seq)}; unless the session really paused that long, times after it are wrong.`);
+    }
+    previous = { at, ts: event.ts };
+  }
+  return { notes: notes.slice(0, 5), unreliable };
+}
+
 export function measureDrill(events: EventRecord[], label: (step: string) => string, options: DrillOptions = {}): DrillRecord {
   const steps = stepTimings(events, label);
-  const notes: string[] = [];
+  const clock = clockProblems(events);
+  const notes: string[] = [...clock.notes];
   const sessionStart = events[0]?.ts;
-  const byTime = (a: string, b: string) => Date.parse(a) - Date.parse(b);
+  // A time that is not one sorts as the earliest rather than making the order undefined.
+  const byTime = (a: string, b: string) => (Date.parse(a) || 0) - (Date.parse(b) || 0);
 
   let from: RtoPoint | undefined;
   if (options.rtoFrom) {
@@ -115,7 +148,8 @@ export function measureDrill(events: EventRecord[], label: (step: string) => str
   }
 
   let rtoMs: number | undefined;
-  if (from && to) {
+  if (clock.unreliable) notes.push("The session's times do not run in order, so no RTO is given; measure it from the notes or the timeline.");
+  else if (from && to) {
     rtoMs = byTime(to.at, from.at);
     if (rtoMs < 0) {
       notes.push('The step that ends the RTO was done before the step that starts it; pick others with --rto-from/--rto-to.');

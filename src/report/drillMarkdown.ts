@@ -4,7 +4,7 @@
 import { describeTarget } from '../exec/target.js';
 import type { ReportData } from './data.js';
 import type { DrillRecord, RtoPoint } from './drill.js';
-import { escapeText, flatten } from './inline.js';
+import { escapeText, flatten, inlineText, showInvisible } from './inline.js';
 import {
   actionsLines,
   deviationItems,
@@ -34,7 +34,7 @@ function objectivesLines(data: ReportData, d: DrillRecord): string[] {
   const target = describeTarget(data.header.target);
   const out = ['## Target and measured RTO/RPO', ''];
   out.push(
-    `Ran against: ${target ? `${escapeText(data.header.env)}: ${escapeText(target)}` : `${escapeText(data.header.env) || 'an unnamed environment'} (the session does not record what it pointed at; ${TO_WRITE}: the host, database or sandbox copy)`}.`,
+    `Ran against: ${target ? `${inlineText(data.header.env)}: ${inlineText(target)}` : `${inlineText(data.header.env) || 'an unnamed environment'} (the session does not record what it pointed at; ${TO_WRITE}: the host, database or sandbox copy)`}.`,
     '',
   );
   out.push(
@@ -78,9 +78,9 @@ export function renderDrillRecord(data: ReportData, options: RenderOptions = {})
   const ctx = renderContext(data, options);
   const d: DrillRecord = data.drill ?? { steps: [], rtoNotes: [] };
   const h = data.header;
-  const out: string[] = [`# Drill record: ${h.section?.title ?? (escapeText(h.runbookTitle) || 'untitled')}`, '', ...warningLines(data), ...headerLines(data)];
+  const out: string[] = [`# Drill record: ${h.section?.title ?? (inlineText(h.runbookTitle) || 'untitled')}`, '', ...warningLines(data), ...headerLines(data)];
   out.push('## Objective', '', ...(h.purpose.title ? [`${escapeText(flatten(h.purpose.title))}.`, ''] : []), ...prompt('what this drill sets out to prove, e.g. that last night’s backup restores within the RTO target.'));
-  out.push('## Scope', '', `Runbook ${escapeText(h.runbookTitle) || '—'}${h.section ? `, section ${h.section.title}` : ''}: ${h.counts.done} steps done, ${h.counts.skipped} skipped, ${h.counts.failed} failed, ${h.counts.actions} commands or queries run.`, '', ...prompt('what was in and out of scope (which data, which services).'));
+  out.push('## Scope', '', `Runbook ${inlineText(h.runbookTitle) || '—'}${h.section ? `, section ${h.section.title}` : ''}: ${h.counts.done} steps done, ${h.counts.skipped} skipped, ${h.counts.failed} failed, ${h.counts.actions} commands or queries run.`, '', ...prompt('what was in and out of scope (which data, which services).'));
   out.push(...objectivesLines(data, d));
   out.push(...stepsLines(data, d));
   const deviations = deviationItems(data);
@@ -88,5 +88,5 @@ export function renderDrillRecord(data: ReportData, options: RenderOptions = {})
   if (deviations.length) out.push('From the session:', '', ...deviations, '');
   out.push('## Follow-ups', '', ...table(['Item', 'Owner', 'Due'], [[TO_WRITE, '', ''], ['', '', '']]), '');
   out.push(...actionsLines(data, ctx), ...notesLines(data, ctx), ...integrityLines(data, ctx), ...fullValueLines(ctx));
-  return out.join('\n');
+  return showInvisible(out.join('\n'));
 }

@@ -7,9 +7,26 @@ export function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/[\\`*[\]<>|~]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, '\\$&');
 }
 
+/**
+ * Characters a reader cannot see but a terminal, an editor or a renderer acts on: control characters
+ * (terminal escapes, a lone CR that Markdown reads as a line break), bidi overrides and isolates that
+ * make `abc\u202Etxt.exe` read as `abcexe.txt`, zero-width characters, and the Unicode line separators.
+ */
+const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
+
+/** Every invisible character shown as its code point (‹U+202E›), so the report reads as the log holds it. */
+export function showInvisible(text: string): string {
+  return text.replace(INVISIBLE, (c) => `‹U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}›`);
+}
+
 /** One line of text: runs of whitespace (newlines included) become one space. */
 export function flatten(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Text from the log shown inline: one line, escaped. */
+export function inlineText(text: string): string {
+  return escapeText(flatten(text));
 }
 
 /** A code span that stays closed whatever backticks the code holds (CommonMark 6.1). */
@@ -21,15 +38,29 @@ export function codeSpan(code: string): string {
   return `${ticks}${pad}${flat || ' '}${pad}${ticks}`;
 }
 
-/** A cell of a GFM table from any Markdown: pipes escaped (code spans included), one line. */
+/**
+ * A cell of a GFM table from any Markdown: one line, every pipe escaped. GFM takes a pipe after a
+ * backslash as an escaped pipe and drops that backslash before reading the cell (in code spans too):
+ * `\|` (text already escaped) becomes `\\|`, which reads back as `\|`, and a code span's `a\|b` stays `a\|b`.
+ */
 export function tableCell(markdown: string): string {
-  return markdown.replace(/\r?\n/g, ' ').replace(/(?<!\\)\|/g, '\\|').trim() || ' ';
+  return markdown.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ').replace(/\|/g, '\\|').trim() || ' ';
 }
 
 interface Atom {
   text: string;
   /** A code span or a link: never cut inside. */
   whole: boolean;
+}
+
+/**
+ * A link a title may keep: to a web page, a mail address, a place in the report or a relative path.
+ * Never an image (it loads as the report opens: a tracking pixel) nor javascript:, data: and the like.
+ */
+function safeLink(link: string): boolean {
+  if (link.startsWith('!')) return false;
+  const href = /\]\(([^)\s]*)\)$/.exec(link)?.[1] ?? '';
+  return /^(?:https?:\/\/|mailto:)[^\s<>&\\]*$/i.test(href) || /^(?!\/\/)[\w./#-]*$/.test(href);
 }
 
 /** Markdown split into words, code spans and links; whitespace stays with the word before it. */
@@ -56,9 +87,16 @@ function atoms(markdown: string): Atom[] {
       at += ticks || 1;
       continue;
     }
+    if (/^!?\[/.test(match[0]) && !safeLink(match[0])) {
+      // A link that runs script or loads something as the report is opened is shown as the text it is.
+      out.push({ text: escapeText(match[0]), whole: true });
+      at = pattern.lastIndex;
+      continue;
+    }
+    // Outside code, a < would start raw HTML and swallow a placeholder such as <pod name>; a link's
+    // text is Markdown too (its address, checked above, holds no <).
     const whole = match[0].startsWith('`') || /^!?\[/.test(match[0]);
-    // Outside code, a < would start raw HTML and swallow a placeholder such as <pod name>.
-    out.push({ text: whole ? match[0] : match[0].replace(/(\\[\s\S])|</g, (m, escaped: string | undefined) => escaped ?? '\\<'), whole });
+    out.push({ text: match[0].startsWith('`') ? match[0] : match[0].replace(/(\\[\s\S])|</g, (m, escaped: string | undefined) => escaped ?? '\\<'), whole });
     at = pattern.lastIndex;
   }
   return out;

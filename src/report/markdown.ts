@@ -6,7 +6,7 @@ import { relative, resolve, sep } from 'node:path';
 import { describeTarget } from '../exec/target.js';
 import { runbookCommand } from '../format/command.js';
 import type { ActionEntry, ReportData } from './data.js';
-import { codeSpan, escapeText, flatten, shortenText, tableCell } from './inline.js';
+import { codeSpan, escapeText, flatten, inlineText, shortenText, showInvisible, tableCell } from './inline.js';
 import { KEPT_VALUE_CHARS } from './results.js';
 
 export const TO_WRITE = '✍ TO WRITE';
@@ -66,15 +66,19 @@ export function fence(code: string, info = ''): string[] {
 }
 
 export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || Number.isNaN(ms)) return 'unknown';
+  // A clock set back, or a forged time, gives a negative or no duration: not a number to print.
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return 'unknown';
   const s = Math.round(ms / 1000);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   return h ? `${h} h ${m} min` : m ? `${m} min ${s % 60} s` : `${s} s`;
 }
 
-export const utc = (ts: string | undefined) => (ts ? `${ts.replace('T', ' ').replace(/\.\d+Z$/, '').replace(/Z$/, '')} UTC` : '');
-export const time = (ts: string) => ts.slice(11, 19);
+/** A time as the log writes it; anything else (a forged or damaged ts) is shown as the text it is. */
+export const isLogTime = (ts: unknown): ts is string => typeof ts === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(ts) && Number.isFinite(Date.parse(ts));
+const notATime = (ts: unknown) => `(not a time: ${inlineText(shortenText(String(ts), 40))})`;
+export const utc = (ts: string | undefined) => (ts ? (isLogTime(ts) ? `${ts.replace('T', ' ').replace(/\.\d+Z$/, '').replace(/Z$/, '')} UTC` : notATime(ts)) : '');
+export const time = (ts: string) => (isLogTime(ts) ? ts.slice(11, 19) : notATime(ts));
 
 export function prompt(text: string): string[] {
   return [`> **${TO_WRITE}:** ${text}`, ''];
@@ -113,7 +117,7 @@ export function fullValueLines(ctx: RenderContext): string[] {
 
 function title(data: ReportData): string {
   const { purpose, section, runbookTitle } = data.header;
-  const what = section?.title ?? runbookTitle;
+  const what = section?.title ?? inlineText(runbookTitle);
   if (purpose.kind === 'incident') return `Post-incident report: ${escapeText(flatten([purpose.id, purpose.title].filter(Boolean).join(' '))) || what}`;
   return `Session report: ${what}`;
 }
@@ -131,6 +135,8 @@ export function warningLines(data: ReportData): string[] {
     const why = v.firstBadLine !== undefined ? `line ${v.firstBadLine} of the session log is bad: ${v.reason}` : (v.reason ?? 'the session could not be verified');
     out.push(`> [!CAUTION]`, `> **This session did not verify: ${escapeText(flatten(why))}.** What follows is drawn from a record that cannot be fully trusted.`, '');
   }
+  if (h.recordedId) out.push('> [!CAUTION]', `> **This folder is named ${codeSpan(data.session.id)}, but its log is session ${codeSpan(h.recordedId)}.** It was renamed, or holds another session's log.`, '');
+  if (h.clock) out.push('> [!WARNING]', `> The session's clock did not run straight, so its times and durations are not reliable. ${h.clock.join(' ')}`, '');
   if (h.runbookChanged) out.push('> [!WARNING]', '> The runbook file has changed since this session ran: its SHA-256 no longer matches the one recorded.', '');
   return out;
 }
@@ -141,12 +147,12 @@ export function headerLines(data: ReportData, extra: Array<[string, string]> = [
   return [
     ...table(['', ''], [
       ['Purpose', purposeText(data)],
-      ['Runbook', `${escapeText(h.runbookTitle) || '—'} (${codeSpan(h.runbookPath)}, SHA-256 ${codeSpan(`${h.runbookSha256.slice(0, 16)}…`)})`],
+      ['Runbook', `${inlineText(h.runbookTitle) || '—'} (${codeSpan(h.runbookPath)}, SHA-256 ${codeSpan(`${h.runbookSha256.slice(0, 16)}…`)})`],
       ['Section', h.section ? `${h.section.title} (${codeSpan(h.section.id)})` : '—'],
-      ['Environment', escapeText(h.env) || '—'],
-      ...(target ? [['Target', escapeText(target)] as [string, string]] : []),
+      ['Environment', inlineText(h.env) || '—'],
+      ...(target ? [['Target', inlineText(target)] as [string, string]] : []),
       ...extra,
-      ['Operators', escapeText(h.operators.join(', '))],
+      ['Operators', inlineText(h.operators.join(', '))],
       ['Started', utc(h.start)],
       ['Ended', utc(h.end)],
       ['Duration', formatDuration(h.durationMs)],
@@ -169,10 +175,12 @@ export function timelineLines(data: ReportData, ctx: RenderContext): string[] {
 }
 
 export function ganttLines(data: ReportData): string[] {
-  if (!data.gantt.length) return [];
-  const out = ['```mermaid', 'gantt', `  title Steps of ${cellMermaid(data.header.section?.title ?? data.header.runbookTitle)}`, '  dateFormat YYYY-MM-DDTHH:mm:ss', '  axisFormat %H:%M'];
+  // A task line is built from its times: one that is not a time would write its own Mermaid.
+  const tasks = data.gantt.filter((task) => isLogTime(task.start) && isLogTime(task.end));
+  if (!tasks.length) return [];
+  const out = ['```mermaid', 'gantt', `  title Steps of ${cellMermaid(data.header.section?.title ?? data.header.runbookTitle, false)}`, '  dateFormat YYYY-MM-DDTHH:mm:ss', '  axisFormat %H:%M'];
   const tag = { done: 'done', failed: 'crit', skipped: 'milestone', open: 'active' } as const;
-  data.gantt.forEach((task, i) => {
+  tasks.forEach((task, i) => {
     const seconds = Math.max(1, Math.round((Date.parse(task.end) - Date.parse(task.start)) / 1000));
     out.push(`  ${cellMermaid(task.label)} (${task.outcome}) :${tag[task.outcome]}, s${i + 1}, ${task.start.slice(0, 19)}, ${seconds}s`);
   });
@@ -180,9 +188,14 @@ export function ganttLines(data: ReportData): string[] {
   return out;
 }
 
-/** Mermaid task names end at a colon and break on a few other characters. */
-function cellMermaid(text: string): string {
-  return shortenText(text.replace(/[:;#`"]/g, ' '), 90);
+/**
+ * Mermaid task names end at a colon and break on a few other characters; Mermaid reads no Markdown
+ * escapes and may render HTML in a label; a line starting with a keyword (click, section, %%) is a
+ * directive, not a task.
+ */
+function cellMermaid(text: string, task = true): string {
+  const plain = shortenText(text.replace(/\\([\s\S])/g, '$1').replace(/[:;#`"<>&%\\{}]/g, ' '), 90);
+  return task && /^(click|section|title|dateFormat|axisFormat|tickInterval|excludes|includes|todayMarker|weekday|weekend|inclusiveEndDates|topAxis|displayMode|accTitle|accDescr|gantt|call|href)\b/i.test(plain) ? `› ${plain}` : plain;
 }
 
 function actionLines(entry: ActionEntry, ctx: RenderContext): string[] {
@@ -263,7 +276,7 @@ export function integrityLines(data: ReportData, ctx: RenderContext): string[] {
     '',
     `- Events: ${v.events} · chain ${v.chainIntact ? 'intact' : 'BROKEN'} · evidence files ${v.evidence.checked - v.evidence.bad}/${v.evidence.checked} intact · signature ${v.signature}`,
     `- Head hash: ${codeSpan(v.head)}`,
-    `- Signer: ${v.signer ? escapeText(v.signer) : 'none (not sealed)'}${v.fingerprint ? ` · key ${codeSpan(v.fingerprint)}` : ''}`,
+    `- Signer: ${v.signer ? escapeText(flatten(v.signer)) : 'none (not sealed)'}${v.fingerprint ? ` · key ${codeSpan(v.fingerprint)}` : ''}`,
     '',
     'Check it yourself:',
     '',
@@ -291,5 +304,5 @@ export function renderIncidentReport(data: ReportData, options: RenderOptions = 
   const deviations = deviationItems(data);
   out.push('## Deviations', '', ...(deviations.length ? deviations : ['None: every step was taken in order and every action succeeded.']), '');
   out.push(...notesLines(data, ctx), ...integrityLines(data, ctx), ...fullValueLines(ctx));
-  return out.join('\n');
+  return showInvisible(out.join('\n'));
 }

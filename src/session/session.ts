@@ -147,7 +147,8 @@ export class Session {
   /** Attach evidence gathered elsewhere: a file's bytes or pasted text (a ticket link, remote output). */
   attach(where: Where, attachment: { name: string; data: Buffer | string; kind: 'file' | 'text' }): EventOf<'attachment'> {
     const evidence = writeEvidence(this.dir, attachment.data, { knownSecrets: this.secrets });
-    return this.record('attachment', { ...where, name: attachment.name, kind: attachment.kind, evidence });
+    // A file's name can hold a secret too (dump-<password>.sql): redacted like any other text.
+    return this.record('attachment', { ...where, name: this.redact(attachment.name).text, kind: attachment.kind, evidence });
   }
 
   /** A placeholder value; a secret one is recorded only as set, and redacted from then on. */
