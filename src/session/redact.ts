@@ -178,7 +178,7 @@ const PATTERNS: Pattern[] = [
     kind: 'secret-flag',
     regex: /(?<![A-Za-z0-9_-])--?([A-Za-z][A-Za-z0-9-]*)[ \t]+("[^"\r\n]*"|'[^'\r\n]*'|[^\s'"-][^\s'"]*)/g,
     group: 2,
-    hint: (t) => /-[A-Za-z-]*(?:secret|passw|passphrase|token|key|credential|auth|pwd|pass)/i.test(t),
+    hint: (t) => t.includes('-') && /secret|passw|passphrase|token|key|credential|auth|pwd|pass/i.test(t),
     accept: ([, name, value]) => looksSecretAssignment(name!) && usableValue(value),
   },
   // mysql -pPASSWORD, sshpass -p PASSWORD, redis-cli -a PASSWORD, curl -u user:PASSWORD.
