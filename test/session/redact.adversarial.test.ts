@@ -21,3 +21,11 @@ describe('redaction on adversarial long lines', () => {
     expect(out).not.toContain('hunter2flag');
   });
 });
+
+describe('redaction of escaped forms', () => {
+  it('a URL password in JSON with escaped slashes (`postgres:\\/\\/user:pw@host`)', () => {
+    const out = redactStreamed('{"url":"postgres:\\/\\/app:hunter2json@db\\/app"}\n');
+    expect(out).not.toContain('hunter2json');
+    expect(out).toContain('app:[REDACTED:url-password]@db');
+  });
+});
