@@ -127,7 +127,7 @@ const PATTERNS: Pattern[] = [
   { kind: 'token', regex: TOKEN_REGEX, hint: (t) => TOKEN_HINT.test(t), accept: (_m, before) => TOKEN_START_OK(before) },
   ...CLASS_SHAPES.map(([hint, regex]): Pattern => ({ kind: 'token', regex, hint: (t) => hint.test(t) })),
   // scheme://user:PASSWORD@host — greedy, so a stray @ inside the password does not leave a piece behind.
-  { kind: 'url-password', regex: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]*:([^\s/'"]+)@/gi, group: 1, hint: (t) => t.includes('://') },
+  { kind: 'url-password', regex: /\b[a-z][a-z0-9+.-]*:(?:\\?\/){2}[^\s:/@'"]*:([^\s/'"]+)@/gi, group: 1, hint: (t) => t.includes('://') || t.includes(':\\/\\/') },
   // Pre-signed and SAS URLs carry their credential in the query.
   {
     kind: 'signed-url',
@@ -181,7 +181,7 @@ const PATTERNS: Pattern[] = [
     kind: 'secret-flag',
     regex: /(?<![A-Za-z0-9_-])--?([A-Za-z][A-Za-z0-9-]*)[ \t]+("[^"\r\n]*"|'[^'\r\n]*'|[^\s'"-][^\s'"]*)/g,
     group: 2,
-    hint: (t) => /-[A-Za-z-]*(?:secret|passw|passphrase|token|key|credential|auth|pwd|pass)/i.test(t),
+    hint: (t) => t.includes('-') && /secret|passw|passphrase|token|key|credential|auth|pwd|pass/i.test(t),
     accept: ([, name, value]) => looksSecretAssignment(name!) && usableValue(value),
   },
   // mysql -pPASSWORD, sshpass -p PASSWORD, redis-cli -a PASSWORD, curl -u user:PASSWORD.
