@@ -109,8 +109,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
     onProgress: (message) => process.stderr.write(`runbook: ${message}\n`),
   });
   controller.useRunbook({ file, runbook, bytes });
-  // The sandbox gives DATABASE_URL and PG* to shell actions: start it before asking what is missing.
-  if (!options.dryRun) await controller.prepare();
+  // The sandbox starts when the first action that needs a database runs (controller.run → prepare).
   const plan = planSection(section);
   const missing = [...new Set(plan.flatMap((p) => p.actions.flatMap(({ action }) => missingValues(action, env, values))))];
 

@@ -218,6 +218,7 @@ export function resolveEnvironment(options: ResolveOptions = {}): Environment {
   vars.RUNBOOK_ENV = name;
 
   const secrets = [passwordOf(database), passwordOf(readDatabase), supabase.serviceRoleKey, vars.PGPASSWORD].filter((s): s is string => Boolean(s));
+  if (sandbox) pointAtUnstartedSandbox(vars);
   return {
     name,
     protected: Boolean(envConfig?.protected),
@@ -238,6 +239,19 @@ export function resolveEnvironment(options: ResolveOptions = {}): Environment {
   };
 }
 
+/** Where libpq looks before the sandbox starts: a socket folder that does not exist, so a connection fails at once. */
+export const UNSTARTED_SANDBOX_HOST = '/runbook-sandbox-not-started';
+
+/**
+ * Until its sandbox starts (lazily, see needsDatabase.ts), a sandbox environment's shell actions must
+ * not reach a database the operator's own shell names: DATABASE_URL and every PG* variable point nowhere.
+ */
+function pointAtUnstartedSandbox(vars: Record<string, string>): void {
+  for (const name of Object.keys(vars)) if (/^PG[A-Z_]+$/.test(name)) delete vars[name];
+  vars.PGHOST = UNSTARTED_SANDBOX_HOST;
+  vars.DATABASE_URL = `postgresql://postgres@/postgres?host=${UNSTARTED_SANDBOX_HOST}`;
+}
+
 /**
  * Start the environment's sandbox if it has one and it is not running yet, and point the database
  * settings and the shell's DATABASE_URL / PG* at it. A no-op for every other environment.
@@ -253,7 +267,8 @@ export async function prepareEnvironment(env: Environment, onProgress?: (message
 
 /** Stop the sandbox this process serves for the environment, if any (the counterpart of prepareEnvironment). */
 export async function releaseEnvironment(env: Environment): Promise<void> {
-  if (!env.sandbox) return;
+  // Never started (prepareEnvironment gives it a database): nothing to stop, and no need to load PGlite.
+  if (!env.sandbox || !env.database) return;
   const { stopSandboxes } = await import('../sandbox/sandbox.js');
   await stopSandboxes();
 }

@@ -6,6 +6,7 @@
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { listEnvironments, prepareEnvironment, releaseEnvironment, resolveEnvironment, type Environment } from '../exec/environment.js';
+import { needsDatabase } from '../exec/needsDatabase.js';
 import { filledCode, missingValues, runAction, type ActionOutcome, type RunActionOptions } from '../exec/run.js';
 import type { Action, Runbook, Section, Step } from '../runbook/model.js';
 import type { MirrorOutcome, MirrorStatus } from '../store/mirror.js';
@@ -272,10 +273,13 @@ export class SessionController {
     return next;
   }
 
-  /** Start what the environment needs on this machine (its sandbox) and know its secrets; once per environment. */
-  async prepare(): Promise<void> {
+  /**
+   * Start what the environment needs on this machine (its sandbox) and know its secrets; once per
+   * environment, and only for an action that needs a database (needsDatabase.ts) when one is given.
+   */
+  async prepare(action?: Action): Promise<void> {
     const env = this.env;
-    if (!env.sandbox || this.prepared.has(env)) return;
+    if (!env.sandbox || this.prepared.has(env) || (action && !needsDatabase(action))) return;
     try {
       await prepareEnvironment(env, this.options.onProgress);
     } catch (error) {
@@ -319,7 +323,7 @@ export class SessionController {
         this.envConfirmed = true;
       } else if (permission.asked) return { ran: false, why: 'not-confirmed', message: `${env.name} was not confirmed: nothing was run.` };
     }
-    await this.prepare();
+    await this.prepare(action);
 
     const values = this.values();
     for (const name of [...action.placeholders, ...(action.env ?? [])]) {

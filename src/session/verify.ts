@@ -2,7 +2,7 @@
 // It names the first bad line and why, so a reviewer knows exactly what cannot be trusted.
 
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { checkChain, sha256Hex, splitLines, type EventRecord } from './chain.js';
 import { evidencePath, type EvidenceRef } from './evidence.js';
@@ -54,10 +54,50 @@ function evidenceRefsOf(event: EventRecord): EvidenceRef[] {
   return refs;
 }
 
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+const READ_BUFFER_BYTES = 64 * 1024;
+/** Files hashed between two turns of the event loop, so a screen that verifies stays responsive. */
+const FILES_PER_TURN = 256;
+
+/**
+ * What is wrong with an evidence file (missing, wrong size, changed), or undefined when it is intact:
+ * one open, one fstat, and reads into one reused buffer. Synchronous on purpose: evidence files are
+ * small and in the page cache, and a round trip through the thread pool per call cost 4× the hashing
+ * (20k files: 4.0 s with 8 in flight through fs/promises, 0.9 s like this; see the README).
+ */
+function evidenceProblem(file: string, ref: EvidenceRef, buffer: Buffer): string | undefined {
+  const name = `evidence/${ref.sha256}`;
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return `its evidence file ${name} is missing`;
+    return `its evidence file ${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) return `its evidence file ${name} is not a file`;
+    if (stats.size !== ref.size) return `its evidence file ${name} has ${stats.size} bytes, not ${ref.size}`;
+    const hash = createHash('sha256');
+    let bytesRead: number;
+    while ((bytesRead = readSync(fd, buffer, 0, buffer.length, null)) > 0) hash.update(buffer.subarray(0, bytesRead));
+    return hash.digest('hex') === ref.sha256 ? undefined : `its evidence file ${name} was changed`;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Check every reference, one file at a time with one buffer; each distinct file is read once. */
+async function checkEvidence(dir: string, refs: Array<{ line: number; ref: EvidenceRef }>, onProblem: (line: number, problem: string) => void): Promise<void> {
+  const verdicts = new Map<string, string | undefined>();
+  const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  for (let i = 0; i < refs.length; i++) {
+    if (i && i % FILES_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    const { line, ref } = refs[i]!;
+    const key = `${ref.sha256}:${ref.size}`;
+    if (!verdicts.has(key)) verdicts.set(key, evidenceProblem(evidencePath(dir, ref.sha256), ref, buffer));
+    const problem = verdicts.get(key);
+    if (problem) onProblem(line, problem);
+  }
 }
 
 export async function verifySession(dir: string, options: VerifyOptions = {}): Promise<VerifyResult> {
@@ -147,20 +187,13 @@ export async function verifySession(dir: string, options: VerifyOptions = {}): P
   }
 
   // Evidence: every referenced file must exist with the recorded size and hash.
-  for (let i = 0; i < (options.evidence === false ? 0 : events.length); i++) {
-    for (const ref of evidenceRefsOf(events[i]!)) {
-      result.evidence.checked++;
-      const file = evidencePath(dir, ref.sha256);
-      let problem: string | undefined;
-      if (!existsSync(file)) problem = `its evidence file evidence/${ref.sha256} is missing`;
-      else if (statSync(file).size !== ref.size) problem = `its evidence file evidence/${ref.sha256} has ${statSync(file).size} bytes, not ${ref.size}`;
-      else if ((await fileSha256(file)) !== ref.sha256) problem = `its evidence file evidence/${ref.sha256} was changed`;
-      if (problem) {
-        result.evidence.bad++;
-        bad(i + 1, problem);
-      }
-    }
-  }
+  const refs: Array<{ line: number; ref: EvidenceRef }> = [];
+  for (let i = 0; i < (options.evidence === false ? 0 : events.length); i++) for (const ref of evidenceRefsOf(events[i]!)) refs.push({ line: i + 1, ref });
+  result.evidence.checked = refs.length;
+  await checkEvidence(dir, refs, (line, problem) => {
+    result.evidence.bad++;
+    bad(line, problem);
+  });
 
   result.ok = result.firstBadLine === undefined && (!result.sealed || result.signature === 'valid');
   return result;
