@@ -120,6 +120,9 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   }
   if (missing.length) throw new UsageError(`Missing value${missing.length > 1 ? 's' : ''} for ${missing.join(', ')}: pass --set ${missing.map((m) => `${m}=…`).join(' --set ')}.`);
 
+  // The runbook changed since the last session on it: say what, before anything runs.
+  const changes = controller.runbookChanges();
+  if (changes) process.stderr.write(changes.lines.map((l) => `runbook: ${terminalSafe(l)}\n`).join(''));
   const { session, createdKey } = (await controller.ensureSession(section))!;
   if (createdKey) process.stderr.write(`runbook: created a signing key for ${createdKey.identity} at ${createdKey.key} (trusted in ${createdKey.allowedSigners}).\n`);
 
@@ -180,6 +183,9 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   }
   if (interrupted) controller.interrupted('Ctrl-C: the running action was cancelled');
   await controller.seal();
+  // Status updates go out in the background; the last one (the seal) gets a moment before exit.
+  await controller.flushUpdates();
+  for (const failure of controller.unrecordedFailures) process.stderr.write(`runbook: ${terminalSafe(failure)}\n`);
   const mirrored = await controller.closeMirror();
   if (mirrored) process.stdout.write((mirrored.ok ? style.dim : mirrored.conflict ? style.red : style.yellow)(`${mirrored.message}\n`));
   const conflict = mirrored?.conflict === true;
