@@ -464,12 +464,14 @@ export class SessionController {
     this.poster.poster.send({ kind, text: redacted.text, session: session.id, fields: { ...(event ? { seq: event.seq } : {}), ...(step ? { step: step.id } : {}) } });
   }
 
-  /** Wait, at most `ms`, for updates still being posted (before the process exits). */
-  async flushUpdates(ms = 6_000): Promise<void> {
+  /** Wait, at most `ms`, for updates still being posted, then give up on the rest (before the process exits). */
+  async flushUpdates(ms = 3_000): Promise<void> {
     if (!this.poster) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.poster.poster.drained(), new Promise<void>((done) => { timer = setTimeout(done, ms); timer.unref(); })]);
     clearTimeout(timer);
+    this.poster.poster.abandon();
+    await this.poster.poster.drained();
   }
 
   note(text: string, section?: Section, step?: Step): void {
