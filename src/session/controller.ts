@@ -221,7 +221,7 @@ export class SessionController {
     if (!purpose) return undefined;
     const { created } = loadSigner({ create: true, ...this.signerOptions() });
     const changes = this.runbookChanges();
-    keepRunbookCopy(this.loaded.bytes);
+    keepRunbookCopy(this.loaded.bytes, this.options.sessionRoot ? { sessionRoot: this.options.sessionRoot } : process.env);
     const session = Session.start({
       ...(changes ? { previousSha256: changes.previousSha256 } : {}),
       runbook: { path: this.loaded.file, bytes: this.loaded.bytes, title: this.loaded.runbook.title },

@@ -25,7 +25,7 @@ export function changesSinceLastSession(file: string, bytes: Buffer, runbook: Ru
   const last = listSessions(options.root ?? sessionsDir(options.env)).find((s) => s.runbook === path && s.runbookSha256);
   const previousSha256 = last?.runbookSha256;
   if (!previousSha256 || previousSha256 === sha256Hex(bytes)) return undefined;
-  const copy = readRunbookCopy(previousSha256, options.env);
+  const copy = readRunbookCopy(previousSha256, options.root ? { sessionRoot: options.root } : (options.env ?? process.env));
   const head = `The runbook changed since your last session on it (${last.id}):`;
   if (!copy) return { previousSha256, lines: [head, '  (no copy of that version was kept: the changes cannot be shown)'] };
   let before: Runbook;
