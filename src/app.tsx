@@ -68,6 +68,9 @@ export function App({ store }: { store: AppStore }) {
       case 'help': return s.help();
       case 'quit': return void s.quit();
       case 'report': return void s.writeReport();
+      case 'update': return void s.update();
+      case 'escalate': return void s.escalate();
+      case 'severity': return void s.severity();
     }
   };
 
@@ -133,6 +136,7 @@ export function App({ store }: { store: AppStore }) {
         {...(state.sessionStartedAt ? { startedAt: state.sessionStartedAt } : {})}
         sealed={Boolean(state.session?.sealed)}
         {...(state.mirror ? { mirror: state.mirror } : {})}
+        {...(state.view.severity || state.view.escalation ? { incident: [state.view.severity ? `sev ${state.view.severity}` : '', state.view.escalation ? `escalated to ${state.view.escalation.level.split(':')[0]!.slice(0, 40)}` : ''].filter(Boolean).join(' · ') } : {})}
         width={width}
       />
       <Box height={bodyHeight} flexDirection="column" overflow="hidden">

@@ -12,6 +12,8 @@ export interface StatusBarProps {
   sealed: boolean;
   width: number;
   mirror?: { health: 'live' | 'behind' | 'offline' | 'conflict'; behind: number };
+  /** Severity and escalation changed during the session ("sev 1 · escalated to Level 2"). */
+  incident?: string;
 }
 
 function elapsed(ms: number): string {
@@ -43,6 +45,7 @@ export function StatusBar(props: StatusBarProps) {
       ) : (
         <Text color={color('muted')}>no session yet</Text>
       )}
+      {props.incident ? <Text color={color('danger')} bold>{' · '}{terminalSafe(props.incident)}</Text> : null}
       {props.mirror ? (
         <Text color={props.mirror.health === 'conflict' ? color('danger') : props.mirror.health === 'offline' ? color('warn') : color('muted')}>
           {' · '}mirror {props.mirror.health === 'conflict' ? 'CONFLICT' : props.mirror.health === 'live' && !props.mirror.behind ? 'live' : props.mirror.health === 'offline' ? `offline${props.mirror.behind ? `, ${props.mirror.behind} queued` : ''}` : `behind by ${props.mirror.behind}`}

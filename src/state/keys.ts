@@ -4,7 +4,7 @@ export type ScreenName = 'picker' | 'home' | 'section' | 'step' | 'finish' | 'he
 
 export type Command =
   | 'up' | 'down' | 'pageUp' | 'pageDown' | 'open' | 'back' | 'run' | 'cancel' | 'done' | 'skip' | 'fail'
-  | 'note' | 'attach' | 'copy' | 'filter' | 'env' | 'help' | 'quit' | 'report';
+  | 'note' | 'attach' | 'copy' | 'filter' | 'env' | 'help' | 'quit' | 'report' | 'update' | 'escalate' | 'severity';
 
 export interface Binding {
   command: Command;
@@ -18,6 +18,11 @@ const NAV: Binding[] = [
   { command: 'down', keys: '↓/j', label: 'down' },
 ];
 
+/** Incident coordination: a status update to the team, escalation, severity. */
+const INCIDENT: Binding[] = [
+  { command: 'update', keys: 'u', label: 'update' }, { command: 'escalate', keys: 'E', label: 'escalate' }, { command: 'severity', keys: 'V', label: 'severity' },
+];
+
 export const BINDINGS: Record<ScreenName, Binding[]> = {
   picker: [...NAV, { command: 'open', keys: 'Enter', label: 'open' }, { command: 'filter', keys: '/', label: 'filter' }, { command: 'help', keys: '?', label: 'help' }, { command: 'quit', keys: 'q', label: 'quit' }],
   home: [
@@ -27,12 +32,12 @@ export const BINDINGS: Record<ScreenName, Binding[]> = {
   section: [
     ...NAV, { command: 'open', keys: 'Enter', label: 'open step' }, { command: 'run', keys: 'r', label: 'run' }, { command: 'done', keys: 'd', label: 'done' },
     { command: 'skip', keys: 's', label: 'skip' }, { command: 'fail', keys: 'f', label: 'failed' }, { command: 'note', keys: 'n', label: 'note' },
-    { command: 'filter', keys: '/', label: 'filter' }, { command: 'back', keys: 'Esc', label: 'back' }, { command: 'help', keys: '?', label: 'help' }, { command: 'quit', keys: 'q', label: 'quit' },
+    ...INCIDENT, { command: 'filter', keys: '/', label: 'filter' }, { command: 'back', keys: 'Esc', label: 'back' }, { command: 'help', keys: '?', label: 'help' }, { command: 'quit', keys: 'q', label: 'quit' },
   ],
   step: [
     { command: 'run', keys: 'r', label: 'run' }, { command: 'cancel', keys: 'x/^C', label: 'cancel run' }, { command: 'done', keys: 'd', label: 'done' },
     { command: 'skip', keys: 's', label: 'skip' }, { command: 'fail', keys: 'f', label: 'failed' }, { command: 'note', keys: 'n', label: 'note' },
-    { command: 'attach', keys: 'a', label: 'attach' }, { command: 'copy', keys: 'c', label: 'copy' }, { command: 'pageUp', keys: 'PgUp/PgDn', label: 'scroll' },
+    { command: 'attach', keys: 'a', label: 'attach' }, ...INCIDENT, { command: 'copy', keys: 'c', label: 'copy' }, { command: 'pageUp', keys: 'PgUp/PgDn', label: 'scroll' },
     { command: 'back', keys: 'Esc', label: 'back' }, { command: 'help', keys: '?', label: 'help' }, { command: 'quit', keys: 'q', label: 'quit' },
   ],
   finish: [{ command: 'report', keys: 'w', label: 'write report draft' }, { command: 'quit', keys: 'q/Enter', label: 'exit' }],
@@ -62,7 +67,7 @@ export function commandFor(screen: ScreenName, input: string, key: KeyPress): Co
   else if (key.return) command = screen === 'finish' ? 'quit' : 'open';
   else if (key.escape) command = 'back';
   else {
-    const letters: Record<string, Command> = { r: 'run', x: 'cancel', d: 'done', s: 'skip', f: 'fail', n: 'note', a: 'attach', c: 'copy', '/': 'filter', e: 'env', '?': 'help', q: 'quit', w: 'report' };
+    const letters: Record<string, Command> = { r: 'run', x: 'cancel', d: 'done', s: 'skip', f: 'fail', n: 'note', a: 'attach', c: 'copy', '/': 'filter', e: 'env', '?': 'help', q: 'quit', w: 'report', u: 'update', E: 'escalate', V: 'severity' };
     command = letters[input];
     if (screen === 'help' && input === '?') command = 'back';
   }
