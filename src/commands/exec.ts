@@ -2,7 +2,7 @@
 // lands in a session that is sealed at the end; the exit code says whether every action succeeded.
 
 import { UsageError } from '../errors.js';
-import { resolveEnvironment, type Environment } from '../exec/environment.js';
+import { commandVariables, resolveEnvironment, type Environment } from '../exec/environment.js';
 import { filledCode, missingValues, type ActionOutcome } from '../exec/run.js';
 import { actionRisk } from '../exec/guards.js';
 import { colorEnabled, makeStyle, type Style } from '../format/style.js';
@@ -110,7 +110,9 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   // The sandbox gives DATABASE_URL and PG* to shell actions: start it before asking what is missing.
   if (!options.dryRun) await controller.prepare();
   const plan = planSection(section);
-  const missing = [...new Set(plan.flatMap((p) => p.actions.flatMap(({ action }) => missingValues(action, env, values))))];
+  // A dry run fetches no credentials: what a command would give is not missing.
+  const fromCommands = new Set(options.dryRun ? commandVariables(env) : []);
+  const missing = [...new Set(plan.flatMap((p) => p.actions.flatMap(({ action }) => missingValues(action, env, values))))].filter((name) => !fromCommands.has(name));
 
   if (options.dryRun) {
     process.stdout.write(`${style.bold(`Dry run: ${terminalSafe(section.title)}`)} · env ${env.name}${env.protected ? style.red(' (protected)') : ''} · nothing is run\n\n`);

@@ -268,6 +268,13 @@ function notifyFrom(config: RunbookConfig, vars: Record<string, string>, configP
   return { url, format: notify.format ?? 'slack' };
 }
 
+const VARIABLE_OF: Record<string, string> = { databaseUrl: 'DATABASE_URL', supabaseUrl: 'SUPABASE_URL', supabaseAnonKey: 'SUPABASE_ANON_KEY', supabaseServiceRoleKey: 'SUPABASE_SERVICE_ROLE_KEY' };
+
+/** The shell variables values from a command will set once fetched (a dry run counts them as given). */
+export function commandVariables(env: Environment): string[] {
+  return Object.keys(env.fromCommands ?? {}).map((field) => (field.startsWith('vars.') ? field.slice(5) : VARIABLE_OF[field]!));
+}
+
 const credentialsOf = new WeakMap<Environment, CredentialCommands>();
 
 /**

@@ -116,6 +116,27 @@ describe('credentials from a command', () => {
     expect(filesUnder(join(home.state, 'runbook', 'sessions'))).toEqual([]);
   });
 
+  it('fetches nothing on a dry run, and does not call the value missing', async () => {
+    secretManager('echo called > "$0.called"; echo postgres://x:y@db.invalid/app');
+    config({ defaultEnv: 'prod', environments: { prod: { databaseUrl: { command: './secret-manager' }, vars: { API_TOKEN: { command: './secret-manager' } } } } });
+    writeFileSync(join(project, 'ops.md'), RUNBOOK.replace('echo "url is $DATABASE_URL"', 'echo "$DATABASE_URL $API_TOKEN"'));
+    const out = await exec(['ops.md', '--section', 'Check', '--dry-run']);
+    expect(out.stderr).toBe('');
+    expect(out.code).toBe(0);
+    expect(filesUnder(project).some((f) => f.endsWith('.called'))).toBe(false);
+  });
+
+  it('gives a var from a command to shell actions, redacted in their output', async () => {
+    secretManager('printf "tok-%s\\n" "$STUB_SUFFIX"');
+    config({ environments: { local: { vars: { API_TOKEN: { command: './secret-manager' } } } } });
+    writeFileSync(join(project, 'ops.md'), '# Ops\n## Call\n1. Call\n   ```bash\n   echo "token=$API_TOKEN len=${#API_TOKEN}"\n   ```\n');
+    const out = await exec(['ops.md', '--section', 'Call', '--env', 'local'], { DATABASE_URL: databaseUrl, STUB_SUFFIX: 'q8w7e6r5t4y3' });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('len=16');
+    expect(out.stdout).not.toContain('q8w7e6r5t4y3');
+    for (const file of filesUnder(home.root).filter((f) => !f.endsWith('secret-manager'))) expect(readFileSync(file).includes('q8w7e6r5t4y3'), file).toBe(false);
+  });
+
   it('refuses a malformed value in one sentence', async () => {
     config({ environments: { prod: { databaseUrl: { cmd: 'op read x' } } } });
     writeFileSync(join(project, 'ops.md'), RUNBOOK);
