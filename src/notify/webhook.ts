@@ -24,7 +24,8 @@ export interface StatusUpdate {
 export type PostOutcome = { ok: true; status: number } | { ok: false; error: string };
 
 export function bodyFor(update: StatusUpdate, format: WebhookFormat = 'slack'): string {
-  if (format === 'slack') return JSON.stringify({ text: update.text });
+  // Slack reads `<…>` as links and mentions (`<!channel>`): a step title or a typed update must stay text.
+  if (format === 'slack') return JSON.stringify({ text: update.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') });
   return JSON.stringify({ kind: update.kind, text: update.text, session: update.session, ...update.fields });
 }
 
