@@ -62,6 +62,9 @@ export function App({ store }: { store: AppStore }) {
       case 'help': return s.help();
       case 'quit': return s.quit();
       case 'report': return s.writeReport();
+      case 'update': return s.update();
+      case 'escalate': return s.escalate();
+      case 'severity': return s.severity();
     }
   };
 
@@ -132,6 +135,7 @@ export function App({ store }: { store: AppStore }) {
         {...(state.sessionStartedAt ? { startedAt: state.sessionStartedAt } : {})}
         sealed={Boolean(state.session?.sealed)}
         {...(state.mirror ? { mirror: state.mirror } : {})}
+        {...(state.view.severity || state.view.escalation ? { incident: [state.view.severity ? `sev ${state.view.severity}` : '', state.view.escalation ? `escalated to ${state.view.escalation.level.split(':')[0]!.slice(0, 40)}` : ''].filter(Boolean).join(' · ') } : {})}
         width={width}
       />
       <Box height={bodyHeight} flexDirection="column" overflow="hidden">

@@ -58,10 +58,13 @@ export async function runTui(options: AppOptions): Promise<void> {
   await instance.waitUntilExit();
   pasteOff();
   process.off('exit', pasteOff);
+  // Status updates still being posted get a moment, then are given up on (said below, never waited on long).
+  await controller.flushUpdates();
   await controller.release();
   process.off('SIGHUP', hangup);
   process.off('SIGTERM', hangup);
   const { summary, session } = store.getState();
   if (summary) process.stdout.write(`Sealed: ${summary.dir}\nVerify: ${summary.verify}\n`);
   else if (session && !session.sealed) process.stdout.write(`Session ${session.id} is open: ${runbookCommand(`resume ${session.id}`)}\n`);
+  for (const failure of controller.unrecordedFailures) process.stderr.write(`runbook: ${failure}\n`);
 }

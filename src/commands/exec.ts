@@ -2,7 +2,7 @@
 // lands in a session that is sealed at the end; the exit code says whether every action succeeded.
 
 import { UsageError } from '../errors.js';
-import { resolveEnvironment, type Environment } from '../exec/environment.js';
+import { commandVariables, resolveCommandValues, resolveEnvironment, type Environment } from '../exec/environment.js';
 import { filledCode, missingValues, type ActionOutcome } from '../exec/run.js';
 import { judgeAction } from '../exec/guard/judge.js';
 import { installFatalSignalHandlers } from '../exec/interrupt.js';
@@ -110,8 +110,12 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   });
   controller.useRunbook({ file, runbook, bytes });
   // The sandbox starts when the first action that needs a database runs (controller.run → prepare).
+  // Values from a secret manager are fetched now: a failing command stops before any session starts.
+  if (!options.dryRun && env.fromCommands) await resolveCommandValues(env);
   const plan = planSection(section);
-  const missing = [...new Set(plan.flatMap((p) => p.actions.flatMap(({ action }) => missingValues(action, env, values))))];
+  // A dry run fetches no credentials: what a command would give is not missing.
+  const fromCommands = new Set(options.dryRun ? commandVariables(env) : []);
+  const missing = [...new Set(plan.flatMap((p) => p.actions.flatMap(({ action }) => missingValues(action, env, values))))].filter((name) => !fromCommands.has(name));
 
   if (options.dryRun) {
     process.stdout.write(`${style.bold(`Dry run: ${terminalSafe(section.title)}`)} · env ${env.name}${env.protected ? style.red(' (protected)') : ''} · nothing is run\n\n`);
@@ -121,6 +125,9 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   }
   if (missing.length) throw new UsageError(`Missing value${missing.length > 1 ? 's' : ''} for ${missing.join(', ')}: pass --set ${missing.map((m) => `${m}=…`).join(' --set ')}.`);
 
+  // The runbook changed since the last session on it: say what, before anything runs.
+  const changes = controller.runbookChanges();
+  if (changes) process.stderr.write(changes.lines.map((l) => `runbook: ${terminalSafe(l)}\n`).join(''));
   const { session, createdKey } = (await controller.ensureSession(section))!;
   if (createdKey) process.stderr.write(`runbook: created a signing key for ${createdKey.identity} at ${createdKey.key} (trusted in ${createdKey.allowedSigners}).\n`);
 
@@ -182,6 +189,9 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   }
   if (interrupted) controller.interrupted('Ctrl-C: the running action was cancelled');
   await controller.seal();
+  // Status updates go out in the background; the last one (the seal) gets a moment before exit.
+  await controller.flushUpdates();
+  for (const failure of controller.unrecordedFailures) process.stderr.write(`runbook: ${terminalSafe(failure)}\n`);
   const mirrored = await controller.closeMirror();
   if (mirrored) process.stdout.write((mirrored.ok ? style.dim : mirrored.conflict ? style.red : style.yellow)(`${mirrored.message}\n`));
   const conflict = mirrored?.conflict === true;

@@ -13,6 +13,8 @@ export interface StatusBarProps {
   sealed: boolean;
   width: number;
   mirror?: { health: 'live' | 'behind' | 'offline' | 'conflict'; behind: number };
+  /** Severity and escalation changed during the session ("sev 1 · escalated to Level 2"). */
+  incident?: string;
 }
 
 /** h:mm:ss since the start; never negative (a clock set back, a start read from a later event). */
@@ -52,6 +54,7 @@ export function StatusBar(props: StatusBarProps) {
         { text: props.sealed ? 'sealed' : 'unsigned', keep: 2 },
       ]
     : [{ text: 'no session yet', keep: 1 }];
+  if (props.incident) details.push({ text: props.incident, keep: 4 });
   if (props.mirror) details.push({ text: mirrorText(props.mirror), keep: 0 });
   // One column spare: a line that reaches the last column makes some terminals wrap.
   const fitted = fitHeader({ title: visibleLine(props.title), badge: visibleLine(badge), details }, props.width - 1);

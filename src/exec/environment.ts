@@ -6,18 +6,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { UsageError } from '../errors.js';
+import { checkConfiguredValue, CredentialCommands, isCommandValue, type CommandValue, type ConfiguredValue } from './credentials.js';
+import type { WebhookConfig } from '../notify/webhook.js';
 
 export const CONFIG_FILE = 'runbook.config.json';
 
 /** One environment as written in the config file. Strings may reference `$VAR` / `${VAR}`. */
 export interface EnvironmentConfig {
-  /** Postgres URL; default `$DATABASE_URL`, else libpq's `PG*` variables. */
-  databaseUrl?: string;
+  /** Postgres URL; default `$DATABASE_URL`, else libpq's `PG*` variables. Any value may be `{ "command": … }`. */
+  databaseUrl?: ConfiguredValue;
   /** A least-privilege, read-only connection that reads use when given (README: "Guards"). */
   readDatabaseUrl?: string;
-  supabaseUrl?: string;
-  supabaseAnonKey?: string;
-  supabaseServiceRoleKey?: string;
+  supabaseUrl?: ConfiguredValue;
+  supabaseAnonKey?: ConfiguredValue;
+  supabaseServiceRoleKey?: ConfiguredValue;
   /** Type the environment's name before its first action. */
   protected?: boolean;
   /** Extra env files to read after `.env` and `.env.<name>`. */
@@ -25,7 +27,7 @@ export interface EnvironmentConfig {
   /** Working directory for shell actions, relative to the config file. */
   cwd?: string;
   /** Extra variables for shell actions. */
-  vars?: Record<string, string>;
+  vars?: Record<string, ConfiguredValue>;
 }
 
 export interface RunbookConfig {
@@ -38,6 +40,10 @@ export interface RunbookConfig {
   timeouts?: { shellSeconds?: number; sqlSeconds?: number };
   /** The RPO/RTO log `runbook report` adds drill rows to, relative to the config file. */
   drillLog?: string;
+  /** Status updates to the team channel; `webhook` may reference `$VAR`. */
+  notify?: { webhook?: string; format?: 'slack' | 'json' };
+  /** The title of the runbook section that holds the escalation matrix (default: one titled /escalation/i). */
+  escalation?: string;
 }
 
 export interface DatabaseSettings {
@@ -70,6 +76,12 @@ export interface Environment {
   /** The embedded sandbox database this environment uses (started on first use). */
   sandbox?: string;
   timeouts: { shellSeconds: number; sqlSeconds: number };
+  /** Values to fetch from a command before the first action, by what they set (`databaseUrl`, `vars.TOKEN`). */
+  fromCommands?: Record<string, CommandValue>;
+  /** Where status updates are posted. */
+  notify?: WebhookConfig;
+  /** The config's name for the escalation section. */
+  escalation?: string;
 }
 
 export const DEFAULT_SHELL_TIMEOUT_SECONDS = 600;
@@ -189,19 +201,34 @@ export function resolveEnvironment(options: ResolveOptions = {}): Environment {
     }
   }
 
+  const where = (field: string) => `${configPath ?? CONFIG_FILE}: environments.${name}.${field}`;
+  const fromCommands: Record<string, CommandValue> = {};
+  for (const field of CONFIGURED_FIELDS) {
+    const problem = checkConfiguredValue(envConfig?.[field], where(field));
+    if (problem) throw new UsageError(problem);
+    if (isCommandValue(envConfig?.[field])) fromCommands[field] = envConfig![field] as CommandValue;
+  }
+  for (const [k, v] of Object.entries(envConfig?.vars ?? {})) {
+    const problem = checkConfiguredValue(v, where(`vars.${k}`));
+    if (problem) throw new UsageError(problem);
+    if (isCommandValue(v)) fromCommands[`vars.${k}`] = v;
+  }
+
   // Later files win over earlier ones; the real process environment wins over files.
   const fileVars: Record<string, string> = { ...readEnvFile(join(base, '.env')), ...readEnvFile(join(base, `.env.${name}`)) };
   for (const extra of [envConfig?.envFile ?? []].flat()) Object.assign(fileVars, readEnvFile(resolve(base, extra)));
   const vars: Record<string, string> = { ...fileVars };
   for (const [k, v] of Object.entries(processEnv)) if (v !== undefined) vars[k] = v;
-  for (const [k, v] of Object.entries(envConfig?.vars ?? {})) vars[k] = expand(v, vars);
+  for (const [k, v] of Object.entries(envConfig?.vars ?? {})) if (typeof v === 'string') vars[k] = expand(v, vars);
 
-  const pick = (configured: string | undefined, fallbackVar: string): string | undefined => {
+  // A value from a command is unknown until the first action fetches it: no fallback stands in for it.
+  const pick = (configured: ConfiguredValue | undefined, fallbackVar: string): string | undefined => {
+    if (isCommandValue(configured)) return undefined;
     const value = configured !== undefined ? expand(configured, vars) : vars[fallbackVar];
     return value ? value : undefined;
   };
   const sandbox = name === 'sandbox' && !envConfig ? (vars.RUNBOOK_SANDBOX || 'default') : undefined;
-  const database = sandbox ? undefined : databaseFrom(pick(envConfig?.databaseUrl, 'DATABASE_URL'), vars);
+  const database = sandbox || fromCommands.databaseUrl ? undefined : databaseFrom(pick(envConfig?.databaseUrl, 'DATABASE_URL'), vars);
   const supabase = {
     url: pick(envConfig?.supabaseUrl, 'SUPABASE_URL'),
     anonKey: pick(envConfig?.supabaseAnonKey, 'SUPABASE_ANON_KEY'),
@@ -217,7 +244,9 @@ export function resolveEnvironment(options: ResolveOptions = {}): Environment {
   if (supabase.serviceRoleKey) vars.SUPABASE_SERVICE_ROLE_KEY = supabase.serviceRoleKey;
   vars.RUNBOOK_ENV = name;
 
-  const secrets = [passwordOf(database), passwordOf(readDatabase), supabase.serviceRoleKey, vars.PGPASSWORD].filter((s): s is string => Boolean(s));
+  const notify = notifyFrom(config, vars, configPath);
+  // A webhook URL carries its own secret in its path: it is redacted like a password.
+  const secrets = [passwordOf(database), passwordOf(readDatabase), supabase.serviceRoleKey, vars.PGPASSWORD, notify?.url].filter((s): s is string => Boolean(s));
   if (sandbox) pointAtUnstartedSandbox(vars);
   return {
     name,
@@ -236,6 +265,9 @@ export function resolveEnvironment(options: ResolveOptions = {}): Environment {
       shellSeconds: config.timeouts?.shellSeconds ?? DEFAULT_SHELL_TIMEOUT_SECONDS,
       sqlSeconds: config.timeouts?.sqlSeconds ?? DEFAULT_SQL_TIMEOUT_SECONDS,
     },
+    ...(Object.keys(fromCommands).length ? { fromCommands } : {}),
+    ...(notify ? { notify } : {}),
+    ...(typeof config.escalation === 'string' && config.escalation.trim() ? { escalation: config.escalation.trim() } : {}),
   };
 }
 
@@ -250,6 +282,64 @@ function pointAtUnstartedSandbox(vars: Record<string, string>): void {
   for (const name of Object.keys(vars)) if (/^PG[A-Z_]+$/.test(name)) delete vars[name];
   vars.PGHOST = UNSTARTED_SANDBOX_HOST;
   vars.DATABASE_URL = `postgresql://postgres@/postgres?host=${UNSTARTED_SANDBOX_HOST}`;
+}
+
+const CONFIGURED_FIELDS = ['databaseUrl', 'supabaseUrl', 'supabaseAnonKey', 'supabaseServiceRoleKey'] as const;
+
+function notifyFrom(config: RunbookConfig, vars: Record<string, string>, configPath: string | undefined): WebhookConfig | undefined {
+  const notify = config.notify;
+  if (notify === undefined) return undefined;
+  const where = `${configPath ?? CONFIG_FILE}: notify`;
+  if (!notify || typeof notify !== 'object' || typeof notify.webhook !== 'string') throw new UsageError(`${where} must be { "webhook": "https://…", "format": "slack" | "json" }.`);
+  if (notify.format !== undefined && notify.format !== 'slack' && notify.format !== 'json') throw new UsageError(`${where}.format must be "slack" or "json".`);
+  const url = expand(notify.webhook, vars).trim();
+  // An unset variable leaves no webhook: updates are still recorded, only not posted.
+  if (!url) return undefined;
+  return { url, format: notify.format ?? 'slack' };
+}
+
+const VARIABLE_OF: Record<string, string> = { databaseUrl: 'DATABASE_URL', supabaseUrl: 'SUPABASE_URL', supabaseAnonKey: 'SUPABASE_ANON_KEY', supabaseServiceRoleKey: 'SUPABASE_SERVICE_ROLE_KEY' };
+
+/** The shell variables values from a command will set once fetched (a dry run counts them as given). */
+export function commandVariables(env: Environment): string[] {
+  return Object.keys(env.fromCommands ?? {}).map((field) => (field.startsWith('vars.') ? field.slice(5) : VARIABLE_OF[field]!));
+}
+
+const credentialsOf = new WeakMap<Environment, CredentialCommands>();
+
+/**
+ * Fetch the environment's values given as commands (first use, or their ttl has passed) and put them
+ * where a literal value would be; they join `env.secrets`. Returns the values fetched or changed now.
+ */
+export async function resolveCommandValues(env: Environment): Promise<string[]> {
+  if (!env.fromCommands) return [];
+  let credentials = credentialsOf.get(env);
+  if (!credentials) {
+    credentials = new CredentialCommands({ cwd: env.cwd, env: env.vars, knownSecrets: () => env.secrets });
+    credentialsOf.set(env, credentials);
+  }
+  const changed: string[] = [];
+  for (const [field, spec] of Object.entries(env.fromCommands)) {
+    const value = await credentials.resolve(`${env.name}.${field}`, spec);
+    if (field === 'databaseUrl') {
+      if (env.database?.connectionString === value) continue;
+      env.database = { connectionString: value };
+      env.vars.DATABASE_URL = value;
+    } else if (field.startsWith('vars.')) {
+      if (env.vars[field.slice(5)] === value) continue;
+      env.vars[field.slice(5)] = value;
+    } else {
+      const key = field === 'supabaseUrl' ? 'url' : field === 'supabaseAnonKey' ? 'anonKey' : 'serviceRoleKey';
+      if (env.supabase[key] === value) continue;
+      env.supabase[key] = value;
+      env.vars[key === 'url' ? 'SUPABASE_URL' : key === 'anonKey' ? 'SUPABASE_ANON_KEY' : 'SUPABASE_SERVICE_ROLE_KEY'] = value;
+    }
+    // The whole value is secret (a URL with its password), and so is the password inside it.
+    const password = field === 'databaseUrl' ? passwordOf(env.database) : undefined;
+    for (const secret of [value, password]) if (secret && !env.secrets.includes(secret)) env.secrets.push(secret);
+    changed.push(value);
+  }
+  return changed;
 }
 
 /**

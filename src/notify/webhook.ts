@@ -24,7 +24,8 @@ export interface StatusUpdate {
 export type PostOutcome = { ok: true; status: number } | { ok: false; error: string };
 
 export function bodyFor(update: StatusUpdate, format: WebhookFormat = 'slack'): string {
-  if (format === 'slack') return JSON.stringify({ text: update.text });
+  // Slack reads `<…>` as links and mentions (`<!channel>`): a step title or a typed update must stay text.
+  if (format === 'slack') return JSON.stringify({ text: update.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') });
   return JSON.stringify({ kind: update.kind, text: update.text, session: update.session, ...update.fields });
 }
 
@@ -37,7 +38,7 @@ export function describeWebhook(url: string): string {
   }
 }
 
-export async function postUpdate(config: WebhookConfig, update: StatusUpdate, timeoutMs = 5_000): Promise<PostOutcome> {
+export async function postUpdate(config: WebhookConfig, update: StatusUpdate, timeoutMs = 5_000, abandon?: AbortSignal): Promise<PostOutcome> {
   let url: URL;
   try {
     url = new URL(config.url);
@@ -50,7 +51,7 @@ export async function postUpdate(config: WebhookConfig, update: StatusUpdate, ti
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: bodyFor(update, config.format),
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: abandon ? AbortSignal.any([AbortSignal.timeout(timeoutMs), abandon]) : AbortSignal.timeout(timeoutMs),
       redirect: 'error',
     });
     await response.arrayBuffer().catch(() => undefined);
@@ -58,7 +59,7 @@ export async function postUpdate(config: WebhookConfig, update: StatusUpdate, ti
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
     const name = (error as Error).name;
-    const why = name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : cause ? cause : (error as Error).message;
+    const why = name === 'TimeoutError' ? `no answer within ${Math.round(timeoutMs / 1000)} s` : abandon?.aborted ? 'given up: the session ended first' : cause ? cause : (error as Error).message;
     return { ok: false, error: `${describeWebhook(config.url)} could not be reached (${why})` };
   }
 }
@@ -69,6 +70,7 @@ export async function postUpdate(config: WebhookConfig, update: StatusUpdate, ti
  */
 export class UpdatePoster {
   private queue: Promise<void> = Promise.resolve();
+  private readonly abandoned = new AbortController();
 
   constructor(
     private readonly config: WebhookConfig,
@@ -77,7 +79,12 @@ export class UpdatePoster {
   ) {}
 
   send(update: StatusUpdate): void {
-    this.queue = this.queue.then(async () => this.onOutcome(update, await postUpdate(this.config, update, this.timeoutMs)));
+    this.queue = this.queue.then(async () => this.onOutcome(update, await postUpdate(this.config, update, this.timeoutMs, this.abandoned.signal)));
+  }
+
+  /** Stop waiting: the post in flight and those queued end now, as not posted (the process is exiting). */
+  abandon(): void {
+    this.abandoned.abort();
   }
 
   /** Resolves when every update sent so far has been posted or has failed (used before exit). */

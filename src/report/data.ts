@@ -281,7 +281,19 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
       case 'environment':
         target = (event.target as EnvironmentTarget | undefined) ?? undefined;
         if (!envs.includes(String(event.env))) envs.push(String(event.env));
-        row(`Switched to environment ${oneLine(String(event.env))}`);
+        row(`${envs.length === 1 && event.env === started.env ? 'Environment' : 'Switched to environment'} ${oneLine(String(event.env))}${Array.isArray(event.fromCommand) && event.fromCommand.length ? ` (from a command: ${oneLine(event.fromCommand.map(String).join(', '), 120)})` : ''}`);
+        break;
+      case 'update':
+        row(`Status update${event.kind && event.kind !== 'update' ? ` (${oneLine(String(event.kind), 20)})` : ''}${typeof event.to === 'string' ? ` to ${oneLine(event.to, 60)}` : ''}: ${oneLine(String(event.text ?? ''), 160)}`);
+        break;
+      case 'update.failed':
+        row(`Status update not posted: ${oneLine(String(event.error ?? ''), 160)}`);
+        break;
+      case 'escalated':
+        row(`**Escalated** to ${oneLine(String(event.level ?? ''), 120)}${typeof event.note === 'string' ? `: ${oneLine(event.note, 120)}` : ''}`);
+        break;
+      case 'severity':
+        row(`**Severity** changed${typeof event.from === 'string' ? ` from ${oneLine(event.from, 20)}` : ''} to ${oneLine(String(event.to ?? ''), 20)}`);
         break;
       case 'interrupted':
         row(`Session interrupted: ${oneLine(String(event.reason ?? ''), 200)}`);

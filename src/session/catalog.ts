@@ -17,6 +17,8 @@ export interface SessionSummary {
   status: SessionStatus;
   runbook?: string;
   runbookTitle?: string;
+  /** The SHA-256 of the runbook as the session started on it. */
+  runbookSha256?: string;
   section?: string;
   env?: string;
   purpose?: unknown;
@@ -57,7 +59,7 @@ export function summarize(dir: string): SessionSummary | undefined {
   const complete = tailBytes.slice(0, tailBytes.lastIndexOf('\n'));
   const last = parseLine(complete.split('\n').pop());
   const section = first?.section as { id?: string; title?: string } | undefined;
-  const runbook = first?.runbook as { path?: string; title?: string } | undefined;
+  const runbook = first?.runbook as { path?: string; title?: string; sha256?: string } | undefined;
   const sealed = last?.type === 'sealed' && existsSync(join(dir, SIG_FILE));
   const status: SessionStatus = sealed ? 'sealed' : isLockHeld(dir) ? 'open' : 'interrupted';
   return {
@@ -66,6 +68,7 @@ export function summarize(dir: string): SessionSummary | undefined {
     status,
     runbook: runbook?.path,
     runbookTitle: runbook?.title,
+    runbookSha256: typeof runbook?.sha256 === 'string' ? runbook.sha256 : undefined,
     section: section?.title,
     env: typeof first?.env === 'string' ? first.env : undefined,
     purpose: first?.purpose,

@@ -5,8 +5,11 @@
 // confirmation) goes through SessionPrompts, which the TUI answers with dialogs and exec from flags.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { listEnvironments, prepareEnvironment, releaseEnvironment, resolveEnvironment, type Environment } from '../exec/environment.js';
+import { listEnvironments, prepareEnvironment, releaseEnvironment, resolveCommandValues, resolveEnvironment, type Environment } from '../exec/environment.js';
 import { needsDatabase } from '../exec/needsDatabase.js';
+import { describeWebhook, UpdatePoster, type UpdateKind } from '../notify/webhook.js';
+import { changesSinceLastSession, type RunbookChanges } from './runbookChanges.js';
+import { keepRunbookCopy } from './runbookCopies.js';
 import { filledCode, missingValues, runAction, type ActionOutcome, type RunActionOptions } from '../exec/run.js';
 import type { Action, Runbook, Section, Step } from '../runbook/model.js';
 import type { MirrorOutcome, MirrorStatus } from '../store/mirror.js';
@@ -136,6 +139,10 @@ export class SessionController {
   private readonly listeners = new Set<() => void>();
   private mirrorHandle?: import('../store/mirror.js').Mirror;
   private mirrorStarting?: Promise<void>;
+  private poster?: { session: Session; poster: UpdatePoster };
+  private changes?: { loaded: LoadedRunbook; changes: RunbookChanges | undefined };
+  /** Posts that failed after the session was sealed (nothing more can be recorded): for the face to show. */
+  readonly unrecordedFailures: string[] = [];
 
   constructor(private options: ControllerOptions) {
     this.env = options.env ?? resolveEnvironment(options.cwd ? { cwd: options.cwd } : {});
@@ -215,7 +222,10 @@ export class SessionController {
     const purpose = this.options.purpose ?? (await this.prompts.purpose());
     if (!purpose) return undefined;
     const { created } = loadSigner({ create: true, ...this.signerOptions() });
+    const changes = this.runbookChanges();
+    keepRunbookCopy(this.loaded.bytes, this.options.sessionRoot ? { sessionRoot: this.options.sessionRoot } : process.env);
     const session = Session.start({
+      ...(changes ? { previousSha256: changes.previousSha256 } : {}),
       runbook: { path: this.loaded.file, bytes: this.loaded.bytes, title: this.loaded.runbook.title },
       ...(section ? { section: { id: section.id, title: section.title } } : {}),
       env: this.env.name,
@@ -229,6 +239,11 @@ export class SessionController {
     this.startedAt = Date.now();
     this.envConfirmed = false;
     this.follow(session);
+    if (this.env.fromCommands) session.record('environment', { env: this.env.name, target: environmentTarget(this.env), fromCommand: Object.keys(this.env.fromCommands) });
+    if (this.env.notify) {
+      const p = purpose.kind === 'incident' ? `incident${purpose.id ? ` ${purpose.id}` : ''}${purpose.severity ? ` (sev ${purpose.severity})` : ''}` : purpose.kind;
+      this.postUpdate('started', `Runbook session started: ${this.loaded.runbook.title}${section ? ` › ${section.title}` : ''} on ${this.env.name}, for ${p}${purpose.title ? `: ${purpose.title}` : ''}.`);
+    }
     return { session, ...(created ? { createdKey: { identity: created.identity, key: created.files.key, allowedSigners: created.files.allowedSigners } } : {}) };
   }
 
@@ -265,7 +280,7 @@ export class SessionController {
     const next = resolveEnvironment({ name, ...(this.options.cwd ? { cwd: this.options.cwd } : {}) });
     if (this.session && !this.session.sealed) {
       for (const secret of knownSecretsFor(next, this.standing)) this.session.addSecret(secret);
-      this.session.record('environment', { env: next.name, target: environmentTarget(next) });
+      this.session.record('environment', { env: next.name, target: environmentTarget(next), ...(next.fromCommands ? { fromCommand: Object.keys(next.fromCommands) } : {}) });
     }
     this.env = next;
     this.envConfirmed = false;
@@ -279,6 +294,11 @@ export class SessionController {
    */
   async prepare(action?: Action): Promise<void> {
     const env = this.env;
+    // Values from a command: fetched on first use and again after their ttl; one sentence when the command fails.
+    if (env.fromCommands) {
+      const fetched = await resolveCommandValues(env);
+      if (this.session && !this.session.sealed) for (const secret of fetched) this.session.addSecret(secret);
+    }
     if (!env.sandbox || this.prepared.has(env) || (action && !needsDatabase(action))) return;
     try {
       await prepareEnvironment(env, this.options.onProgress);
@@ -379,6 +399,89 @@ export class SessionController {
 
   mark(section: Section, step: Step, status: StepStatus, reason?: string): void {
     this.openSession().setStepStatus(this.where(section, step), status, reason);
+    if (this.env.notify && (status === 'failed' || status === 'skipped')) {
+      const title = step.text.split('\n')[0] ?? step.id;
+      this.postUpdate(status === 'failed' ? 'step.failed' : 'step.skipped', `Step ${status}: ${title}${reason ? ` (${reason})` : ''}`, section, step);
+    }
+  }
+
+  /** What changed in the runbook since the last session on it (shown before starting; the session records the previous SHA). */
+  runbookChanges(): RunbookChanges | undefined {
+    const loaded = this.loaded;
+    if (!loaded) return undefined;
+    if (this.changes?.loaded !== loaded) {
+      let changes: RunbookChanges | undefined;
+      try {
+        changes = changesSinceLastSession(loaded.file, loaded.bytes, loaded.runbook, this.options.sessionRoot ? { root: this.options.sessionRoot } : {});
+      } catch {
+        changes = undefined; // An unreadable sessions folder costs the summary only.
+      }
+      this.changes = { loaded, changes };
+    }
+    return this.changes.changes;
+  }
+
+  /** A status update the operator typed: recorded, and posted when a webhook is configured. */
+  update(text: string, section?: Section, step?: Step): void {
+    this.postUpdate('update', text, section, step);
+  }
+
+  /** Escalate to a level of the runbook's escalation matrix, with an optional note. */
+  escalate(level: string, note?: string, section?: Section, step?: Step): void {
+    const session = this.openSession();
+    const redactedNote = note?.trim() ? session.redact(note.trim()) : undefined;
+    const event = session.record('escalated', { ...(section ? this.where(section, step) : {}), level, ...(redactedNote ? { note: redactedNote.text, redactions: redactedNote.redactions } : {}) });
+    if (this.env.notify) this.postUpdate('escalated', `Escalated to ${level}${note?.trim() ? `: ${note.trim()}` : ''}`, section, step, event.seq);
+  }
+
+  /** The incident's severity now (the latest change, else the one it started with). */
+  severity(): string | undefined {
+    if (this.view.severity) return this.view.severity;
+    const purpose = this.options.purpose;
+    return purpose?.kind === 'incident' ? purpose.severity : undefined;
+  }
+
+  setSeverity(to: string): void {
+    const session = this.openSession();
+    const from = this.severity();
+    if (!to.trim() || to.trim() === from) return;
+    const event = session.record('severity', { ...(from ? { from } : {}), to: to.trim() });
+    if (this.env.notify) this.postUpdate('severity', `Severity changed${from ? ` from ${from}` : ''} to ${to.trim()}`, undefined, undefined, event.seq);
+  }
+
+  /**
+   * Record an update (`record` false: the event that caused it is the record) and post it in the
+   * background; a failed post is recorded when it comes back. Never waits for the webhook.
+   */
+  private postUpdate(kind: UpdateKind, text: string, section?: Section, step?: Step, record: true | number = true): void {
+    const session = this.openSession();
+    const redacted = session.redact(text);
+    const notify = this.env.notify;
+    const event = record === true
+      ? session.record('update', { ...(section ? this.where(section, step) : {}), kind, text: redacted.text, ...(redacted.redactions ? { redactions: redacted.redactions } : {}), ...(notify ? { to: describeWebhook(notify.url) } : {}) })
+      : { seq: record };
+    if (!notify) return;
+    if (this.poster?.session !== session) {
+      const poster = new UpdatePoster(notify, (update, outcome) => {
+        if (outcome.ok) return;
+        const error = session.redact(outcome.error).text;
+        if (session.sealed) this.unrecordedFailures.push(`The ${update.kind} update was not posted: ${error}.`);
+        else session.record('update.failed', { update: Number(update.fields?.seq), kind: update.kind, error });
+        this.changed();
+      });
+      this.poster = { session, poster };
+    }
+    this.poster.poster.send({ kind, text: redacted.text, session: session.id, fields: { ...(event ? { seq: event.seq } : {}), ...(step ? { step: step.id } : {}) } });
+  }
+
+  /** Wait, at most `ms`, for updates still being posted, then give up on the rest (before the process exits). */
+  async flushUpdates(ms = 3_000): Promise<void> {
+    if (!this.poster) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.poster.poster.drained(), new Promise<void>((done) => { timer = setTimeout(done, ms); timer.unref(); })]);
+    clearTimeout(timer);
+    this.poster.poster.abandon();
+    await this.poster.poster.drained();
   }
 
   note(text: string, section?: Section, step?: Step): void {
@@ -413,8 +516,13 @@ export class SessionController {
     const session = this.openSession();
     const { signer } = loadSigner({ create: true, ...this.signerOptions() });
     const view = this.view;
-    await session.seal(signer);
     const states = Object.values(view.steps).map((s) => s.state);
+    const verify = runbookCommand(`verify ${session.id}`);
+    if (this.env.notify) {
+      const count = (state: string) => states.filter((s) => s === state).length;
+      this.postUpdate('sealed', `Session sealed: ${count('done')} done, ${count('skipped')} skipped, ${count('failed')} failed. Verify: ${verify}`);
+    }
+    await session.seal(signer);
     return {
       done: states.filter((s) => s === 'done').length,
       skipped: states.filter((s) => s === 'skipped').length,
@@ -423,7 +531,7 @@ export class SessionController {
       durationMs: Date.now() - (this.startedAt ?? Date.now()),
       dir: session.dir,
       id: session.id,
-      verify: runbookCommand(`verify ${session.id}`),
+      verify,
     };
   }
 

@@ -40,6 +40,8 @@ export type EventFields = {
     operator: string;
     host: string;
     tool: { name: string; version: string };
+    /** The SHA-256 of the runbook as the last session on it ran it, when that differs. */
+    previousSha256?: string;
   };
   resumed: { pid: number; host: string; previous?: unknown };
   recovered: { torn: { file: string; bytes: number; sha256: string } };
@@ -48,7 +50,13 @@ export type EventFields = {
   placeholder: Where & { name: string; value: string; secret?: true };
   attachment: Where & { name: string; kind: 'file' | 'text'; evidence: EvidenceRef };
   confirmed: (Where & { what: 'environment'; env: string; via: string }) | (ActionRef & { what: 'write' | 'destructive'; reasons: string[] });
-  environment: { env: string; target?: EnvironmentTarget };
+  environment: { env: string; target?: EnvironmentTarget; /** Config values fetched from a command (names only, never values). */ fromCommand?: string[] };
+  /** A status update for the team: typed by the operator, or sent on start, a failed or skipped step, the seal. */
+  update: Where & { kind: string; text: string; redactions?: RedactionCounts; /** The webhook's host, when one is configured. */ to?: string };
+  /** A status update that could not be posted (the update itself is the event `update`). */
+  'update.failed': { update: number; kind: string; error: string };
+  escalated: Where & { level: string; note?: string; redactions?: RedactionCounts };
+  severity: { from?: string; to: string };
   'action.started': ActionRef & { kind: string; code: string; line?: number; env?: string; tier?: GuardTier };
   'action.output': ActionRef & {
     run: number;
@@ -107,6 +115,7 @@ export type EventOf<T extends EventType> = Extract<SessionEvent, { type: T }>;
 export const EVENT_TYPES: readonly EventType[] = [
   'started', 'resumed', 'recovered', 'step', 'note', 'placeholder', 'attachment', 'confirmed', 'environment',
   'action.started', 'action.output', 'action.finished', 'action.refused', 'interrupted', 'sealed',
+  'update', 'update.failed', 'escalated', 'severity',
 ];
 
 const KNOWN = new Set<string>(EVENT_TYPES);

@@ -3,14 +3,17 @@
 // never change; losing one only loses the "what changed" summary.
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sha256Hex } from './chain.js';
 import { stateDir } from './paths.js';
 
-const copiesDir = (env: NodeJS.ProcessEnv) => join(stateDir(env), 'runbooks');
+/** Where copies are kept: beside the sessions folder (`sessionRoot`, when not the default), else in the state folder. */
+export type CopiesPlace = NodeJS.ProcessEnv | { sessionRoot: string };
+
+const copiesDir = (place: CopiesPlace) => (typeof place.sessionRoot === 'string' ? join(dirname(place.sessionRoot), 'runbooks') : join(stateDir(place as NodeJS.ProcessEnv), 'runbooks'));
 
 /** Keep the bytes of a runbook a session is starting on; returns their SHA-256. */
-export function keepRunbookCopy(bytes: Buffer, env: NodeJS.ProcessEnv = process.env): string {
+export function keepRunbookCopy(bytes: Buffer, env: CopiesPlace = process.env): string {
   const sha = sha256Hex(bytes);
   const path = join(copiesDir(env), `${sha}.md`);
   if (existsSync(path)) return sha;
@@ -26,7 +29,7 @@ export function keepRunbookCopy(bytes: Buffer, env: NodeJS.ProcessEnv = process.
 }
 
 /** The bytes of an earlier version, when a copy was kept and still has the hash it is named by. */
-export function readRunbookCopy(sha: string, env: NodeJS.ProcessEnv = process.env): Buffer | undefined {
+export function readRunbookCopy(sha: string, env: CopiesPlace = process.env): Buffer | undefined {
   if (!/^[0-9a-f]{64}$/.test(sha)) return undefined;
   try {
     const bytes = readFileSync(join(copiesDir(env), `${sha}.md`));

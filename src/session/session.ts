@@ -35,6 +35,8 @@ export interface StartSessionOptions extends LogOptions {
   /** Fixed id and host, for reproducible sessions (golden-file tests). */
   id?: string;
   host?: string;
+  /** The runbook's SHA-256 as the last session on it ran it, when it has changed since. */
+  previousSha256?: string;
 }
 
 function operatorName(): string {
@@ -85,6 +87,7 @@ export class Session {
         operator: options.operator ?? operatorName(),
         host: options.host ?? hostname(),
         tool: { name: 'runbook', version: VERSION },
+        ...(options.previousSha256 ? { previousSha256: options.previousSha256 } : {}),
       },
       { ...options, redact },
     );

@@ -76,6 +76,9 @@ export interface SessionView {
   lastAt?: string;
   sealed: boolean;
   events: number;
+  /** The last escalation level and the severity as changed during the session. */
+  escalation?: { level: string; note?: string; at: string };
+  severity?: string;
 }
 
 export function emptyView(): SessionView {
@@ -173,6 +176,14 @@ export function foldEvent(view: SessionView, record: EventRecord | SessionEvent)
     }
     case 'sealed':
       return { ...next, sealed: true };
+    case 'escalated': {
+      const level = text(event.level);
+      return level ? { ...next, escalation: { level, at: event.ts, ...defined({ note: text(event.note) }) } } : next;
+    }
+    case 'severity': {
+      const to = text(event.to);
+      return to ? { ...next, severity: to } : next;
+    }
     default:
       return next;
   }

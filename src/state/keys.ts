@@ -4,7 +4,7 @@ export type ScreenName = 'picker' | 'home' | 'section' | 'step' | 'finish' | 'he
 
 export type Command =
   | 'up' | 'down' | 'pageUp' | 'pageDown' | 'open' | 'back' | 'run' | 'cancel' | 'done' | 'skip' | 'fail'
-  | 'note' | 'attach' | 'copy' | 'filter' | 'env' | 'help' | 'quit' | 'report'
+  | 'note' | 'attach' | 'copy' | 'filter' | 'env' | 'help' | 'quit' | 'report' | 'update' | 'escalate' | 'severity'
   /** Handled by the Step screen itself (src/screens/Step.tsx); listed here for the footer and help. */
   | 'record' | 'pager';
 
@@ -20,6 +20,11 @@ const NAV: Binding[] = [
   { command: 'down', keys: '↓/j', label: 'down' },
 ];
 
+/** Incident coordination: a status update to the team, escalation, severity. */
+const INCIDENT: Binding[] = [
+  { command: 'update', keys: 'u', label: 'update' }, { command: 'escalate', keys: 'E', label: 'escalate' }, { command: 'severity', keys: 'V', label: 'severity' },
+];
+
 export const BINDINGS: Record<ScreenName, Binding[]> = {
   picker: [...NAV, { command: 'open', keys: 'Enter', label: 'open' }, { command: 'filter', keys: '/', label: 'filter' }, { command: 'help', keys: '?', label: 'help' }, { command: 'quit', keys: 'q', label: 'quit' }],
   home: [
@@ -30,12 +35,12 @@ export const BINDINGS: Record<ScreenName, Binding[]> = {
     // d, s and f mark the step under the cursor and move the cursor to the next one (↓).
     ...NAV, { command: 'open', keys: 'Enter', label: 'open step' }, { command: 'run', keys: 'r', label: 'run' }, { command: 'done', keys: 'd', label: 'done↓' },
     { command: 'skip', keys: 's', label: 'skip↓' }, { command: 'fail', keys: 'f', label: 'failed↓' }, { command: 'note', keys: 'n', label: 'note' },
-    { command: 'filter', keys: '/', label: 'filter' }, { command: 'back', keys: 'Esc', label: 'back' }, { command: 'help', keys: '?', label: 'help' }, { command: 'quit', keys: 'q', label: 'quit' },
+    ...INCIDENT, { command: 'filter', keys: '/', label: 'filter' }, { command: 'back', keys: 'Esc', label: 'back' }, { command: 'help', keys: '?', label: 'help' }, { command: 'quit', keys: 'q', label: 'quit' },
   ],
   step: [
     { command: 'run', keys: 'r', label: 'run' }, { command: 'cancel', keys: 'x/^C', label: 'cancel run' }, { command: 'done', keys: 'd', label: 'done' },
     { command: 'skip', keys: 's', label: 'skip' }, { command: 'fail', keys: 'f', label: 'failed' }, { command: 'note', keys: 'n', label: 'note' },
-    { command: 'attach', keys: 'a', label: 'attach' }, { command: 'copy', keys: 'c', label: 'copy' }, { command: 'pageUp', keys: 'PgUp/PgDn', label: 'scroll' },
+    { command: 'attach', keys: 'a', label: 'attach' }, ...INCIDENT, { command: 'copy', keys: 'c', label: 'copy' }, { command: 'pageUp', keys: 'PgUp/PgDn', label: 'scroll' },
     { command: 'record', keys: 'Enter/v', label: 'whole row' }, { command: 'pager', keys: 'o', label: 'pager' },
     { command: 'back', keys: 'Esc', label: 'back' }, { command: 'help', keys: '?', label: 'help' }, { command: 'quit', keys: 'q', label: 'quit' },
   ],
@@ -66,7 +71,7 @@ export function commandFor(screen: ScreenName, input: string, key: KeyPress): Co
   else if (key.return) command = screen === 'finish' ? 'quit' : 'open';
   else if (key.escape) command = 'back';
   else {
-    const letters: Record<string, Command> = { r: 'run', x: 'cancel', d: 'done', s: 'skip', f: 'fail', n: 'note', a: 'attach', c: 'copy', '/': 'filter', e: 'env', '?': 'help', q: 'quit', w: 'report' };
+    const letters: Record<string, Command> = { r: 'run', x: 'cancel', d: 'done', s: 'skip', f: 'fail', n: 'note', a: 'attach', c: 'copy', '/': 'filter', e: 'env', '?': 'help', q: 'quit', w: 'report', u: 'update', E: 'escalate', V: 'severity' };
     command = letters[input];
     if (screen === 'help' && input === '?') command = 'back';
   }

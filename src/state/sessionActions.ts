@@ -8,8 +8,9 @@ import { screenSection, type StoreContext } from './context.js';
 import { resultPane } from './results.js';
 import type { AppActions } from './types.js';
 import { runbookCommand } from '../format/command.js';
+import { escalationLevels, findEscalationSection } from '../runbook/escalation.js';
 
-type SessionActions = Pick<AppActions, 'run' | 'cancelRun' | 'mark' | 'note' | 'attach' | 'copy' | 'chooseEnvironment' | 'quit' | 'writeReport'>;
+type SessionActions = Pick<AppActions, 'run' | 'cancelRun' | 'mark' | 'note' | 'attach' | 'copy' | 'chooseEnvironment' | 'quit' | 'writeReport' | 'update' | 'escalate' | 'severity'>;
 
 const OUTPUT_REDRAW_MS = 100;
 const NOT_RUN: Record<Exclude<RunResult, { ran: true }>['why'], string | undefined> = {
@@ -28,6 +29,12 @@ export function sessionActions({ set, get, options, controller, ask, say }: Stor
   const sessionReady = async (): Promise<boolean> => {
     const wasOpen = Boolean(controller.session && !controller.session.sealed);
     try {
+      // The runbook changed since the last session on it: read what changed before starting.
+      const changes = wasOpen ? undefined : controller.runbookChanges();
+      if (changes) {
+        const answer = await ask({ kind: 'confirm', title: changes.lines[0]!, lines: [...changes.lines.slice(1), '', 'Start the session on this version?'] });
+        if (answer !== 'yes') return false;
+      }
       const started = await controller.ensureSession(screenSection(get));
       if (started && !wasOpen) say(`Session ${started.session.id} started${started.createdKey ? `; created a signing key at ${started.createdKey.key}` : ''}.`, 'ok');
       return Boolean(started);
@@ -133,6 +140,41 @@ export function sessionActions({ set, get, options, controller, ask, say }: Stor
       if (!given) return;
       const kind = controller.attach(given, located?.section, located?.step);
       say(kind === 'file' ? `Attached ${given.trim()}.` : 'Attached the text.', 'ok');
+    },
+
+    update: async () => {
+      const located = get().selectedStep();
+      if (!(await sessionReady())) return;
+      const text = await ask({ kind: 'text', title: 'Status update', label: 'Update: ', hint: controller.env.notify ? 'posted to the team channel and recorded' : 'recorded (no webhook is configured)' });
+      if (!text?.trim()) return;
+      controller.update(text.trim(), located?.section, located?.step);
+      say(controller.env.notify ? 'Update recorded; posting it.' : 'Update recorded.', 'ok');
+    },
+
+    escalate: async () => {
+      const located = get().selectedStep();
+      const runbook = controller.loaded?.runbook;
+      const section = runbook ? findEscalationSection(runbook, controller.env.escalation) : undefined;
+      if (!section) return say('This runbook has no escalation section (a section titled "Escalation…", or named by "escalation" in runbook.config.json).', 'error');
+      const levels = escalationLevels(section);
+      if (!levels.length) return say(`${section.title} lists no levels.`, 'error');
+      if (!(await sessionReady())) return;
+      const at = located ? `beside step ${located.number}: ${firstLine(located.step.text)}` : '';
+      const level = await ask({ kind: 'choice', title: `${section.title}${at ? ` (${at})` : ''}: escalate to`, options: levels.map((l) => ({ label: l, value: l })) });
+      if (!level) return;
+      const note = await ask({ kind: 'text', title: `Escalate to ${level}`, label: 'Note (optional): ' });
+      if (note === undefined) return;
+      controller.escalate(level, note, located?.section, located?.step);
+      say(`Escalated to ${level}.`, 'ok');
+    },
+
+    severity: async () => {
+      if (!(await sessionReady())) return;
+      const now = controller.severity();
+      const to = await ask({ kind: 'text', title: 'Severity', label: `New severity${now ? ` (now ${now})` : ''}: ` });
+      if (!to?.trim()) return;
+      controller.setSeverity(to.trim());
+      say(`Severity ${controller.severity()}.`, 'ok');
     },
 
     copy: async () => {

@@ -110,6 +110,11 @@ export interface AppActions {
   quit(): Promise<void>;
   scrollOutput(delta: number): void;
   writeReport(): Promise<void>;
+  /** Type a status update (recorded, and posted when a webhook is configured). */
+  update(): Promise<void>;
+  /** Escalate to a level of the runbook's escalation section. */
+  escalate(): Promise<void>;
+  severity(): Promise<void>;
   rows(): Row[];
   selectedStep(): { section: Section; step: Step; number: string } | undefined;
 }

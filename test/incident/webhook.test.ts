@@ -37,6 +37,12 @@ describe('webhook status updates', () => {
     expect(outcomes.every((o) => o.ok)).toBe(true);
   });
 
+  it('keeps Slack from reading mentions and links in the text', async () => {
+    received.length = 0;
+    await postUpdate({ url: `${base}/hook` }, update('update', '<!channel> restore <ref> & <https://evil.example|click here>'));
+    expect(received[0]!.body).toEqual({ text: '&lt;!channel&gt; restore &lt;ref&gt; &amp; &lt;https://evil.example|click here&gt;' });
+  });
+
   it('sends the generic JSON form with the session and extra fields', async () => {
     received.length = 0;
     expect(await postUpdate({ url: `${base}/hook`, format: 'json' }, update('update', 'rolled back'))).toEqual({ ok: true, status: 200 });
