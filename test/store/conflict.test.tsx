@@ -62,18 +62,29 @@ describe('a live hijack', () => {
     try {
       const id = await until(() => /· session (\S+)/.exec(stdout)?.[1], 'the session id');
       const dir = join(home.state, 'runbook', 'sessions', id);
-      // Wait until the store holds everything recorded so far (the run is waiting on the gate).
-      const held = await until(async () => {
-        if (!stdout.includes('while [')) return undefined;
-        const lines = localLines(dir);
-        const rows = await query<{ n: number }>(cluster.url, 'select count(*)::int as n from runbook_events where session_id = $1', [id]);
-        return rows[0]!.n === lines.length ? lines : undefined;
-      }, `the store to catch up (${stdout})`);
-      const last = held[held.length - 1]!;
-      const forged = JSON.stringify({ seq: held.length, ts: new Date().toISOString(), type: 'note', prev: sha256Hex(last), text: 'all clear, stand down' });
-      await expect(query(urlOf('op_b'), 'insert into runbook_events (session_id, line) values ($1, $2)', [id, forged])).rejects.toThrow(/belongs to op_a; op_b may not append/);
-      // Someone with op_a's credentials (a shared login) gets in first at the next seq.
-      await query(urlOf('op_a'), 'insert into runbook_events (session_id, line) values ($1, $2)', [id, forged]);
+      // Wait until the store holds everything recorded so far (the run is waiting on the gate), then forge
+      // the next event; if the run recorded one more in between, the store says so and we aim again.
+      const caughtUp = () =>
+        until(async () => {
+          if (!stdout.includes('while [')) return undefined;
+          const lines = localLines(dir);
+          const rows = await query<{ n: number }>(cluster.url, 'select count(*)::int as n from runbook_events where session_id = $1', [id]);
+          return rows[0]!.n === lines.length ? lines : undefined;
+        }, `the store to catch up (${stdout})`);
+      let held: string[] = [];
+      let forged = '';
+      for (let attempt = 0; ; attempt++) {
+        held = await caughtUp();
+        forged = JSON.stringify({ seq: held.length, ts: new Date().toISOString(), type: 'note', prev: sha256Hex(held[held.length - 1]!), text: 'all clear, stand down' });
+        await expect(query(urlOf('op_b'), 'insert into runbook_events (session_id, line) values ($1, $2)', [id, forged])).rejects.toThrow(/belongs to op_a; op_b may not append|already holds an event/);
+        try {
+          // Someone with op_a's credentials (a shared login) gets in first at the next seq.
+          await query(urlOf('op_a'), 'insert into runbook_events (session_id, line) values ($1, $2)', [id, forged]);
+          break;
+        } catch (error) {
+          if (attempt >= 5 || !/already holds an event/.test((error as Error).message)) throw error;
+        }
+      }
       writeFileSync(gate, '');
       const code = await exited;
       expect(stdout).toMatch(/^three$/m);
