@@ -5,16 +5,14 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { BIN, runCli, SEED } from '../helpers/cli.js';
 import { query as queryDatabase } from '../helpers/postgres.js';
-import { freshHome } from '../helpers/session.js';
+import { freshHome, freshProject } from '../helpers/session.js';
 
 const databaseUrl = inject('databaseUrl');
 let home: ReturnType<typeof freshHome>;
 let project: string;
 
 beforeEach(() => {
-  home = freshHome();
-  project = join(home.root, 'project');
-  mkdirSync(project);
+  ({ home, project } = freshProject());
 });
 
 function exec(args: string[], extraEnv: Record<string, string> = {}) {

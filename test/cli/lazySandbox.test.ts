@@ -5,15 +5,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
-import { freshHome } from '../helpers/session.js';
+import { freshHome, freshProject } from '../helpers/session.js';
 
 let home: ReturnType<typeof freshHome>;
 let project: string;
 
 beforeEach(() => {
-  home = freshHome();
-  project = join(home.root, 'project');
-  mkdirSync(project);
+  ({ home, project } = freshProject());
 });
 
 /** The environment with no database named: no DATABASE_URL, no PG*. */

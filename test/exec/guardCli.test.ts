@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { SUPERUSER_PASSWORD } from '../helpers/postgres.js';
-import { freshHome } from '../helpers/session.js';
+import { freshHome, freshProject } from '../helpers/session.js';
 
 const databaseUrl = inject('databaseUrl');
 const port = inject('databasePort');
@@ -15,9 +15,7 @@ let home: ReturnType<typeof freshHome>;
 let project: string;
 
 beforeEach(() => {
-  home = freshHome();
-  project = join(home.root, 'project');
-  mkdirSync(project);
+  ({ home, project } = freshProject());
 });
 
 function runbook(text: string): string {

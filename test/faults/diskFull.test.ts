@@ -5,15 +5,13 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../helpers/cli.js';
-import { freshHome } from '../helpers/session.js';
+import { freshHome, freshProject } from '../helpers/session.js';
 
 let home: ReturnType<typeof freshHome>;
 let project: string;
 
 beforeEach(() => {
-  home = freshHome();
-  project = join(home.root, 'project');
-  mkdirSync(project);
+  ({ home, project } = freshProject());
   // The key is made first, without a limit, so the limit only bites the evidence.
   expect(runCli(['keygen'], { env: home.env }).code).toBe(0);
 });

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { freshHome } from '../helpers/session.js';
+import { freshHome, freshProject } from '../helpers/session.js';
 
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
 const databaseUrl = inject('databaseUrl');
@@ -13,9 +13,7 @@ let home: ReturnType<typeof freshHome>;
 let project: string;
 
 beforeEach(() => {
-  home = freshHome();
-  project = join(home.root, 'project');
-  mkdirSync(project);
+  ({ home, project } = freshProject());
 });
 
 function exec(file: string, section: string) {

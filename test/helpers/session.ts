@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Session, type StartSessionOptions } from '../../src/session/session.js';
@@ -45,4 +45,12 @@ export async function sealedSession(env: NodeJS.ProcessEnv): Promise<Session> {
   session.setStepStatus(where, 'done');
   await session.seal(loadSigner({ create: true, env }).signer);
   return session;
+}
+
+/** A fresh operator's machine and the project folder they run `runbook` from. */
+export function freshProject(): { home: ReturnType<typeof freshHome>; project: string } {
+  const home = freshHome();
+  const project = join(home.root, 'project');
+  mkdirSync(project);
+  return { home, project };
 }
