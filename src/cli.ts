@@ -46,7 +46,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .command('list')
     .description('print the sections, steps and actions of a runbook (or of every runbook in a folder)')
     .argument('<file>', 'a Markdown runbook, or a folder of them')
-    .option('--json', 'print the parsed model as JSON (see DESIGN.md for its shape)')
+    .option('--json', 'print the parsed model as JSON (its shape is in the README)')
     .action(async (file: string, options: { json?: boolean }) => {
       const { listCommand } = await import('./commands/list.js');
       await listCommand(file, options);

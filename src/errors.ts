@@ -1,4 +1,4 @@
-// Errors that end a command with one clear sentence and a known exit code (DESIGN.md "Command line").
+// Errors that end a command with one clear sentence and a known exit code (README: exit codes).
 import { terminalSafe } from './format/terminal.js';
 
 /** Bad usage or bad input: exit 2. */

@@ -1,4 +1,4 @@
-// The Runbook model: plain data, the contract of `runbook list --json` (DESIGN.md).
+// The Runbook model: plain data, the contract of `runbook list --json` (README: `runbook list`).
 
 import type { QueryKind } from './queryKinds.js';
 

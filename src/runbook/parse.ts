@@ -1,4 +1,4 @@
-// Markdown → Runbook model. markdown-it was chosen by measurement (FACTS.md): ~70 ms for 20,000
+// Markdown → Runbook model. markdown-it was chosen by measurement: ~70 ms for 20,000
 // lines, linear, with line maps on every block; inline positions are derived from the breaks inside
 // a paragraph, which is exact for the single-line code spans runbooks use.
 

@@ -1,5 +1,5 @@
 // Ed25519 signing keys in OpenSSH's own formats, so `ssh-keygen` reads what we write and we read
-// what it writes (FACTS.md: Node cannot load an OpenSSH private key directly).
+// what it writes (Node cannot load an OpenSSH private key directly).
 
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { armor, SshReader, sshString, uint32, unarmor } from './sshwire.js';

@@ -1,5 +1,5 @@
 // The append-only session log. Every event is one `write` of one line, then `fsync`, before append()
-// returns: a killed terminal loses nothing already shown as recorded (FACTS.md: ~210 µs an event).
+// returns: a killed terminal loses nothing already shown as recorded (measured: ~210 µs an event).
 // The trailing newline is the commit mark: a torn last line is moved aside on open and recorded.
 
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Secret redaction before anything reaches the session log or evidence (FACTS.md lists why the
+// Secret redaction before anything reaches the session log or evidence (the README says why the
 // patterns are our own: secretlint misses Supabase keys, libpq passwords and AWS session tokens).
 //
 // Text is handled as latin1 so every byte survives unchanged: the patterns are ASCII, and a line with

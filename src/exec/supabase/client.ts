@@ -33,7 +33,7 @@ export function boundFetch(signal: AbortSignal): typeof fetch {
 
 export async function supabaseClient(url: string, key: string, fetchImpl: typeof fetch): Promise<Client> {
   const [{ createClient }, { default: ws }] = await Promise.all([import('@supabase/supabase-js'), import('ws')]);
-  // Node 20 has no native WebSocket: supabase-js needs `ws` for its realtime client (FACTS.md).
+  // Node 20 has no native WebSocket: supabase-js needs `ws` for its realtime client.
   return createClient(url, key, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: { transport: ws as unknown as typeof WebSocket },

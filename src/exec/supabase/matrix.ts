@@ -5,7 +5,7 @@
 // `request.jwt.claims` and the legacy `request.jwt.claim.*`). Rows seen by two or more users are
 // compared by row identity; who may write comes from grants and policies.
 //
-// One connection only: the sandbox (PGlite) serves a single client at a time (FACTS.md).
+// One connection only: the sandbox (PGlite) serves a single client at a time.
 
 import type { Client, ClientConfig } from 'pg';
 import type { DatabaseSettings } from '../environment.js';
