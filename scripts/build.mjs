@@ -1,5 +1,5 @@
 // Bundles the CLI into dist/ with esbuild: one file loads in about half the time of many
-// (FACTS.md). The TUI and the database/Supabase clients are split into chunks loaded on first use.
+// (measured). The TUI and the database/Supabase clients are split into chunks loaded on first use.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
