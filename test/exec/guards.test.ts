@@ -75,6 +75,32 @@ describe('shell guards', () => {
   });
 });
 
+describe('questions about a writing verb', () => {
+  // `kubectl auth can-i delete pods` asks whether a delete is allowed; `git help rebase` shows a page.
+  it.each([
+    'kubectl auth can-i delete pods -n prod',
+    'kubectl auth can-i create deployments --as=system:serviceaccount:prod:ci',
+    'oc auth can-i delete pvc',
+    'git help rebase',
+    'kubectl help delete',
+    'kubectl explain deployment.spec.strategy',
+  ])('%s is a read', async (code) => {
+    expect((await judge('shell', code)).tier).toBe('read');
+  });
+
+  it.each([
+    'kubectl auth can-i delete pods; kubectl delete pods --all',
+    'kubectl auth can-i delete pods && kubectl -n prod delete pod api-1',
+    'kubectl auth reconcile -f rbac.yaml',
+    'aws logs delete-log-group --log-group-name x',
+    'gcloud logging logs delete projects/x/logs/y',
+    'kubectl delete help',
+    'kubectl can-i-delete pods',
+  ])('%s still writes', async (code) => {
+    expect((await judge('shell', code)).tier).not.toBe('read');
+  });
+});
+
 describe('the test builtin', () => {
   it('`[` is a read, a glob that names a program is not', async () => {
     expect((await judge('shell', 'while [ ! -e /tmp/gate ]; do sleep 0.05; done')).tier).toBe('read');

@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { lexShell, type LexContext, type SimpleCommand, type Word } from './shellWords.js';
 import { judgeSql } from './sqlJudge.js';
 import {
-  DANGEROUS_VARIABLES, INTERPRETERS, READ_PROGRAMS, READ_VERBS, SHELLS, TASK_RUNNERS, WRAPPERS, WRITE_PROGRAMS, WRITE_VERBS,
+  DANGEROUS_VARIABLES, INTERPRETERS, QUESTION_VERBS, READ_PROGRAMS, READ_VERBS, SHELLS, TASK_RUNNERS, WRAPPERS, WRITE_PROGRAMS, WRITE_VERBS,
 } from './tiers.js';
 import type { Finding } from './verdict.js';
 
@@ -288,6 +288,7 @@ function judgeCli(program: string, args: Word[], findings: Finding[], written = 
     if (READ_VERBS.has(word.text.toLowerCase())) afterReadVerb = true;
     if (word.dynamic) return void findings.push({ tier: 'write', reason: `runs ${program} with a subcommand computed when it runs (${word.text})` });
     const text = word.text.toLowerCase().trim();
+    if (QUESTION_VERBS.has(text)) return;
     // `aws ec2 terminate-instances`, `mysql -e "DELETE FROM t"`: the verb leads a hyphenated or spaced word.
     const lead = /\s/.test(text) ? text.split(/\s+/)[0]! : index < 2 ? text.split('-')[0]! : text;
     const verb = WRITE_VERBS.has(text) ? text : lead;

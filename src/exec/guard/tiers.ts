@@ -29,6 +29,12 @@ export const READ_VERBS = new Set([
   'tail', 'watch', 'health', 'ping', 'env', 'print', 'find', 'blame', 'fetch', 'stats', 'quota', 'usage', 'test', 'verify',
 ]);
 
+/**
+ * Words after which the rest of a CLI's words name what is asked about, not what is done:
+ * `kubectl auth can-i delete pods`, `git help rebase`. A writing verb before them still counts.
+ */
+export const QUESTION_VERBS = new Set(['can-i', 'help']);
+
 /** Programs that only read (their options are checked where some write: `sed -i`, `sort -o`). */
 export const READ_PROGRAMS = new Set([
   'cat', 'tac', 'head', 'tail', 'less', 'more', 'grep', 'egrep', 'fgrep', 'rg', 'ag', 'ls', 'll', 'echo', 'printf', 'wc', 'sort',
