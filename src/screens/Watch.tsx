@@ -105,7 +105,11 @@ export function Watch({ start, named }: { start: (handlers: FollowHandlers) => P
   head.push(...stepsLines(view));
   const story = storyLines(view, excerpts);
   const live = session && session.status === 'open';
-  const footer = !session
+  // Until the first fetch has landed, the session row may be known without its events: say nothing
+  // about its state yet, so "sealed" is never shown over an empty story.
+  const footer = !connected && !error
+    ? 'loading… · q quit'
+    : !session
     ? 'waiting for a session · l sessions · q quit'
     : live
       ? 'live · read-only · new events appear as they land · l sessions · q quit'
