@@ -83,7 +83,7 @@ const TOKEN_START_OK = (before: string) => !/[A-Za-z0-9_-]$/.test(before);
 // Shapes that start with a character class, each behind its own cheap test.
 const CLASS_SHAPES: Array<[hint: RegExp, regex: RegExp]> = [
   [/\dQ~/, /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g], // Azure AD client secret
-  [/\d{8}:AA/, /(?<![0-9])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g], // Telegram bot
+  [/(?<!\d)\d{8,}:AA/, /(?<![0-9])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g], // Telegram bot
   [/\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}/, /(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])/g], // Discord bot
 ];
 
@@ -140,7 +140,8 @@ const PATTERNS: Pattern[] = [
   {
     kind: 'aws-secret-access-key',
     regex: /(?<![A-Za-z0-9/+=_.-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])/g,
-    hint: (t) => /[A-Za-z0-9/+]{40}/.test(t),
+    // Tried only where a run starts: testing every position of a long run made this hint quadratic in it.
+    hint: (t) => /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}/.test(t),
     accept: ([m]) => randomLooking(m!, 3.5) && /[/+]|^[A-Za-z0-9]{40}$/.test(m!) && !/^[0-9a-f]{40}$/i.test(m!),
   },
   {
