@@ -88,7 +88,9 @@ export interface CopyRun {
  * the error carries it, marked partial.
  */
 export async function runCopy(client: Client, copyText: string, run: CopyRun): Promise<CopyOutcome> {
-  const { to: copyTo } = await import('pg-copy-streams');
+  // A CommonJS module: bundled, its exports are the default export only.
+  const { default: copyStreams } = await import('pg-copy-streams');
+  const copyTo = copyStreams.to;
   const counter = new CsvRecordCounter();
   let head: Buffer[] | undefined = [];
   let page: CopyPage = { columns: [], page: [] };

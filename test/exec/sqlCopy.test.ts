@@ -1,7 +1,7 @@
 // Exporting a query's result through COPY … TO STDOUT: only the judged query ever runs as COPY, the
 // evidence reads as the cursor path's did, secrets are redacted even split across chunks, the first
 // page comes from the same stream, and a cancelled export keeps its whole rows, marked partial.
-import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -10,23 +10,22 @@ import { judgeSql } from '../../src/exec/guard/sqlJudge.js';
 import { runSql, type SqlOptions } from '../../src/exec/sql.js';
 import { copyWrapper } from '../../src/exec/sqlCopy.js';
 import { evidencePath, EvidenceWriter } from '../../src/session/evidence.js';
-import { query as queryDatabase } from '../helpers/postgres.js';
-import { freshHome, startTestSession } from '../helpers/session.js';
+import { runCli } from '../helpers/cli.js';
+import { query as queryDatabase, SUPERUSER_PASSWORD } from '../helpers/postgres.js';
+import { freshHome, freshProject, startTestSession } from '../helpers/session.js';
 
 const url = inject('databaseUrl');
 
 // The chunks COPY's stream delivers, as they come off the connection (the module is otherwise itself).
 const transport = vi.hoisted(() => ({ chunks: [] as Buffer[] }));
 vi.mock('pg-copy-streams', async (original) => {
-  const real = await original<typeof import('pg-copy-streams')>();
-  return {
-    ...real,
-    to: (text: string) => {
-      const stream = real.to(text);
-      stream.on('data', (chunk: Buffer) => transport.chunks.push(chunk));
-      return stream;
-    },
+  const real = (await original<{ default: typeof import('pg-copy-streams') }>()).default;
+  const to = (text: string) => {
+    const stream = real.to(text);
+    stream.on('data', (chunk: Buffer) => transport.chunks.push(chunk));
+    return stream;
   };
+  return { ...real, to, default: { ...real, to } };
 });
 
 /** Options for a statement as the guard judged it: its statements and whether COPY may wrap them. */
@@ -255,3 +254,35 @@ describe('runSql exports a plain query through COPY', () => {
     expect(failed.statements).toEqual([]);
   });
 });
+
+describe('runbook exec of a query, end to end on PostgreSQL', () => {
+  it('records the result as before (SELECT, columns, rows, CSV evidence), redacts the database password in rows, screen and report', async () => {
+    const { home, project } = freshProject();
+    const password = SUPERUSER_PASSWORD;
+    // The secret is in the data, not in the runbook: the password of DATABASE_URL, a known secret.
+    await queryDatabase(url, `create table if not exists copy_secret as select '${password}'::text as v`);
+    const file = join(project, 'export.md');
+    writeFileSync(file, `# Export\n## Export\n\`\`\`sql\nselect g as id, 'pw=runbook:' || v as leaked, ' pad ' as pad from copy_secret, generate_series(1, 250) g\n\`\`\`\n`);
+    const out = runCli(['exec', file, '--section', 'export'], { cwd: project, env: { ...home.env, DATABASE_URL: url } });
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    expect(out.stdout).not.toContain(password);
+    expect(out.stdout).toMatch(/250 rows/);
+    const dir = /Sealed session: (\S+)/.exec(out.stdout)![1]!;
+    const events = readFileSync(join(dir, 'session.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const output = events.find((e) => e.type === 'action.output');
+    expect(output).toMatchObject({ command: 'SELECT', columns: ['id', 'leaked', 'pad'], rows: 250, statement: 0 });
+    expect(output.partial).toBeUndefined();
+    expect(events.find((e) => e.type === 'action.finished')).toMatchObject({ status: 'ok', rows: 250 });
+    const csv = readFileSync(evidencePath(dir, output.evidence.sha256), 'utf8');
+    expect(csv).not.toContain(password);
+    // Through COPY: a value with outer spaces is not quoted (the cursor path quoted it).
+    expect(csv.split('\n')[1]).toMatch(/^1,pw=runbook:\S*REDACTED\S*, pad $/);
+    expect(output.evidence.redactions).toBeDefined();
+    const report = runCli(['report', dir], { cwd: project, env: { ...home.env, DATABASE_URL: url } });
+    expect(report.code, report.stderr).toBe(0);
+    expect(report.stdout).not.toContain(password);
+    expect(report.stdout).toMatch(/250 rows/);
+    expect(report.stdout).toMatch(/\| 250 \|/);
+  });
+});
+
