@@ -183,6 +183,9 @@ async function runJudged(action: Action, options: RunActionOptions, verdict: Ver
       statementTimeoutMs: timeoutSeconds * 1000,
       allowWrites: writesAllowed,
       ...(verdict.statements ? { statements: verdict.statements } : {}),
+      // Not on the sandbox: PGlite builds a COPY's whole result before sending a byte (the first page
+      // waits for the end, nothing can be cancelled meanwhile), where a cursor streams it.
+      ...(verdict.copyable && !env.sandbox ? { copyable: verdict.copyable } : {}),
       evidence: () => session.evidenceWriter(),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onFirstPage ? { onFirstPage: (first) => options.onFirstPage!({ ...first, page: redactPage(session, first.page) }) } : {}),
@@ -194,6 +197,7 @@ async function runJudged(action: Action, options: RunActionOptions, verdict: Ver
       session.record('action.output', {
         ...where, action: options.actionId, run, statement: statement.index, command: statement.command,
         columns: statement.columns, rows: statement.rowCount, evidence: statement.evidence, durationMs: statement.durationMs,
+        partial: statement.partial,
       });
     }
     const status: ActionStatus = sql.cancelled ? 'cancelled' : sql.error ? 'failed' : 'ok';

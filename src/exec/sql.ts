@@ -1,10 +1,12 @@
 // The SQL runner: one connection per action, a read-only transaction unless writing was allowed,
-// statement_timeout set, and results read through a cursor so a million rows never sit in memory:
-// a page is kept for the screen, every row goes to a CSV evidence file.
+// statement_timeout set, and results streamed so a million rows never sit in memory: a page is kept
+// for the screen, every row goes to a CSV evidence file. A single plain query in a read-only run is
+// exported by COPY … TO STDOUT (sqlCopy.ts), as psql's \copy does; everything else reads through a cursor.
 
 import type { Client, ClientConfig } from 'pg';
 import type { EvidenceRef, EvidenceWriter } from '../session/evidence.js';
 import type { DatabaseSettings } from './environment.js';
+import { copyWrapper, runCopy, type PartialExportError } from './sqlCopy.js';
 import { splitStatements } from './sqlText.js';
 
 export interface SqlOptions {
@@ -14,6 +16,8 @@ export interface SqlOptions {
   allowWrites: boolean;
   /** The statements as the guard's parser split them; sent one by one exactly as judged. */
   statements?: string[];
+  /** For each statement, whether the guard's parse tree says COPY (…) TO STDOUT can wrap it. */
+  copyable?: boolean[];
   /** A fresh evidence writer for each statement's result. */
   evidence: () => EvidenceWriter;
   pageSize?: number;
@@ -34,6 +38,8 @@ export interface StatementResult {
   page: Array<Array<string | null>>;
   evidence?: EvidenceRef;
   durationMs: number;
+  /** The result stopped part-way (cancelled, timed out, failed mid-stream): the evidence holds the rows that came. */
+  partial?: true;
 }
 
 export interface SqlError {
@@ -180,17 +186,25 @@ export async function runSql(code: string, options: SqlOptions): Promise<SqlResu
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const statements = options.statements ? options.statements.map((text) => ({ text })) : splitStatements(code);
+  // One plain query, read-only: exported by COPY. Several statements, or a run that may write, keep the cursor.
+  const copyText = !options.allowWrites && statements.length === 1 && options.copyable?.length === 1 && options.copyable[0] ? await copyWrapper(statements[0]!.text) : undefined;
   let current = { text: '', index: 0 };
   try {
     await client.query(options.allowWrites ? 'BEGIN' : 'BEGIN READ ONLY');
     for (const [index, statement] of statements.entries()) {
       current = { text: statement.text, index };
       if (options.signal?.aborted) throw Object.assign(new Error('canceling statement due to user request'), { code: '57014' });
-      result.statements.push(await runStatement(client, Cursor, statement.text, index, options));
+      result.statements.push(
+        copyText !== undefined
+          ? await exportStatement(client, copyText, statement.text, index, options, { stop: () => void cancelBackend(config, pid), cancelled: () => result.cancelled })
+          : await runStatement(client, Cursor, statement.text, index, options),
+      );
     }
     await client.query('COMMIT');
   } catch (error) {
     const pgError = error as PgError;
+    const partial = (error as PartialExportError).partialExport;
+    if (partial) result.statements.push({ index: current.index, text: current.text, command: 'SELECT', ...partial, durationMs: Math.round(performance.now() - start) });
     result.error = describeQueryError(pgError, current, options.statementTimeoutMs);
     if (result.cancelled) result.error.sentence = 'cancelled by the operator';
     await client.query('ROLLBACK').catch(() => undefined);
@@ -202,6 +216,18 @@ export async function runSql(code: string, options: SqlOptions): Promise<SqlResu
 }
 
 type CursorClass = typeof import('pg-cursor');
+
+async function exportStatement(client: Client, copyText: string, text: string, index: number, options: SqlOptions, control: { stop: () => void; cancelled: () => boolean }): Promise<StatementResult> {
+  const started = performance.now();
+  const exported = await runCopy(client, copyText, {
+    pageSize: options.pageSize ?? 100,
+    writer: options.evidence(),
+    ...(options.onFirstPage ? { onFirstPage: (page) => options.onFirstPage!({ index, ...page }) } : {}),
+    ...control,
+  });
+  // The statement is the query: recorded as the SELECT it is, as the cursor path records it.
+  return { index, text, command: 'SELECT', ...exported, durationMs: Math.round(performance.now() - started) };
+}
 
 async function runStatement(client: Client, Cursor: CursorClass, text: string, index: number, options: SqlOptions): Promise<StatementResult> {
   const started = performance.now();

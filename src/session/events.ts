@@ -70,6 +70,8 @@ export type EventFields = {
     columns?: string[];
     rows?: number;
     durationMs?: number;
+    /** The result stopped part-way (cancelled, timed out): the evidence holds only the rows that came. */
+    partial?: true;
     /** A Supabase call. */
     verb?: string;
     summary?: string[];

@@ -5,6 +5,7 @@
 // no secret is written back byte for byte. Output is buffered by line so a secret split across two
 // chunks is still seen whole; ANSI escapes are stripped for matching only.
 
+import { BASE64_CHARS, hasRun } from './charRun.js';
 import { looksSecretAssignment } from './secretName.js';
 
 export type RedactionKind =
@@ -80,11 +81,12 @@ const TOKEN_HINT = new RegExp(TOKEN_SHAPES.map(([p]) => p.source).join('|'));
 // No lookbehind in front, so the engine can look for the literal prefixes; the start is checked in `accept`.
 const TOKEN_REGEX = new RegExp(`(?:${TOKEN_SHAPES.map(([, s]) => s).join('|')})(?![A-Za-z0-9_])`, 'g');
 const TOKEN_START_OK = (before: string) => !/[A-Za-z0-9_-]$/.test(before);
-// Shapes that start with a character class, each behind its own cheap test.
-const CLASS_SHAPES: Array<[hint: RegExp, regex: RegExp]> = [
-  [/\dQ~/, /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g], // Azure AD client secret
-  [/\d{8}:AA/, /(?<![0-9])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g], // Telegram bot
-  [/\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}/, /(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])/g], // Discord bot
+// Shapes that start with a character class, each behind its own cheap test (a literal searched for
+// first: a regex that starts with a class is tried at every position).
+const CLASS_SHAPES: Array<[hint: (text: string) => boolean, regex: RegExp]> = [
+  [(t) => t.includes('Q~') && /\dQ~/.test(t), /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g], // Azure AD client secret
+  [(t) => t.includes(':AA') && /\d{8}:AA/.test(t), /(?<![0-9])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g], // Telegram bot
+  [(t) => /\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}/.test(t), /(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])/g], // Discord bot
 ];
 
 // Values that are not secrets even after a secret-looking label: references, placeholders, booleans.
@@ -125,7 +127,7 @@ const PATTERNS: Pattern[] = [
   { kind: 'supabase-access-token', regex: /\bsbp_[a-f0-9]{40}\b/g, hint: (t) => t.includes('sbp_') },
   { kind: 'supabase-secret-key', regex: /\bsb_secret_[A-Za-z0-9_-]{8,}/g, hint: (t) => t.includes('sb_secret_') },
   { kind: 'token', regex: TOKEN_REGEX, hint: (t) => TOKEN_HINT.test(t), accept: (_m, before) => TOKEN_START_OK(before) },
-  ...CLASS_SHAPES.map(([hint, regex]): Pattern => ({ kind: 'token', regex, hint: (t) => hint.test(t) })),
+  ...CLASS_SHAPES.map(([hint, regex]): Pattern => ({ kind: 'token', regex, hint })),
   // scheme://user:PASSWORD@host — greedy, so a stray @ inside the password does not leave a piece behind.
   { kind: 'url-password', regex: /\b[a-z][a-z0-9+.-]*:(?:\\?\/){2}[^\s:/@'"]*:([^\s/'"]+)@/gi, group: 1, hint: (t) => t.includes('://') || t.includes(':\\/\\/') },
   // Pre-signed and SAS URLs carry their credential in the query.
@@ -140,7 +142,7 @@ const PATTERNS: Pattern[] = [
   {
     kind: 'aws-secret-access-key',
     regex: /(?<![A-Za-z0-9/+=_.-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])/g,
-    hint: (t) => /[A-Za-z0-9/+]{40}/.test(t),
+    hint: (t) => hasRun(t, BASE64_CHARS, 40),
     accept: ([m]) => randomLooking(m!, 3.5) && /[/+]|^[A-Za-z0-9]{40}$/.test(m!) && !/^[0-9a-f]{40}$/i.test(m!),
   },
   {

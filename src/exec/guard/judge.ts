@@ -18,8 +18,8 @@ export async function judgeAction(action: Action, env: Environment, values: Reco
   try {
     if (action.kind === 'sql') {
       const code = fillSql(action.code, values);
-      const { findings, statements } = await judgeSql(code);
-      return verdict(findings, code, {}, statements);
+      const { findings, statements, copyable } = await judgeSql(code);
+      return { ...verdict(findings, code, {}, statements), ...(copyable ? { copyable } : {}) };
     }
     if (action.kind === 'shell') {
       const filled = fillShell(action.code, values);

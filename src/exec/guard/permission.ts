@@ -15,6 +15,8 @@ export interface Verdict {
   vars: Record<string, string>;
   /** SQL: the statements as PostgreSQL's parser split them; the runner sends exactly these. */
   statements?: string[];
+  /** SQL: for each statement, whether COPY (…) TO STDOUT can wrap it (a plain query). */
+  copyable?: boolean[];
   /** A value that cannot be placed safely: the action may not run at all. */
   blocked?: string;
 }

@@ -81,6 +81,26 @@ export interface SqlJudgement {
   findings: Finding[];
   /** Statements as the server will see them, for the runner; absent when the text does not parse. */
   statements?: string[];
+  /** For each statement, whether COPY (…) TO STDOUT can wrap it (a plain query), so its result can be exported by COPY. */
+  copyable?: boolean[];
+}
+
+/**
+ * A plain query COPY (…) TO STDOUT can wrap: SELECT, WITH … SELECT, TABLE or VALUES, returning columns,
+ * without INTO (it creates a table), FOR UPDATE/SHARE or a CTE that is not itself a plain query.
+ */
+export function copyableQuery(stmt: Node): boolean {
+  const select = stmt.SelectStmt as Node | undefined;
+  if (!select || select.intoClause || select.lockingClause) return false;
+  const ctes = (((select.withClause as Node | undefined)?.ctes as Node[] | undefined) ?? []).map((c) => (c.CommonTableExpr as Node | undefined)?.ctequery as Node | undefined);
+  if (ctes.some((query) => !query || !copyableQuery(query))) return false;
+  return returnsColumns(select);
+}
+
+function returnsColumns(select: Node | undefined): boolean {
+  if (!select) return false;
+  if (select.op && select.op !== 'SETOP_NONE') return returnsColumns(select.larg as Node | undefined);
+  return Boolean((select.targetList as unknown[] | undefined)?.length || (select.valuesLists as unknown[] | undefined)?.length);
 }
 
 /** Judge SQL text (already filled). */
@@ -95,13 +115,15 @@ export async function judgeSql(sql: string): Promise<SqlJudgement> {
   const findings: Finding[] = [];
   const prepared = new Map<string, Finding[]>();
   const statements: string[] = [];
+  const copyable: boolean[] = [];
   for (const raw of tree.stmts ?? []) {
     const start = raw.stmt_location ?? 0;
     const text = raw.stmt_len ? sql.slice(start, start + raw.stmt_len) : sql.slice(start);
     statements.push(text.trim());
+    copyable.push(copyableQuery(raw.stmt));
     findings.push(...judgeStatement(raw.stmt, text, prepared));
   }
-  return { findings, statements };
+  return { findings, statements, copyable };
 }
 
 function judgeStatement(wrapper: Node, text: string, prepared: Map<string, Finding[]>): Finding[] {
