@@ -1,0 +1,23 @@
+// esbuild flags shared by the CLI's build and the first-frame bench's floor (a bare Ink app), so the
+// floor is bundled exactly the way the program is.
+export const bundleOptions = {
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+  chunkNames: 'chunks/[name]-[hash]',
+  // Bundled CommonJS packages (pg, ws) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+};
+
+/** `define` for a production bundle; Ink imports react-devtools-core only when DEV is set, so it is stubbed. */
+export function productionOptions(root) {
+  return {
+    define: { 'process.env.NODE_ENV': '"production"' },
+    alias: { 'react-devtools-core': `${root}scripts/stub-devtools.mjs` },
+  };
+}
