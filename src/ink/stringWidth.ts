@@ -6,6 +6,7 @@
 // counted here; any other string goes to the package as before.
 
 import stringWidth, { type Options } from 'string-width';
+import stripAnsi from 'strip-ansi';
 
 /** One column each, and each its own grapheme cluster: checked against string-width in test/ink. */
 export const NARROW_CHARACTERS = [
@@ -17,9 +18,11 @@ const NARROW = new Set(NARROW_CHARACTERS.map((c) => c.charCodeAt(0)));
 
 export default function fastStringWidth(input: string, options?: Options): number {
   if (typeof input !== 'string' || (options !== undefined && Object.keys(options).length > 0)) return stringWidth(input, options);
-  for (let i = 0; i < input.length; i++) {
-    const code = input.charCodeAt(i);
+  // Escape sequences count for nothing, as in the package (Ink measures text with its styles applied).
+  const text = input.includes('\u001b') || input.includes('\u009b') ? stripAnsi(input) : input;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
     if ((code < 0x20 || code > 0x7e) && !NARROW.has(code)) return stringWidth(input, options);
   }
-  return input.length;
+  return text.length;
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import fastStringWidth, { NARROW_CHARACTERS } from '../../src/ink/stringWidth.js';
 
 const ascii = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
-const others = ['\u001b[1m', '\u001b[22m', '\t', '\n', '\u0301', '\u200d', '\ufe0f', '\u00ad', '中', '한', '\u1100\u1161', '😀', '👍🏽', '🇫🇷', '⚠', '⚠️', '❤', '✔', '1\u20e3', '\u0000', '\u007f', '\u0085', 'ｱ', '\ud800'];
+const others = ['\u001b[1m', '\u001b[22m', '\u001b[38;5;203m', '\u001b]8;;https://x\u0007', '\u009b31m', '\u001b', '\t', '\n', '\u0301', '\u200d', '\ufe0f', '\u00ad', '中', '한', '\u1100\u1161', '😀', '👍🏽', '🇫🇷', '⚠', '⚠️', '❤', '✔', '1\u20e3', '\u0000', '\u007f', '\u0085', 'ｱ', '\ud800'];
 
 describe("Ink's string-width, bundled faster", () => {
   it('counts one column for each character it answers for, as the package does', () => {
