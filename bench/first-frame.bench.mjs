@@ -2,7 +2,7 @@
 // with the same node flags. One Python process alternates the programs run by run (ABBA order, a
 // pause between runs), so neither inherits the other's warm-up and a noisy neighbour hits both.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { bundleOptions, productionOptions } from '../scripts/bundleOptions.mjs';
@@ -52,13 +52,22 @@ export async function run() {
   ];
   // The warm-up run of the program fills the parse cache, as any second start finds it.
   const times = measureFirstFrames(programs, { env });
+  // The same again with a preload that notes the CPU time each process had used at its first frame.
+  const log = join(home, 'cpu.log');
+  const measured = programs.slice(0, 2);
+  const withPreload = measured.map((p) => ({ ...p, argv: [p.argv[0], '--import', join(ROOT, 'bench/frame-cpu.mjs'), ...p.argv.slice(1)] }));
+  measureFirstFrames(withPreload, { env: { ...env, FRAME_CPU_LOG: log, FRAME_CPU_MARKERS: measured.map((p) => p.marker).join('\t') }, warmup: 0 });
+  const cpuLines = readFileSync(log, 'utf8').trim().split('\n').map((line) => line.split('\t'));
+  const cpu = Object.fromEntries(measured.map((p) => [p.name, cpuLines.filter(([m]) => m === p.marker).map(([, ms]) => Number(ms))]));
   rmSync(home, { recursive: true, force: true });
   const ratios = times.ours.map((ms, i) => ms / times.floor[i]);
   process.stderr.write(
     `  first frame, seed runbook: ${spread(times.ours)}\n  bare bundled Ink: ${spread(times.floor)}\n  node -e 0 (writes one line): ${spread(times.node)}\n` +
-      `  ratio run by run: median ${median(ratios).toFixed(2)}× (quartiles ${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})\n`,
+      `  ratio run by run: median ${median(ratios).toFixed(2)}× (quartiles ${quantile(ratios, 0.25).toFixed(2)}–${quantile(ratios, 0.75).toFixed(2)})\n` +
+      `  CPU time at the first frame: seed runbook ${spread(cpu.ours)}, bare Ink ${spread(cpu.floor)}, ratio ${(median(cpu.ours) / median(cpu.floor)).toFixed(2)}×\n`,
   );
   return [
     { what: 'TUI first frame, seed runbook (real pty 120×40)', value: median(times.ours), unit: 'ms', floor: median(times.floor), floorWhat: 'bare Ink app, same bundling', goal: '≤ 1.25× floor' },
+    { what: 'TUI first frame, CPU time used by then', value: median(cpu.ours), unit: 'ms', floor: median(cpu.floor), floorWhat: 'bare Ink app, same bundling', goal: '≤ 1.25× floor' },
   ];
 }
