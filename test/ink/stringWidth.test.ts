@@ -30,7 +30,7 @@ describe("Ink's string-width, bundled faster", () => {
         expect(fastStringWidth(text)).toBe(stringWidth(text));
         expect(fastStringWidth(text, { ambiguousIsNarrow: false })).toBe(stringWidth(text, { ambiguousIsNarrow: false }));
       }),
-      { numRuns: 5000 },
+      { numRuns: 2000 },
     );
   });
 
