@@ -2,8 +2,9 @@
 // (measured). The TUI and the database/Supabase clients are split into chunks loaded on first use.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bundleOptions, productionOptions } from './bundleOptions.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // The prepared sandbox (dist/sandbox-template/) outlives rebuilds: it is keyed by what it is made of.
@@ -15,29 +16,22 @@ for (const entry of (() => { try { return readdirSync(`${root}dist`); } catch { 
 const parserHash = createHash('sha256');
 for (const file of readdirSync(`${root}src/runbook`).sort()) parserHash.update(file).update(readFileSync(`${root}src/runbook/${file}`));
 
-await build({
+const { metafile } = await build({
   absWorkingDir: root,
+  // Which source went into which chunk: the first-frame test reads it (test/e2e/firstFrame.test.ts).
+  metafile: true,
   // `session` is the evidence chain as a library, for scripts and for tests that run it in a child process.
   entryPoints: { runbook: 'src/launch.ts', cli: 'src/cli.ts', session: 'src/session/index.ts', 'sandbox-template': 'src/sandbox/template.ts' },
   outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: 'linked',
-  legalComments: 'none',
-  logLevel: 'warning',
-  chunkNames: 'chunks/[name]-[hash]',
-  define: { 'process.env.NODE_ENV': '"production"', __PARSER_ID__: JSON.stringify(parserHash.digest('hex').slice(0, 16)) },
-  // Ink imports react-devtools-core only when DEV is set; keep it out of the bundle.
-  alias: { 'react-devtools-core': './scripts/stub-devtools.mjs' },
+  ...bundleOptions,
+  ...productionOptions(root),
+  define: { ...productionOptions(root).define, __PARSER_ID__: JSON.stringify(parserHash.digest('hex').slice(0, 16)) },
   // Optional native addons that are never installed; PGlite loads its WASM and extension files from
   // beside its own module, so it stays in node_modules; so do the guards' parsers (libpg-query, sh-syntax).
   external: ['pg-native', 'bufferutil', 'utf-8-validate', '@electric-sql/pglite', '@electric-sql/pglite/*', '@electric-sql/pglite-socket', 'libpg-query', 'sh-syntax'],
-  // Bundled CommonJS packages (pg, ws) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
+
+writeFileSync(`${root}dist/meta.json`, JSON.stringify(metafile));
 
 // Prepare the sandbox's data folder once, so a new sandbox is a copy and not an initdb (seconds, ~800 MB).
 const { buildTemplate, builtTemplateRoot } = await import(`${root}dist/sandbox-template.js`);

@@ -22,19 +22,20 @@ import { findSectionById } from './runbook/walk.js';
 import type { AppStore } from './state/store.js';
 import { terminalSafe } from './format/terminal.js';
 
-export function App({ store }: { store: AppStore }) {
+/** `keysHeld`: the first frame, drawn before the session controller exists; keys wait in the terminal. */
+export function App({ store, keysHeld = false }: { store: AppStore; keysHeld?: boolean }) {
   const state = useStore(store);
   const { exit } = useApp();
   const { stdout } = useStdout();
 
   useEffect(() => {
-    const update = () => state.setSize(stdout.columns || 80, stdout.rows || 24);
+    const update = () => store.getState().setSize(stdout.columns || 80, stdout.rows || 24);
     update();
     stdout.on('resize', update);
     return () => {
       stdout.off('resize', update);
     };
-  }, [stdout]);
+  }, [stdout, store]);
 
   useEffect(() => {
     if (state.exit) exit();
@@ -78,7 +79,7 @@ export function App({ store }: { store: AppStore }) {
     if (!command) return;
     const result = dispatch(command);
     return result instanceof Promise ? untilSettledOrRunning(store, result) : undefined;
-  });
+  }, { isActive: !keysHeld });
 
   useDroppedKeys((count) => tell(store, `${count} key${count === 1 ? ' was' : 's were'} dropped: too many arrived while the screen was busy.`, 'error'));
 

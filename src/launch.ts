@@ -18,7 +18,8 @@ export async function main(argv: string[]): Promise<number> {
   if (target === undefined) return (await import('./cli.js')).main(argv);
   try {
     holdKeys();
-    const { openCommand } = await import('./commands/open.js');
+    // The screens load alongside the command rather than after it: one round of module loading fewer.
+    const [{ openCommand }] = await Promise.all([import('./commands/open.js'), import('./tui.js')]);
     await openCommand(target);
     return 0;
   } catch (error) {

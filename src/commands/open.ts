@@ -8,7 +8,6 @@ import { sha256Hex } from '../session/chain.js';
 import { findRunbookFiles, isDirectory, loadRunbook } from '../runbook/load.js';
 import { allSections } from '../runbook/walk.js';
 import { listSessions, resolveSession } from '../session/catalog.js';
-import { SessionController } from '../session/controller.js';
 import { LOG_FILE } from '../session/log.js';
 import { purposeFrom } from '../session/purpose.js';
 import type { RunbookEntry } from '../state/store.js';
@@ -68,6 +67,7 @@ export async function resumeCommand(ref: string | undefined, options: OpenOption
   const path = started?.runbook?.path;
   if (!path || !existsSync(path)) throw new UsageError(`The runbook of this session (${path ?? 'unknown'}) is gone; restore it to resume.`);
   const loaded = await loadRunbook(path);
+  const { SessionController } = await import('../session/controller.js');
   const controller = SessionController.resume(dir, { loaded, ...(options.env ? { envName: options.env } : {}), ...(options.key ? { signer: { keyPath: options.key } } : {}) });
   try {
     if (started?.runbook?.sha256 && sha256Hex(loaded.bytes) !== started.runbook.sha256) {

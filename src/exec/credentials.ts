@@ -2,7 +2,6 @@
 // fetched when first needed, kept in memory only (never in a file, the log or an event), and fetched
 // again when its `ttl` has passed. The same form serves `op read`, `vault kv get` or `security …`.
 
-import { execa } from 'execa';
 import { UsageError } from '../errors.js';
 import { redactString } from '../session/redact.js';
 
@@ -72,6 +71,8 @@ export class CredentialCommands {
 
   private async fetch(name: string, spec: CommandValue): Promise<string> {
     const started = (this.options.now ?? Date.now)();
+    // Loaded here: resolving an environment (the navigator's first frame) must not load the process runner.
+    const { execa } = await import('execa');
     const result = await execa('/bin/bash', ['-c', spec.command], {
       cwd: this.options.cwd,
       env: this.options.env,

@@ -5,10 +5,10 @@ import { createStore } from 'zustand/vanilla';
 import { SessionController } from '../session/controller.js';
 import type { AppStore } from './context.js';
 import { navigationActions } from './navigation.js';
+import { initialState, snapshot } from './initial.js';
 import { dialogPrompts } from './prompts.js';
-import { locateStep } from './rows.js';
 import { sessionActions } from './sessionActions.js';
-import type { AppActions, AppOptions, AppState, PromptSpec, Screen, SessionSnapshot } from './types.js';
+import type { AppActions, AppOptions, AppState, PromptSpec } from './types.js';
 
 export type * from './types.js';
 export type { AppStore } from './context.js';
@@ -38,17 +38,6 @@ export function createAppStore(options: AppOptions): AppStore {
   });
 }
 
-/** What the screens show of the session, copied from the controller whenever it changes. */
-function snapshot(controller: SessionController): SessionSnapshot {
-  return {
-    env: controller.env,
-    view: controller.view,
-    ...(controller.session ? { session: controller.session } : {}),
-    ...(controller.mirror ? { mirror: { health: controller.mirror.health, behind: controller.mirror.behind } } : {}),
-    ...(controller.startedAt ? { sessionStartedAt: controller.startedAt } : {}),
-  };
-}
-
 /** The session controller the TUI drives, from its options (the store answers its questions). */
 export function createController(options: AppOptions): SessionController {
   const controllerOptions = {
@@ -61,29 +50,4 @@ export function createController(options: AppOptions): SessionController {
   const controller = options.resume ? SessionController.adopt(options.resume, controllerOptions) : new SessionController(controllerOptions);
   if (options.loaded) controller.useRunbook(options.loaded);
   return controller;
-}
-
-/** The first frame: the picker, the runbook's home, or the step a resumed session was last on. */
-function initialState(options: AppOptions, controller: SessionController): AppState {
-  const loaded = options.loaded ?? controller.loaded;
-  const resumed = controller.session && controller.view.events > 0;
-  const lastStep = resumed && loaded && controller.view.lastStep ? locateStep(loaded.runbook, controller.view.lastStep) : undefined;
-  const screen: Screen = lastStep ? { name: 'step', sectionId: lastStep.section.id, stepId: lastStep.step.id } : { name: loaded ? 'home' : 'picker' };
-  return {
-    ...snapshot(controller),
-    ...(options.entries ? { entries: options.entries } : {}),
-    ...(loaded ? { file: loaded.file, runbook: loaded.runbook } : {}),
-    screen,
-    history: lastStep ? [{ name: 'home' }, { name: 'section', sectionId: lastStep.section.id }] : [],
-    cursor: {},
-    filter: '',
-    filtering: false,
-    outputTick: 0,
-    promptId: 0,
-    results: {},
-    scroll: 0,
-    exit: false,
-    size: options.size ?? { columns: 80, rows: 24 },
-    ...(resumed ? { message: { text: `Resumed session ${controller.session!.id}.`, tone: 'ok' as const } } : {}),
-  };
 }
