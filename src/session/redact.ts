@@ -5,7 +5,7 @@
 // no secret is written back byte for byte. Output is buffered by line so a secret split across two
 // chunks is still seen whole; ANSI escapes are stripped for matching only.
 
-import { LineScanner, type Trigger } from './redactScan.js';
+import { LineScanner, type Candidates, type Trigger } from './redactScan.js';
 import { looksSecretAssignment } from './secretName.js';
 
 export type RedactionKind =
@@ -93,12 +93,13 @@ const TOKEN_TRIGGER: Trigger = {
     'fwogzxivyxdz', 'iqojb3jpz2lu', 'ls0tls1crudjti',
   ],
   wordRun: 34,
+  confirm: TOKEN_HINT,
 };
 // Shapes that start with a character class, each behind its own cheap test.
 const CLASS_SHAPES: Array<[hint: RegExp, regex: RegExp, trigger?: Trigger]> = [
   [/\dQ~/, /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g, { literals: ['q~'] }], // Azure AD client secret
   [/\d{8}:AA/, /(?<![0-9])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g, { literals: [':aa'] }], // Telegram bot
-  [/\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}/, /(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])/g, { wordRun: 24 }], // Discord bot
+  [/\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}/, /(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])/g, { wordRun: 24, confirm: /\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}/ }], // Discord bot
 ];
 
 // Values that are not secrets even after a secret-looking label: references, placeholders, booleans.
@@ -219,7 +220,7 @@ export const PATTERNS: Pattern[] = [
     regex: /(?<![A-Za-z0-9_+/=.-])[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,8})?[_-][A-Za-z0-9_-]{20,200}(?![A-Za-z0-9_+/=-])/g,
     hint: (t) => /[_-][A-Za-z0-9_-]{20}/.test(t),
     accept: ([m]) => randomLooking(m!.replace(/^[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,8})?[_-]/, ''), 3.9),
-    trigger: { wordRun: 23 },
+    trigger: { wordRun: 23, confirm: /[_-][A-Za-z0-9_-]{20}/ },
   },
 ];
 
@@ -325,35 +326,47 @@ export class Redactor {
    * is returned as the same bytes, and a block with none is returned as it came.
    */
   private redactBlock(block: Buffer): Buffer {
-    const ranges = block.length >= SCAN_MIN ? this.candidateLines(block) : undefined;
-    if (!ranges) return Buffer.from(this.redactLines(block.toString('latin1')), 'latin1');
+    const found = block.length >= SCAN_MIN ? this.candidateLines(block) : undefined;
+    if (!found) return Buffer.from(this.redactLines(block.toString('latin1')), 'latin1');
+    const { ranges, masks } = found;
     if (!ranges.length) return block;
     const lines: string[] = [];
     for (let i = 0; i < ranges.length; i += 2) lines.push(block.toString('latin1', ranges[i], ranges[i + 1]));
-    const candidates = lines.join('');
     const before = { ...this.counts };
-    const redacted = this.redactSimple(candidates, false);
-    if (redacted === candidates) return block;
-    const out = redacted.split('\n');
-    if (out.length !== lines.length + (candidates.endsWith('\n') ? 1 : 0)) {
-      // Not one line out per line in: match the block whole instead.
-      for (const kind of Object.keys(this.counts) as RedactionKind[]) this.counts[kind] = before[kind];
-      return Buffer.from(this.redactLines(block.toString('latin1')), 'latin1');
+    let changed = false;
+    // Known secrets, then each pattern in order (trigger i is pattern i; the last, known secrets), each
+    // on the lines that hold its trigger, joined: patterns never cross a newline.
+    for (let step = -1; step < PATTERNS.length; step++) {
+      const bit = 1 << (step < 0 ? PATTERNS.length : step);
+      const chosen: number[] = [];
+      for (let i = 0; i < masks.length; i++) if (masks[i]! & bit) chosen.push(i);
+      if (!chosen.length) continue;
+      const text = chosen.map((i) => lines[i]).join('');
+      if (step >= 0 && PATTERNS[step]!.trigger!.confirm?.test(text) === false) continue;
+      const redacted = this.redactSimple(text, step < 0 ? 'known' : PATTERNS[step]!);
+      if (redacted === text) continue;
+      const out = redacted.split('\n');
+      if (out.length !== chosen.length + (text.endsWith('\n') ? 1 : 0)) {
+        // Not one line out per line in: match the block whole instead.
+        for (const kind of Object.keys(this.counts) as RedactionKind[]) this.counts[kind] = before[kind];
+        return Buffer.from(this.redactLines(block.toString('latin1')), 'latin1');
+      }
+      chosen.forEach((line, k) => (lines[line] = lines[line]!.endsWith('\n') ? `${out[k]}\n` : out[k]!));
+      changed = true;
     }
+    if (!changed) return block;
     const parts: Buffer[] = [];
     let at = 0;
     for (let i = 0; i < lines.length; i++) {
-      const start = ranges[2 * i]!;
-      const end = ranges[2 * i + 1]!;
-      parts.push(block.subarray(at, start), Buffer.from(lines[i]!.endsWith('\n') ? `${out[i]}\n` : out[i]!, 'latin1'));
-      at = end;
+      parts.push(block.subarray(at, ranges[2 * i]), Buffer.from(lines[i]!, 'latin1'));
+      at = ranges[2 * i + 1]!;
     }
     parts.push(block.subarray(at));
     return Buffer.concat(parts);
   }
 
-  /** Byte ranges of the lines worth matching, or undefined when the block must be matched whole. */
-  private candidateLines(block: Buffer): number[] | undefined {
+  /** The lines worth matching, or undefined when the block must be matched whole. */
+  private candidateLines(block: Buffer): Candidates | undefined {
     // An escape code can split a secret, and a private key spans lines: such blocks are matched whole.
     if (this.inPrivateKey || block.includes(0x1b) || block.includes('PRIVATE KEY', 0, 'latin1')) return undefined;
     return lineScannerFor(this.known)?.candidates(block);
@@ -361,7 +374,7 @@ export class Redactor {
 
   /** Every pattern tried on every line of the text: no hints, no scan. What the scanned path must equal. */
   redactEveryLine(text: string): string {
-    return this.redactSimple(Buffer.from(text, 'utf8').toString('latin1'), false);
+    return this.redactSimple(Buffer.from(text, 'utf8').toString('latin1'), 'every');
   }
 
   /** Redact a whole string at once (a command line, a note). */
@@ -427,17 +440,21 @@ export class Redactor {
     return direct.replace(ANSI, '') === redacted ? direct : redacted;
   }
 
-  /** `useHints` false: every pattern is tried (on lines already known to hold a trigger). */
-  private redactSimple(text: string, useHints = true): string {
+  /**
+   * `hinted`: known secrets, then each pattern whose hint passes; `every`: no hints; `known`: known secrets
+   * only; a pattern: that one only, no hint (on lines known to hold its trigger).
+   */
+  private redactSimple(text: string, scope: 'hinted' | 'every' | 'known' | Pattern = 'hinted'): string {
     let out = text;
-    for (const secret of this.known) {
+    for (const secret of typeof scope === 'string' ? this.known : []) {
       if (!out.includes(secret)) continue;
       const parts = out.split(secret);
       for (let i = 1; i < parts.length; i++) this.count('known-secret');
       out = parts.join(marker('known-secret'));
     }
-    for (const { kind, regex, group, hint, accept } of PATTERNS) {
-      if (useHints && !hint(out)) continue;
+    for (const pattern of typeof scope === 'string' ? (scope === 'known' ? [] : PATTERNS) : [scope]) {
+      const { kind, regex, group, hint, accept } = pattern;
+      if (scope === 'hinted' && !hint(out)) continue;
       regex.lastIndex = 0;
       out = out.replace(regex, (match: string, ...rest: unknown[]) => {
         const offset = rest[rest.length - 2] as number;

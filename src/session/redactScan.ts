@@ -17,6 +17,8 @@ export interface Trigger {
   wordRun?: number;
   /** A run of at least this many of [A-Za-z0-9+/]. */
   base64Run?: number;
+  /** Also necessary, tested on the trigger's lines together before the pattern runs on them (a run is common). */
+  confirm?: RegExp;
 }
 
 const NEWLINE = 0x0a;
@@ -26,35 +28,48 @@ const isLowerCase = new Uint8Array(256).map((_, b) => Number(b >= 0x61 && b <= 0
 const WORD_CHARS = new Uint8Array(256).map((_, b) => Number(isLetter(b) || (b >= 0x30 && b <= 0x39) || b === 0x5f || b === 0x2d));
 const BASE64_CHARS = new Uint8Array(256).map((_, b) => Number(isLetter(b) || (b >= 0x30 && b <= 0x39) || b === 0x2b || b === 0x2f));
 
+/** The lines of a block that could hold a secret, and for each which triggers (bit i: trigger i) it holds. */
+export interface Candidates {
+  /** [start, end) byte ranges, in order; the last may lack its newline. */
+  ranges: number[];
+  /** One mask per range; every bit set when there are more triggers than bits. */
+  masks: number[];
+}
+
+const MAX_TRIGGERS = 31;
+
 export class LineScanner {
   /** Byte → symbol (case folded); 0 is every byte no literal uses. */
   private readonly symbol = new Uint8Array(256);
   private readonly symbols: number;
   /** state offset + symbol → next state offset (an offset is state × symbols). */
   private readonly next: Int32Array;
-  /** Offsets from here on are states where a word-end literal ends; from `anyStart` on, any literal. */
-  private readonly wordEndStart: number;
-  private readonly anyStart: number;
-  private readonly wordRun: number;
-  private readonly base64Run: number;
+  /** Offsets from here on are states where a literal ends. */
+  private readonly outputStart: number;
+  /** Per state (offset / symbols): the triggers whose literal ends here, and those whose word-end literal does. */
+  private readonly anyMask: Int32Array;
+  private readonly wordEndMask: Int32Array;
+  /** One pass per class: a line with a run of at least `min` holds the triggers in `mask`. */
+  private readonly runs: Array<{ chars: Uint8Array; thresholds: Array<{ min: number; mask: number }> }> = [];
 
   constructor(triggers: Trigger[]) {
-    const literals = triggers.flatMap((t) => t.literals ?? []);
-    const wordEnd = triggers.flatMap((t) => t.wordEnd ?? []);
-    const runs = (pick: (t: Trigger) => number | undefined) => Math.min(Infinity, ...triggers.map(pick).filter((n): n is number => n !== undefined));
-    this.wordRun = runs((t) => t.wordRun);
-    this.base64Run = runs((t) => t.base64Run);
+    const bit = (i: number) => (triggers.length > MAX_TRIGGERS ? -1 : 1 << i);
+    for (const [chars, pick] of [[WORD_CHARS, (t: Trigger) => t.wordRun], [BASE64_CHARS, (t: Trigger) => t.base64Run]] as const) {
+      const thresholds = triggers.flatMap((t, i) => (pick(t) === undefined ? [] : [{ min: pick(t)!, mask: bit(i) }])).sort((a, b) => a.min - b.min);
+      if (thresholds.length) this.runs.push({ chars, thresholds });
+    }
 
     const bytesOf = (literal: string) => [...Buffer.from(literal, 'latin1')].map(lower);
     let count = 1;
-    for (const literal of [...literals, ...wordEnd]) for (const byte of bytesOf(literal)) if (!this.symbol[byte]) this.symbol[byte] = count++;
+    for (const t of triggers) for (const literal of [...(t.literals ?? []), ...(t.wordEnd ?? [])]) for (const byte of bytesOf(literal)) if (!this.symbol[byte]) this.symbol[byte] = count++;
     for (let b = 0x41; b <= 0x5a; b++) this.symbol[b] = this.symbol[b + 0x20]!;
     this.symbols = count;
 
     // The trie, then failure links breadth first (Aho-Corasick), then a full transition table.
     const children: Array<Map<number, number>> = [new Map()];
-    const ends: number[] = [0]; // 0 none, 1 word-end literal, 2 any literal
-    const add = (literal: string, kind: number) => {
+    const any: number[] = [0];
+    const wordEnd: number[] = [0];
+    const add = (literal: string, masks: number[], mask: number) => {
       if (!literal) throw new Error('empty trigger literal');
       let state = 0;
       for (const byte of bytesOf(literal)) {
@@ -63,15 +78,18 @@ export class LineScanner {
         if (child === undefined) {
           child = children.length;
           children.push(new Map());
-          ends.push(0);
+          any.push(0);
+          wordEnd.push(0);
           children[state]!.set(sym, child);
         }
         state = child;
       }
-      ends[state] = Math.max(ends[state]!, kind);
+      masks[state]! |= mask;
     };
-    for (const literal of wordEnd) add(literal, 1);
-    for (const literal of literals) add(literal, 2);
+    triggers.forEach((t, i) => {
+      for (const literal of t.literals ?? []) add(literal, any, bit(i));
+      for (const literal of t.wordEnd ?? []) add(literal, wordEnd, bit(i));
+    });
     const states = children.length;
     const delta = new Int32Array(states * count);
     const fail = new Int32Array(states);
@@ -83,8 +101,9 @@ export class LineScanner {
     }
     for (let head = 0; head < queue.length; head++) {
       const state = queue[head]!;
-      // A word-end literal inside a longer one still needs its own check; any literal wins.
-      ends[state] = Math.max(ends[state]!, ends[fail[state]!]!);
+      // A literal that ends here ends every literal that is a suffix of it too.
+      any[state]! |= any[fail[state]!]!;
+      wordEnd[state]! |= wordEnd[fail[state]!]!;
       for (let sym = 0; sym < count; sym++) {
         const child = children[state]!.get(sym);
         if (child === undefined) delta[state * count + sym] = delta[fail[state]! * count + sym]!;
@@ -95,54 +114,55 @@ export class LineScanner {
         }
       }
     }
-    // Renumber so that the kind of a state is a comparison: plain states, then word-end, then any.
-    const order = [0, 1, 2].flatMap((kind) => [...Array(states).keys()].filter((s) => ends[s] === kind));
+    // Renumber so that "a literal ends here" is one comparison: states without output first.
+    const hasOutput = (s: number) => any[s] !== 0 || wordEnd[s] !== 0;
+    const order = [...[...Array(states).keys()].filter((s) => !hasOutput(s)), ...[...Array(states).keys()].filter(hasOutput)];
     const position = new Int32Array(states);
     order.forEach((state, i) => (position[state] = i));
     this.next = new Int32Array(states * count);
     for (let s = 0; s < states; s++) for (let sym = 0; sym < count; sym++) this.next[position[s]! * count + sym] = position[delta[s * count + sym]!]! * count;
-    this.wordEndStart = order.findIndex((s) => ends[s]! >= 1) * count;
-    this.anyStart = order.findIndex((s) => ends[s] === 2) * count;
-    if (this.wordEndStart < 0) this.wordEndStart = Infinity;
-    if (this.anyStart < 0) this.anyStart = Infinity;
+    this.anyMask = Int32Array.from(order, (s) => any[s]!);
+    this.wordEndMask = Int32Array.from(order, (s) => wordEnd[s]!);
+    const firstOutput = order.findIndex(hasOutput);
+    this.outputStart = firstOutput < 0 ? Infinity : firstOutput * count;
   }
 
-  /** Line starts of the lines that hold a literal, in order. */
-  private literalLines(buf: Buffer): number[] {
-    const found: number[] = [];
-    const { symbol, next, wordEndStart, anyStart } = this;
+  /** The masks of the literals on each line that has any, by line start. */
+  private literalLines(buf: Buffer, found: Map<number, number>): void {
+    const { symbol, next, outputStart, anyMask, wordEndMask, symbols } = this;
     const end = buf.length;
     let state = 0;
     let lineStart = 0;
+    let lineMask = 0;
     for (let i = 0; i < end; i++) {
       const byte = buf[i]!;
       if (byte === NEWLINE) {
+        if (lineMask) found.set(lineStart, (found.get(lineStart) ?? 0) | lineMask);
         state = 0;
         lineStart = i + 1;
+        lineMask = 0;
         continue;
       }
       state = next[state + symbol[byte]!]!;
-      if (state >= wordEndStart && (state >= anyStart || i + 1 === end || !isLowerCase[buf[i + 1]!])) {
-        found.push(lineStart);
-        // The line is in: go on from the next one.
-        const newline = buf.indexOf(NEWLINE, i);
-        if (newline < 0) break;
-        i = newline;
-        state = 0;
-        lineStart = newline + 1;
+      if (state >= outputStart) {
+        const at = state / symbols;
+        lineMask |= anyMask[at]!;
+        if (wordEndMask[at] && (i + 1 === end || !isLowerCase[buf[i + 1]!])) lineMask |= wordEndMask[at]!;
       }
     }
-    return found;
+    if (lineMask) found.set(lineStart, (found.get(lineStart) ?? 0) | lineMask);
   }
 
-  /** Line starts of the lines that hold a run of at least `min` bytes of the class, in order. */
-  private runLines(buf: Buffer, chars: Uint8Array, min: number): number[] {
-    const found: number[] = [];
-    if (!Number.isFinite(min)) return found;
+  /** Adds to each line that holds a run of the class the triggers whose length it reaches. */
+  private runLines(buf: Buffer, chars: Uint8Array, thresholds: Array<{ min: number; mask: number }>, found: Map<number, number>): void {
     const end = buf.length;
+    const min = thresholds[0]!.min;
     // Every run of `min` covers a byte at `probe`; look only there, and around it when it is in the class.
     let floor = 0;
     let probe = min - 1;
+    // The line start last found, and from where: a long line with many runs is walked back once, not per run.
+    let lineStart = 0;
+    let walkedFrom = 0;
     while (probe < end) {
       if (!chars[buf[probe]!]) {
         floor = probe + 1;
@@ -152,29 +172,35 @@ export class LineScanner {
       let first = probe;
       while (first > floor && chars[buf[first - 1]!]) first--;
       let last = probe;
-      while (last + 1 < end && last - first + 1 < min && chars[buf[last + 1]!]) last++;
-      if (last - first + 1 >= min) {
-        found.push(buf.lastIndexOf(NEWLINE, first) + 1);
-        const newline = buf.indexOf(NEWLINE, last);
-        if (newline < 0) break;
-        floor = newline + 1;
-        probe = newline + min;
-      } else {
-        floor = last + 2;
-        probe = last + 1 + min;
+      while (last + 1 < end && chars[buf[last + 1]!]) last++;
+      const length = last - first + 1;
+      if (length >= min) {
+        let mask = 0;
+        for (const t of thresholds) if (length >= t.min) mask |= t.mask;
+        let at = first;
+        while (at > walkedFrom && buf[at - 1] !== NEWLINE) at--;
+        if (at > walkedFrom || buf[at - 1] === NEWLINE) lineStart = at;
+        walkedFrom = first;
+        found.set(lineStart, (found.get(lineStart) ?? 0) | mask);
       }
+      floor = last + 2;
+      probe = last + 1 + min;
     }
-    return found;
   }
 
-  /** [start, end) byte ranges of the lines that could hold a secret, in order; the last may lack its newline. */
-  candidates(buf: Buffer): number[] {
-    const starts = [...new Set([...this.literalLines(buf), ...this.runLines(buf, WORD_CHARS, this.wordRun), ...this.runLines(buf, BASE64_CHARS, this.base64Run)])].sort((a, b) => a - b);
+  /** The lines that could hold a secret, in order, each with the triggers it holds. */
+  candidates(buf: Buffer): Candidates {
+    const found = new Map<number, number>();
+    this.literalLines(buf, found);
+    for (const { chars, thresholds } of this.runs) this.runLines(buf, chars, thresholds, found);
+    const starts = [...found.keys()].sort((a, b) => a - b);
     const ranges: number[] = [];
+    const masks: number[] = [];
     for (const start of starts) {
       const newline = buf.indexOf(NEWLINE, start);
       ranges.push(start, newline < 0 ? buf.length : newline + 1);
+      masks.push(found.get(start)!);
     }
-    return ranges;
+    return { ranges, masks };
   }
 }

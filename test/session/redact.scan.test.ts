@@ -77,6 +77,16 @@ describe('scanned redaction of large blocks', () => {
     );
   });
 
+  it('a long line of many long runs is scanned in linear time, and a secret at its end still found', { timeout: 30_000 }, () => {
+    const runs = 'Abcdefghijklmnopqrstuvwxyz0123456789abcdefghij '.repeat(20_000);
+    const text = `${runs}\n${runs}postgresql://u:hunter2-at-the-end@db/app\n`;
+    const started = performance.now();
+    const { out } = scanned(text);
+    expect(out).not.toContain('hunter2-at-the-end');
+    expect(out.startsWith(runs)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+
   it('known secrets are found by the scan, in every encoding', () => {
     const known = 'Sécret value/42+x';
     for (const form of [known, encodeURIComponent(known), JSON.stringify(known).slice(1, -1), Buffer.from(known).toString('base64').replace(/=+$/, '')]) {
@@ -95,13 +105,13 @@ describe('scanned redaction of large blocks', () => {
     expect(out.length).toBe(block.length);
   });
 
-  it('the scanner finds literals without regard to case, word ends only before a non-lower-case letter, and long runs', () => {
-    const scanner = new LineScanner([{ literals: ['token'], wordEnd: ['pat'], wordRun: 10, base64Run: 12 }]);
-    const lines = ['a TOKEN b', 'path', 'PATH', 'myPat=1', 'patx', 'abcdefghi', 'abcdefghij', 'a/b+c/d+e/f', 'a/b+c/d+e/fg', 'x'];
+  it('the scanner finds literals without regard to case, word ends only before a non-lower-case letter, and long runs, and says which', () => {
+    const scanner = new LineScanner([{ literals: ['token'] }, { wordEnd: ['pat'] }, { wordRun: 10 }, { base64Run: 12, literals: ['oken'] }]);
+    const lines = ['a TOKEN b', 'path', 'PATH', 'myPat=1', 'patx', 'abcdefghi', 'abcdefghij', 'a/b+c/d+e/f', 'a/b+c/d+e/fg', 'x', 'pat tokenabcdef'];
     const buf = Buffer.from(lines.join('\n'));
-    const ranges = scanner.candidates(buf);
-    const found = [];
-    for (let i = 0; i < ranges.length; i += 2) found.push(buf.toString('latin1', ranges[i], ranges[i + 1]).trimEnd());
-    expect(found).toEqual(['a TOKEN b', 'PATH', 'myPat=1', 'abcdefghij', 'a/b+c/d+e/fg']);
+    const { ranges, masks } = scanner.candidates(buf);
+    const found: Array<[string, number]> = [];
+    for (let i = 0; i < ranges.length; i += 2) found.push([buf.toString('latin1', ranges[i], ranges[i + 1]).trimEnd(), masks[i / 2]!]);
+    expect(found).toEqual([['a TOKEN b', 0b1001], ['PATH', 0b10], ['myPat=1', 0b10], ['abcdefghij', 0b100], ['a/b+c/d+e/fg', 0b1000], ['pat tokenabcdef', 0b1111]]);
   });
 });
