@@ -1,10 +1,12 @@
 // 50 MB of command output into evidence, the issue's way: the whole `runbook exec` of a section whose one
 // shell step writes 50 MB, with no database configured (so no sandbox may start: checked), beside
 // `sh -c 'the same command > file'`. The two alternate with a pause between runs; medians, peak RSS beside.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { median, measureProcess, ROOT, TMP } from './lib.mjs';
+import { median, ROOT, TMP } from './lib.mjs';
 
 export const name = 'output capture';
 
@@ -19,6 +21,16 @@ function cleanEnv(home) {
   const env = {};
   for (const [k, v] of Object.entries(process.env)) if (k !== 'DATABASE_URL' && !k.startsWith('PG')) env[k] = v;
   return { ...env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state'), XDG_CACHE_HOME: join(home, 'cache'), RUNBOOK_SIGNER: 'bench@example.com', NO_COLOR: '1' };
+}
+
+/** Wall time, peak RSS and CPU time (user + sys, which a loaded machine inflates less than wall time) of one run. */
+function measureProcess(command, args, { env = process.env, cwd } = {}) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync('/usr/bin/time', ['-f', '%M %U %S', command, ...args], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr}`);
+  const [kb, user, sys] = result.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { ms, peakMb: kb / 1024, cpuMs: (user + sys) * 1000 };
 }
 
 const pause = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, PAUSE_MS);
@@ -62,12 +74,15 @@ export function run() {
   const sandboxStarted = existsSync(join(home, 'state', 'runbook', 'sandbox'));
   rmSync(home, { recursive: true, force: true });
 
-  const checks = `${exact ? 'byte-exact' : 'EVIDENCE DIFFERS'}${sandboxStarted ? ', SANDBOX STARTED' : ', no sandbox'}`;
+  const checks = `${exact ? 'byte-exact' : 'EVIDENCE DIFFERS'}${sandboxStarted ? ', SANDBOX STARTED' : ', no sandbox'}, load ${loadavg()[0].toFixed(1)}`;
   const ms = (runs) => median(runs.map((r) => r.ms));
   const rss = (runs) => median(runs.map((r) => r.peakMb));
+  const cpu = (runs) => median(runs.map((r) => r.cpuMs));
   return [
     { what: `capture ${MB} MB of output (exec, whole process; ${checks})`, value: ms(ours), unit: 'ms', floor: ms(floors), floorWhat: "sh -c 'cmd > file'", goal: '≤ 3×' },
+    { what: `capture ${MB} MB of output: CPU time (user + sys)`, value: cpu(ours), unit: 'ms', floor: cpu(floors), floorWhat: "sh -c 'cmd > file'", goal: '' },
     { what: `capture ${MB} MB of output: peak RSS`, value: rss(ours), unit: 'MB', floor: rss(floors), floorWhat: "sh -c 'cmd > file'", goal: '< 200 MB' },
     { what: 'exec of a one-line section (the fixed part of the row above)', value: ms(fixed), unit: 'ms', floor: ms(nodeAlone), floorWhat: 'node -e 0', goal: '' },
+    { what: 'exec of a one-line section: CPU time (user + sys)', value: cpu(fixed), unit: 'ms', floor: cpu(nodeAlone), floorWhat: 'node -e 0', goal: '' },
   ];
 }

@@ -60,10 +60,13 @@ export class LineScanner {
     }
 
     const bytesOf = (literal: string) => [...Buffer.from(literal, 'latin1')].map(lower);
-    let count = 1;
+    // Symbol 1 is the newline: every state goes back to the start on it (no literal spans lines).
+    let count = 2;
+    this.symbol[NEWLINE] = 1;
     for (const t of triggers) for (const literal of [...(t.literals ?? []), ...(t.wordEnd ?? [])]) for (const byte of bytesOf(literal)) if (!this.symbol[byte]) this.symbol[byte] = count++;
     for (let b = 0x41; b <= 0x5a; b++) this.symbol[b] = this.symbol[b + 0x20]!;
     this.symbols = count;
+    if (triggers.some((t) => [...(t.literals ?? []), ...(t.wordEnd ?? [])].some((l) => l.includes('\n')))) throw new Error('a trigger literal spans lines');
 
     // The trie, then failure links breadth first (Aho-Corasick), then a full transition table.
     const children: Array<Map<number, number>> = [new Map()];
@@ -106,7 +109,8 @@ export class LineScanner {
       wordEnd[state]! |= wordEnd[fail[state]!]!;
       for (let sym = 0; sym < count; sym++) {
         const child = children[state]!.get(sym);
-        if (child === undefined) delta[state * count + sym] = delta[fail[state]! * count + sym]!;
+        if (sym === 1) delta[state * count + sym] = 0;
+        else if (child === undefined) delta[state * count + sym] = delta[fail[state]! * count + sym]!;
         else {
           fail[child] = delta[fail[state]! * count + sym]!;
           delta[state * count + sym] = child;
@@ -131,26 +135,24 @@ export class LineScanner {
   private literalLines(buf: Buffer, found: Map<number, number>): void {
     const { symbol, next, outputStart, anyMask, wordEndMask, symbols } = this;
     const end = buf.length;
-    let state = 0;
+    // The line of the last hit: [lineStart, lineEnd).
     let lineStart = 0;
-    let lineMask = 0;
+    let lineEnd = -1;
+    let state = 0;
     for (let i = 0; i < end; i++) {
-      const byte = buf[i]!;
-      if (byte === NEWLINE) {
-        if (lineMask) found.set(lineStart, (found.get(lineStart) ?? 0) | lineMask);
-        state = 0;
-        lineStart = i + 1;
-        lineMask = 0;
-        continue;
+      state = next[state + symbol[buf[i]!]!]!;
+      if (state < outputStart) continue;
+      const at = state / symbols;
+      let mask = anyMask[at]!;
+      if (wordEndMask[at] && (i + 1 === end || !isLowerCase[buf[i + 1]!])) mask |= wordEndMask[at]!;
+      if (!mask) continue;
+      if (i >= lineEnd) {
+        lineStart = buf.lastIndexOf(NEWLINE, i) + 1;
+        const newline = buf.indexOf(NEWLINE, i);
+        lineEnd = newline < 0 ? end : newline;
       }
-      state = next[state + symbol[byte]!]!;
-      if (state >= outputStart) {
-        const at = state / symbols;
-        lineMask |= anyMask[at]!;
-        if (wordEndMask[at] && (i + 1 === end || !isLowerCase[buf[i + 1]!])) lineMask |= wordEndMask[at]!;
-      }
+      found.set(lineStart, (found.get(lineStart) ?? 0) | mask);
     }
-    if (lineMask) found.set(lineStart, (found.get(lineStart) ?? 0) | lineMask);
   }
 
   /** Adds to each line that holds a run of the class the triggers whose length it reaches. */
