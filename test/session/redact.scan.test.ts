@@ -96,6 +96,13 @@ describe('scanned redaction of large blocks', () => {
     }
   });
 
+  it('a known secret that spans lines is still redacted in a large block (the scan is not used for it)', () => {
+    const known = 'first-line-of-it\nsecond-line-of-it';
+    const { out, redactor } = scanned(`${FILLER}before ${known} after\n${FILLER}`, [known]);
+    expect(out).not.toContain('second-line-of-it');
+    expect(redactor.counts['known-secret']).toBe(1);
+  });
+
   it('a block with no candidate line comes back as the very same bytes, untouched', () => {
     const redactor = new Redactor();
     const block = Buffer.from(FILLER.repeat(10));
