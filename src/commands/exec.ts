@@ -161,16 +161,22 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
       for (const { action, id } of actions) {
         // A command's output is shown terminal-safe: it cannot retitle the window or write the clipboard.
         const output = terminalSafeWriter((text) => process.stdout.write(text));
+        let outputEndsLine = true;
         process.stdout.write(`   ${style.cyan(action.kind)} ${indent(terminalSafe(session.redact(filledCode(action, controller.values())).text), '   ').trimStart()}\n`);
         const result = await controller.run({
           section: stepSection, step, action, actionId: id, signal: abort.signal,
-          onOutput: (chunk) => output.write(chunk),
+          onOutput: (chunk) => {
+            output.write(chunk);
+            outputEndsLine = chunk[chunk.length - 1] === 0x0a;
+          },
           onFirstPage: ({ columns, page }) => {
             shownEarly = true;
             process.stdout.write(indent(formatTable(columns, page).join('\n'), '   ') + '\n');
           },
         });
         output.end();
+        // Output whose last line has no newline must not run into the verdict.
+        if (!outputEndsLine) process.stdout.write('\n');
         const outcome: ActionOutcome | undefined = result.ran ? result.outcome : undefined;
         if (outcome) reportOutcome(outcome, style, shownEarly);
         else process.stdout.write(style.red(`   ✗ ${terminalSafe(result.ran ? '' : result.message)}\n`));

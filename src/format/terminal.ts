@@ -10,6 +10,8 @@
 // - Every other control character is shown visibly, as psql does: `\x1B`, `\x07`, `\x9B`, and
 //   `\u202E` for bidi and line-separator controls. What follows an escaped ESC stays as plain text.
 
+import { isAscii } from 'node:buffer';
+
 // C0 except \t and \n, DEL, C1 (U+0080–U+009F: U+009B is an 8-bit CSI), bidi embeddings/overrides/
 // isolates, line and paragraph separators, and the BOM / zero-width no-break space in the middle of text.
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
@@ -56,9 +58,18 @@ export function terminalSafeDeep<T>(value: T, prepare: (text: string) => string 
  */
 export function terminalSafeWriter(write: (text: string) => void): { write(chunk: Buffer | string): void; end(): void } {
   const decoder = new TextDecoder('utf-8');
+  // Whether the decoder may hold the start of a character: then every chunk must go through it.
+  let decoderHolds = false;
   return {
     write(chunk) {
-      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      let text: string;
+      if (typeof chunk === 'string') text = chunk;
+      // ASCII needs no decoding (the common case of a large output, and much cheaper).
+      else if (!decoderHolds && isAscii(chunk)) text = chunk.toString('latin1');
+      else {
+        text = decoder.decode(chunk, { stream: true });
+        decoderHolds = chunk.length > 0 && chunk[chunk.length - 1]! >= 0x80;
+      }
       if (text) write(terminalSafe(text));
     },
     end() {

@@ -6,6 +6,7 @@
 // chunks is still seen whole; ANSI escapes are stripped for matching only.
 
 import { BASE64_CHARS, hasRun } from './charRun.js';
+import { LineScanner, type Candidates, type Trigger } from './redactScan.js';
 import { looksSecretAssignment } from './secretName.js';
 
 export type RedactionKind =
@@ -24,7 +25,7 @@ export type RedactionKind =
   | 'token'
   | 'known-secret';
 
-interface Pattern {
+export interface Pattern {
   kind: RedactionKind;
   regex: RegExp;
   /** Which capture group is the secret; the whole match when absent. */
@@ -33,6 +34,8 @@ interface Pattern {
   hint: (text: string) => boolean;
   /** A last check on the match; false keeps the match as it is. */
   accept?: (match: string[], before: string) => boolean;
+  /** What every match contains, for finding the lines of a large block worth matching (redactScan.ts). */
+  trigger?: Trigger;
 }
 
 // Token shapes with a fixed prefix (compared against gitleaks' rules and secretlint's recommended preset;
@@ -81,12 +84,24 @@ const TOKEN_HINT = new RegExp(TOKEN_SHAPES.map(([p]) => p.source).join('|'));
 // No lookbehind in front, so the engine can look for the literal prefixes; the start is checked in `accept`.
 const TOKEN_REGEX = new RegExp(`(?:${TOKEN_SHAPES.map(([, s]) => s).join('|')})(?![A-Za-z0-9_])`, 'g');
 const TOKEN_START_OK = (before: string) => !/[A-Za-z0-9_-]$/.test(before);
+// The prefixes above as literals (a shape whose prefix is too common, SK and EAA, by its long run instead).
+const TOKEN_TRIGGER: Trigger = {
+  literals: [
+    'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_', 'glpat-', 'gldt-', 'glrt-', 'glptt-', 'glcbt-', 'glimt-', 'glft-', 'glsoat-', 'gloas-',
+    'glagent-', 'glffct-', 'xox', 'xapp-', 'hooks.slack.com/', '_live_', '_test_', 'whsec_', 'aiza', 'ya29.', 'gocspx-', 'npm_', 'pypi-', 'sg.',
+    'sk-', 'hvs.', 'hvb.', 'hvr.', '_v1_', 'shpat_', 'shpca_', 'shppa_', 'shpss_', 'dp.', 'glc_', 'glsa_', 'hrku-', 'pmak-', 'lin_api_', 'dapi',
+    'hf_', 'nrak-', 'sntry', 'age-secret-key-', 'atatt3', 'key-', 'sq0', 'fo1_', 'pscale_', 'amzn.mws.', 'discord', '1//0', 'gr1348941',
+    'fwogzxivyxdz', 'iqojb3jpz2lu', 'ls0tls1crudjti',
+  ],
+  wordRun: 34,
+  confirm: TOKEN_HINT,
+};
 // Shapes that start with a character class, each behind its own cheap test (a literal searched for
 // first: a regex that starts with a class is tried at every position).
-const CLASS_SHAPES: Array<[hint: (text: string) => boolean, regex: RegExp]> = [
-  [(t) => t.includes('Q~') && /\dQ~/.test(t), /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g], // Azure AD client secret
-  [(t) => t.includes(':AA') && /\d{8}:AA/.test(t), /(?<![0-9])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g], // Telegram bot
-  [(t) => /\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}/.test(t), /(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])/g], // Discord bot
+const CLASS_SHAPES: Array<[hint: (text: string) => boolean, regex: RegExp, trigger?: Trigger]> = [
+  [(t) => t.includes('Q~') && /\dQ~/.test(t), /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g, { literals: ['q~'] }], // Azure AD client secret
+  [(t) => t.includes(':AA') && /\d{8}:AA/.test(t), /(?<![0-9])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g, { literals: [':aa'] }], // Telegram bot
+  [(t) => /\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}/.test(t), /(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])/g, { wordRun: 24, confirm: /\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}/ }], // Discord bot
 ];
 
 // Values that are not secrets even after a secret-looking label: references, placeholders, booleans.
@@ -122,34 +137,37 @@ function basicCredentials(value: string): boolean {
 // Every pattern stays within one line ([ \t], never \s, around separators), so a block of complete
 // lines can be redacted in one pass. Labels are found by their own identifier (with a lookbehind so a
 // long identifier is scanned once), and judged by the one name rule in secretName.ts.
-const PATTERNS: Pattern[] = [
-  { kind: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, hint: (t) => t.includes('eyJ') },
-  { kind: 'supabase-access-token', regex: /\bsbp_[a-f0-9]{40}\b/g, hint: (t) => t.includes('sbp_') },
-  { kind: 'supabase-secret-key', regex: /\bsb_secret_[A-Za-z0-9_-]{8,}/g, hint: (t) => t.includes('sb_secret_') },
-  { kind: 'token', regex: TOKEN_REGEX, hint: (t) => TOKEN_HINT.test(t), accept: (_m, before) => TOKEN_START_OK(before) },
-  ...CLASS_SHAPES.map(([hint, regex]): Pattern => ({ kind: 'token', regex, hint })),
+export const PATTERNS: Pattern[] = [
+  { kind: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, hint: (t) => t.includes('eyJ'), trigger: { literals: ['eyj'] } },
+  { kind: 'supabase-access-token', regex: /\bsbp_[a-f0-9]{40}\b/g, hint: (t) => t.includes('sbp_'), trigger: { literals: ['sbp_'] } },
+  { kind: 'supabase-secret-key', regex: /\bsb_secret_[A-Za-z0-9_-]{8,}/g, hint: (t) => t.includes('sb_secret_'), trigger: { literals: ['sb_secret_'] } },
+  { kind: 'token', regex: TOKEN_REGEX, hint: (t) => TOKEN_HINT.test(t), accept: (_m, before) => TOKEN_START_OK(before), trigger: TOKEN_TRIGGER },
+  ...CLASS_SHAPES.map(([hint, regex, trigger]): Pattern => ({ kind: 'token', regex, hint, ...(trigger ? { trigger } : {}) })),
   // scheme://user:PASSWORD@host — greedy, so a stray @ inside the password does not leave a piece behind.
-  { kind: 'url-password', regex: /\b[a-z][a-z0-9+.-]*:(?:\\?\/){2}[^\s:/@'"]*:([^\s/'"]+)@/gi, group: 1, hint: (t) => t.includes('://') || t.includes(':\\/\\/') },
+  { kind: 'url-password', regex: /\b[a-z][a-z0-9+.-]*:(?:\\?\/){2}[^\s:/@'"]*:([^\s/'"]+)@/gi, group: 1, hint: (t) => t.includes('://') || t.includes(':\\/\\/'), trigger: { literals: [':/', ':\\'] } },
   // Pre-signed and SAS URLs carry their credential in the query.
   {
     kind: 'signed-url',
     regex: /[?&](?:sig|signature|X-Amz-Signature|X-Amz-Security-Token|X-Amz-Credential|X-Goog-Signature|X-Goog-Credential|Signature|Key-Pair-Id|token|access_token|code)=([^\s&'"#]+)/g,
     group: 1,
     hint: (t) => /[?&][A-Za-z_-]+=/.test(t),
+    trigger: { literals: ['sig=', 'signature=', 'token=', 'credential=', 'key-pair-id=', 'code='] },
   },
-  { kind: 'aws-access-key-id', regex: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z2-7]{16}\b/g, hint: (t) => /A3T|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA/.test(t) },
+  { kind: 'aws-access-key-id', regex: /\b(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z2-7]{16}\b/g, hint: (t) => /A3T|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA/.test(t), trigger: { literals: ['a3t', 'akia', 'asia', 'abia', 'acca', 'agpa', 'aida', 'aroa', 'aipa', 'anpa', 'anva', 'apka'] } },
   // The 40-character AWS secret on its own (`aws configure get`, a pasted pair): base64 with mixed case and digits.
   {
     kind: 'aws-secret-access-key',
     regex: /(?<![A-Za-z0-9/+=_.-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])/g,
     hint: (t) => hasRun(t, BASE64_CHARS, 40),
     accept: ([m]) => randomLooking(m!, 3.5) && /[/+]|^[A-Za-z0-9]{40}$/.test(m!) && !/^[0-9a-f]{40}$/i.test(m!),
+    trigger: { base64Run: 40 },
   },
   {
     kind: 'auth-header',
     regex: /\b(?:authorization|proxy-authorization|apikey|x-api-key|api-key|cookie|set-cookie|x-auth-token|x-access-token|private-token|dd-api-key|dd-application-key)[ \t]*:[ \t]*([^"'\r\n]+)/gi,
     group: 1,
     hint: (t) => /authorization|api-?key|cookie|token/i.test(t),
+    trigger: { literals: ['authorization', 'apikey', 'api-key', 'cookie', 'token', 'application-key'] },
   },
   // Bearer/Basic credentials wherever they stand (a JSON header map, a YAML value, prose).
   {
@@ -158,14 +176,15 @@ const PATTERNS: Pattern[] = [
     group: 1,
     hint: (t) => /bearer|basic|digest|token/i.test(t),
     accept: ([m, v]) => (/^basic/i.test(m!) ? basicCredentials(v!) : /[0-9._~+/=-]/.test(v!) || v!.length >= 20),
+    trigger: { literals: ['bearer', 'basic', 'digest', 'token'] },
   },
   // SQL: CREATE/ALTER ROLE … PASSWORD 'secret', MySQL IDENTIFIED BY 'secret'.
-  { kind: 'password-parameter', regex: /\b(?:PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+'((?:[^'\n]|'')*)'/gi, group: 1, hint: (t) => /password|identified/i.test(t) },
+  { kind: 'password-parameter', regex: /\b(?:PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+'((?:[^'\n]|'')*)'/gi, group: 1, hint: (t) => /password|identified/i.test(t), trigger: { literals: ['password', 'identified'] } },
   // .netrc: machine HOST login USER password SECRET; connection strings: …;Pwd=secret;
-  { kind: 'password-parameter', regex: /\blogin[ \t]+\S+[ \t]+(?:password|passwd)[ \t]+(\S+)/gi, group: 1, hint: (t) => /login/i.test(t) },
-  { kind: 'password-parameter', regex: /;[ \t]*(?:pwd|pass)[ \t]*=[ \t]*([^;'"\s]+)/gi, group: 1, hint: (t) => /pwd|pass/i.test(t) },
+  { kind: 'password-parameter', regex: /\blogin[ \t]+\S+[ \t]+(?:password|passwd)[ \t]+(\S+)/gi, group: 1, hint: (t) => /login/i.test(t), trigger: { literals: ['login'] } },
+  { kind: 'password-parameter', regex: /;[ \t]*(?:pwd|pass)[ \t]*=[ \t]*([^;'"\s]+)/gi, group: 1, hint: (t) => /pwd|pass/i.test(t), trigger: { literals: ['pwd', 'pass'] } },
   // libpq conninfo and friends: password=secret, password='sec ret'.
-  { kind: 'password-parameter', regex: /\bpassword[ \t]*=[ \t]*('[^'\n]*'|"[^"\n]*"|[^\s'";&]+)/gi, group: 1, hint: (t) => /password/i.test(t) },
+  { kind: 'password-parameter', regex: /\bpassword[ \t]*=[ \t]*('[^'\n]*'|"[^"\n]*"|[^\s'";&]+)/gi, group: 1, hint: (t) => /password/i.test(t), trigger: { literals: ['password'] } },
   // PGPASSWORD=…, AWS_SECRET_ACCESS_KEY=…, "SecretAccessKey": "…", aws_session_token = …, api_key: …,
   // AccountKey=… in an Azure connection string. The label is any identifier the name rule calls secret.
   {
@@ -177,6 +196,7 @@ const PATTERNS: Pattern[] = [
     // `'…'::text` is a SQL cast, not an assignment.
     accept: ([, word, tail, separator, value], before) =>
       !(separator!.trim().endsWith(':') && value!.startsWith(':')) && looksSecretAssignment((IDENTIFIER_END.exec(before)?.[0] ?? '') + word! + tail!) && usableValue(value),
+    trigger: { literals: ['secret', 'pass', 'pwd', 'token', 'key', 'private', 'credential', 'auth', 'cookie', 'jwt', 'dsn', 'bearer', 'docker'], wordEnd: ['pat'] },
   },
   // --password hunter2, --client-secret x, --token x (the `=` form is an assignment above).
   {
@@ -185,12 +205,15 @@ const PATTERNS: Pattern[] = [
     group: 2,
     hint: (t) => t.includes('-') && /secret|passw|passphrase|token|key|credential|auth|pwd|pass/i.test(t),
     accept: ([, name, value]) => looksSecretAssignment(name!) && usableValue(value),
+    // Every word the name rule (secretName.ts) calls secret contains one of these.
+    trigger: { literals: ['pass', 'secret', 'credential', 'token', 'key', 'auth', 'cookie', 'bearer', 'jwt', 'pw', 'private', 'docker', 'dsn'], wordEnd: ['pat'] },
   },
   // mysql -pPASSWORD, sshpass -p PASSWORD, redis-cli -a PASSWORD, curl -u user:PASSWORD.
   {
     kind: 'secret-flag',
     regex: /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n|;&]*?[ \t]-p(?!\s)([^\s'"]+)|\bsshpass[ \t]+-p[ \t]*([^\s'"]+)|\bredis-cli\b[^\n|;&]*?[ \t]-a[ \t]+([^\s'"]+)|(?:^|[ \t])(?:-u|--user)[ \t]+['"]?[^\s:'"]+:([^\s'"@]+)/gm,
     hint: (t) => /mysql|mariadb|sshpass|redis-cli|-u|--user/.test(t),
+    trigger: { literals: ['mysql', 'mariadb', 'sshpass', 'redis-cli', '-u'] },
   },
   // An unnamed vendor's credential: a word prefix (`pscale_`, `xkeysib-`, `zk_live_`), then a long random
   // run. Without a prefix a random run is as likely to be base64 data, which is left alone.
@@ -199,6 +222,7 @@ const PATTERNS: Pattern[] = [
     regex: /(?<![A-Za-z0-9_+/=.-])[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,8})?[_-][A-Za-z0-9_-]{20,200}(?![A-Za-z0-9_+/=-])/g,
     hint: (t) => /[_-][A-Za-z0-9_-]{20}/.test(t),
     accept: ([m]) => randomLooking(m!.replace(/^[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,8})?[_-]/, ''), 3.9),
+    trigger: { wordRun: 23, confirm: /[_-][A-Za-z0-9_-]{20}/ },
   },
 ];
 
@@ -214,6 +238,24 @@ const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)
 
 /** A line longer than this with no newline is redacted as it stands, so memory stays bounded. */
 const MAX_PENDING = 1024 * 1024;
+/** Blocks at least this large are first scanned for the lines worth matching; smaller ones are matched whole. */
+const SCAN_MIN = 8 * 1024;
+const NO_BYTES = Buffer.alloc(0);
+
+// One scanner per set of known secrets (they are literals of it), built on first use.
+const scanners = new Map<string, LineScanner | null>();
+function lineScannerFor(known: string[]): LineScanner | null {
+  const key = known.join('\u0000');
+  let scanner = scanners.get(key);
+  if (scanner === undefined) {
+    // A pattern without a trigger, or a known secret that spans lines, could match where no trigger is.
+    const usable = PATTERNS.every((p) => p.trigger) && !known.some((s) => s.includes('\n'));
+    scanner = usable ? new LineScanner([...PATTERNS.map((p) => p.trigger!), { literals: known }]) : null;
+    if (scanners.size >= 16) scanners.clear();
+    scanners.set(key, scanner);
+  }
+  return scanner;
+}
 const MIN_KNOWN_SECRET = 4;
 
 /** A known secret as it may appear in output: as typed, URL-encoded, JSON-escaped, base64. */
@@ -236,7 +278,7 @@ export interface RedactorOptions {
 
 export class Redactor {
   readonly counts: RedactionCounts = {};
-  private pending = '';
+  private pending: Buffer = NO_BYTES;
   private inPrivateKey = false;
   private readonly known: string[];
 
@@ -255,26 +297,86 @@ export class Redactor {
 
   /** Feed a chunk; returns the redacted bytes of every line completed so far. */
   write(chunk: Buffer | string): Buffer {
-    this.pending += typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : chunk.toString('latin1');
-    const lastNewline = this.pending.lastIndexOf('\n');
-    let ready: string;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    const text = this.pending.length ? Buffer.concat([this.pending, bytes]) : bytes;
+    const lastNewline = text.lastIndexOf(0x0a);
+    let ready: Buffer;
     if (lastNewline >= 0) {
-      ready = this.pending.slice(0, lastNewline + 1);
-      this.pending = this.pending.slice(lastNewline + 1);
-    } else if (this.pending.length > MAX_PENDING) {
-      ready = this.pending;
-      this.pending = '';
+      ready = text.subarray(0, lastNewline + 1);
+      // A copy: the unfinished line must not keep the whole chunk alive.
+      this.pending = Buffer.from(text.subarray(lastNewline + 1));
+    } else if (text.length > MAX_PENDING) {
+      ready = text;
+      this.pending = NO_BYTES;
     } else {
-      return Buffer.alloc(0);
+      this.pending = text === bytes ? Buffer.from(bytes) : text;
+      return NO_BYTES;
     }
-    return Buffer.from(this.redactLines(ready), 'latin1');
+    return this.redactBlock(ready);
   }
 
   /** The redacted rest, after the last chunk. */
   end(): Buffer {
     const rest = this.pending;
-    this.pending = '';
-    return Buffer.from(rest ? this.redactLines(rest) : '', 'latin1');
+    this.pending = NO_BYTES;
+    return rest.length ? this.redactBlock(rest) : NO_BYTES;
+  }
+
+  /**
+   * Redact a block of whole lines (the last may be unfinished). A large block is scanned for the lines a
+   * pattern could match (every pattern stays within one line); only those are matched, every other line
+   * is returned as the same bytes, and a block with none is returned as it came.
+   */
+  private redactBlock(block: Buffer): Buffer {
+    const found = block.length >= SCAN_MIN ? this.candidateLines(block) : undefined;
+    if (!found) return Buffer.from(this.redactLines(block.toString('latin1')), 'latin1');
+    const { ranges, masks } = found;
+    if (!ranges.length) return block;
+    const lines: string[] = [];
+    for (let i = 0; i < ranges.length; i += 2) lines.push(block.toString('latin1', ranges[i], ranges[i + 1]));
+    const before = { ...this.counts };
+    let changed = false;
+    // Known secrets, then each pattern in order (trigger i is pattern i; the last, known secrets), each
+    // on the lines that hold its trigger, joined: patterns never cross a newline.
+    for (let step = -1; step < PATTERNS.length; step++) {
+      const bit = 1 << (step < 0 ? PATTERNS.length : step);
+      const chosen: number[] = [];
+      for (let i = 0; i < masks.length; i++) if (masks[i]! & bit) chosen.push(i);
+      if (!chosen.length) continue;
+      const text = chosen.map((i) => lines[i]).join('');
+      if (step >= 0 && PATTERNS[step]!.trigger!.confirm?.test(text) === false) continue;
+      const redacted = this.redactSimple(text, step < 0 ? 'known' : PATTERNS[step]!);
+      if (redacted === text) continue;
+      const out = redacted.split('\n');
+      if (out.length !== chosen.length + (text.endsWith('\n') ? 1 : 0)) {
+        // Not one line out per line in: match the block whole instead.
+        for (const kind of Object.keys(this.counts) as RedactionKind[]) this.counts[kind] = before[kind];
+        return Buffer.from(this.redactLines(block.toString('latin1')), 'latin1');
+      }
+      chosen.forEach((line, k) => (lines[line] = lines[line]!.endsWith('\n') ? `${out[k]}\n` : out[k]!));
+      changed = true;
+    }
+    if (!changed) return block;
+    const parts: Buffer[] = [];
+    let at = 0;
+    for (let i = 0; i < lines.length; i++) {
+      parts.push(block.subarray(at, ranges[2 * i]), Buffer.from(lines[i]!, 'latin1'));
+      at = ranges[2 * i + 1]!;
+    }
+    parts.push(block.subarray(at));
+    return Buffer.concat(parts);
+  }
+
+  /** The lines worth matching, or undefined when the block must be matched whole. */
+  private candidateLines(block: Buffer): Candidates | undefined {
+    // An escape code can split a secret, and a private key spans lines: such blocks are matched whole.
+    if (this.inPrivateKey || block.includes(0x1b) || block.includes('PRIVATE KEY', 0, 'latin1')) return undefined;
+    return lineScannerFor(this.known)?.candidates(block);
+  }
+
+  /** Every pattern tried on every line of the text: no hints, no scan. What the scanned path must equal. */
+  redactEveryLine(text: string): string {
+    return this.redactSimple(Buffer.from(text, 'utf8').toString('latin1'), 'every');
   }
 
   /** Redact a whole string at once (a command line, a note). */
@@ -340,16 +442,21 @@ export class Redactor {
     return direct.replace(ANSI, '') === redacted ? direct : redacted;
   }
 
-  private redactSimple(text: string): string {
+  /**
+   * `hinted`: known secrets, then each pattern whose hint passes; `every`: no hints; `known`: known secrets
+   * only; a pattern: that one only, no hint (on lines known to hold its trigger).
+   */
+  private redactSimple(text: string, scope: 'hinted' | 'every' | 'known' | Pattern = 'hinted'): string {
     let out = text;
-    for (const secret of this.known) {
+    for (const secret of typeof scope === 'string' ? this.known : []) {
       if (!out.includes(secret)) continue;
       const parts = out.split(secret);
       for (let i = 1; i < parts.length; i++) this.count('known-secret');
       out = parts.join(marker('known-secret'));
     }
-    for (const { kind, regex, group, hint, accept } of PATTERNS) {
-      if (!hint(out)) continue;
+    for (const pattern of typeof scope === 'string' ? (scope === 'known' ? [] : PATTERNS) : [scope]) {
+      const { kind, regex, group, hint, accept } = pattern;
+      if (scope === 'hinted' && !hint(out)) continue;
       regex.lastIndex = 0;
       out = out.replace(regex, (match: string, ...rest: unknown[]) => {
         const offset = rest[rest.length - 2] as number;
