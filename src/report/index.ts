@@ -4,7 +4,7 @@ import { evidencePath } from '../session/evidence.js';
 import { terminalSafeDeep } from '../format/terminal.js';
 import { redactFields } from '../session/redact.js';
 import { keyFiles } from '../session/signer.js';
-import { verifySession } from '../session/verify.js';
+import { verifySessionLog } from '../session/verify.js';
 import { buildReport, type BuildOptions, type ReportData } from './data.js';
 import { renderDrillRecord } from './drillMarkdown.js';
 import { renderIncidentReport, type RenderOptions } from './markdown.js';
@@ -16,8 +16,8 @@ export { TO_WRITE, type RenderOptions } from './markdown.js';
 export { recordDrill } from './drillLog.js';
 
 export async function draftReport(dir: string, options: BuildOptions & { allowedSigners?: string } = {}): Promise<ReportData> {
-  const verification = await verifySession(dir, { allowedSigners: options.allowedSigners ?? keyFiles().allowedSigners });
-  const data = buildReport(dir, verification, options);
+  const { result: verification, events } = await verifySessionLog(dir, { allowedSigners: options.allowedSigners ?? keyFiles().allowedSigners });
+  const data = buildReport(dir, verification, options, events);
   await attachExcerpts(data, dir, options.excerptLines ?? 20);
   // Everything in a report came from outside at some point (step text, output excerpts, notes): redacted
   // once more, and made terminal-safe, so a report printed to a terminal cannot act on it.

@@ -101,6 +101,14 @@ async function checkEvidence(dir: string, refs: Array<{ line: number; ref: Evide
 }
 
 export async function verifySession(dir: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+  return (await verifySessionLog(dir, options)).result;
+}
+
+/**
+ * Verify, and hand back the events as parsed on the way when every line of the log is a whole, chained
+ * event (no damage, no torn tail), so a report reads and parses the log once.
+ */
+export async function verifySessionLog(dir: string, options: VerifyOptions = {}): Promise<{ result: VerifyResult; events?: EventRecord[] }> {
   const path = join(dir, LOG_FILE);
   const bytes = readFileSync(path);
   const lastNewline = bytes.lastIndexOf(0x0a);
@@ -196,5 +204,5 @@ export async function verifySession(dir: string, options: VerifyOptions = {}): P
   });
 
   result.ok = result.firstBadLine === undefined && (!result.sealed || result.signature === 'valid');
-  return result;
+  return { result, ...(chain.ok && !tornBytes ? { events } : {}) };
 }
