@@ -106,7 +106,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.stderr.write('usage: node bench/generate-session.mjs <home> <events> <files>\n');
     process.exit(2);
   }
-  mkdirSync(home, { recursive: true });
-  const { dir } = await generateSession(home, Number(events), Number(files));
-  process.stdout.write(`${dir}\n`);
+  try {
+    mkdirSync(home, { recursive: true });
+    const { dir } = await generateSession(home, Number(events), Number(files));
+    process.stdout.write(`${dir}\n`);
+  } catch (error) {
+    process.stderr.write(`generate-session: ${error.message}\n`);
+    process.exit(2);
+  }
 }
