@@ -1,7 +1,7 @@
 // Excerpts of evidence files: the first and last lines only, read from the ends of the file, so a
 // 50 MB output costs a report a few kilobytes.
 
-import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 
 export interface Excerpt {
   head: string[];
@@ -48,13 +48,17 @@ const clip = (line: string) => (line.length > MAX_LINE ? `${line.slice(0, MAX_LI
 export function excerpt(path: string, headLines = 40, tailLines = 40): Excerpt | undefined {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // Non-blocking: a named pipe in an evidence file's place must not hang the report.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if (!existsSync(path)) return undefined;
     throw error;
   }
   try {
-    const size = fstatSync(fd).size;
+    const stats = fstatSync(fd);
+    // A folder or a pipe where the file should be: verify names it at the top of the report.
+    if (!stats.isFile()) return undefined;
+    const size = stats.size;
     // A small file (most outputs) is read once, whole; a big one is counted through the scratch buffer
     // and only its two ends are kept.
     const whole = size <= EDGE_BYTES * 2 ? read(fd, 0, size) : undefined;

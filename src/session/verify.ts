@@ -2,7 +2,7 @@
 // It names the first bad line and why, so a reviewer knows exactly what cannot be trusted.
 
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { checkChain, sha256Hex, splitLines, type EventRecord } from './chain.js';
 import { evidencePath, type EvidenceRef } from './evidence.js';
@@ -68,7 +68,8 @@ function evidenceProblem(file: string, ref: EvidenceRef, buffer: Buffer): string
   const name = `evidence/${ref.sha256}`;
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Non-blocking, so a named pipe put in a file's place is opened (and named) instead of waited on.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return `its evidence file ${name} is missing`;
     return `its evidence file ${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;

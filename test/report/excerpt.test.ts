@@ -2,9 +2,11 @@
 // shared scratch buffer (big), whatever was read before it.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { excerpt } from '../../src/report/excerpt.js';
+import { readResultTable } from '../../src/report/results.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'runbook-excerpt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,9 +51,18 @@ describe('excerpt', () => {
     expect(excerpt(join(dir, 'missing'), 20, 20)).toBeUndefined();
   });
 
-  it('says a folder cannot be read rather than inventing an excerpt', () => {
+  it('has no excerpt of a folder or a named pipe in an evidence file\'s place (verify names them), and never waits on the pipe', () => {
     const folder = join(dir, 'a-folder');
     mkdirSync(folder);
-    expect(() => excerpt(folder, 20, 20)).toThrow();
+    expect(excerpt(folder, 20, 20)).toBeUndefined();
+    const pipe = join(dir, 'a-pipe');
+    expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
+    expect(excerpt(pipe, 20, 20)).toBeUndefined();
+  });
+
+  it('has no result table of a named pipe either', async () => {
+    const pipe = join(dir, 'another-pipe');
+    expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
+    expect(await readResultTable(pipe, 20)).toBeUndefined();
   });
 });

@@ -94,3 +94,22 @@ describe('a long report', () => {
     expect(drill).toContain('step 149999');
   });
 });
+
+describe('evidence that is not a file', () => {
+  it('gives a report that says so, instead of hanging on a named pipe in an output\'s place', () => {
+    const dir = generate(60, 8);
+    const evidence = join(dir, 'evidence');
+    const [shell, sql] = ['shell', 'sql'].map((kind) => {
+      const started = readFileSync(join(dir, 'session.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.type === 'action.output' && (kind === 'sql') === Boolean(e.columns));
+      return started.evidence.sha256 as string;
+    });
+    for (const sha of [shell!, sql!]) {
+      rmSync(join(evidence, sha));
+      expect(spawnSync('mkfifo', [join(evidence, sha)]).status).toBe(0);
+    }
+    const report = runCli(['report', dir], { env, timeout: 20_000 });
+    expect(report.code).toBe(0);
+    expect(report.stdout).toMatch(/This session did not verify: line \d+ of the session log is bad: its evidence file evidence\/[0-9a-f]{64} is not a file/);
+    expect(report.stderr).toContain('the session did not verify');
+  });
+});
