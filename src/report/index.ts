@@ -29,6 +29,7 @@ export async function draftReport(dir: string, options: BuildOptions & { allowed
 async function attachExcerpts(data: ReportData, dir: string, lines: number): Promise<void> {
   // Evidence is named by its content: the same output run a thousand times is read once.
   const tables = new Map<string, ReturnType<typeof readResultTable>>();
+  const excerpts = new Map<string, ReturnType<typeof excerpt>>();
   for (const entry of data.actions) {
     for (const output of entry.outputs) {
       if (!output.evidence) continue;
@@ -38,7 +39,8 @@ async function attachExcerpts(data: ReportData, dir: string, lines: number): Pro
       const table = isTable ? await tables.get(path) : undefined;
       if (table) output.table = table;
       else {
-        const ex = excerpt(path, lines, lines);
+        if (!excerpts.has(path)) excerpts.set(path, excerpt(path, lines, lines));
+        const ex = excerpts.get(path);
         if (ex) output.excerpt = ex;
       }
     }
