@@ -16,8 +16,8 @@ export { TO_WRITE, type RenderOptions } from './markdown.js';
 export { recordDrill } from './drillLog.js';
 
 export async function draftReport(dir: string, options: BuildOptions & { allowedSigners?: string } = {}): Promise<ReportData> {
-  const { result: verification, events } = await verifySessionLog(dir, { allowedSigners: options.allowedSigners ?? keyFiles().allowedSigners });
-  const data = buildReport(dir, verification, options, events);
+  // The parsed events are let go once the report's data is drawn from them (100k events: ~100 MB).
+  const data = await verifySessionLog(dir, { allowedSigners: options.allowedSigners ?? keyFiles().allowedSigners }).then(({ result, events }) => buildReport(dir, result, options, events));
   await attachExcerpts(data, dir, options.excerptLines ?? 20);
   // Everything in a report came from outside at some point (step text, output excerpts, notes): redacted
   // once more, and made terminal-safe, so a report printed to a terminal cannot act on it.
