@@ -1,6 +1,6 @@
 // Excerpts of evidence files: the same answer whether a file is read whole (small) or through the
 // shared scratch buffer (big), whatever was read before it.
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -59,6 +59,13 @@ describe('excerpt', () => {
     expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
     expect(excerpt(pipe, 20, 20)).toBeUndefined();
   });
+
+  it('has no excerpt or table of a link to a device that never ends', async () => {
+    const link = join(dir, 'zeros');
+    symlinkSync('/dev/zero', link);
+    expect(excerpt(link, 20, 20)).toBeUndefined();
+    expect(await readResultTable(link, 20)).toBeUndefined();
+  }, 10_000);
 
   it('has no result table of a named pipe either', async () => {
     const pipe = join(dir, 'another-pipe');

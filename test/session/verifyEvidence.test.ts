@@ -97,6 +97,14 @@ describe('verify, evidence files', () => {
     expect(result.reason).toMatch(/is not a file/);
   }, 10_000);
 
+  it('names a link to a device in a file\'s place as not a file, without reading it forever', async () => {
+    unlinkSync(file(refs[3]!));
+    symlinkSync('/dev/zero', file(refs[3]!));
+    const result = await verifySession(session.dir);
+    expect(result).toMatchObject({ ok: false, evidence: { checked: 4, bad: 1 }, firstBadLine: lines[3] });
+    expect(result.reason).toMatch(/is not a file/);
+  }, 10_000);
+
   it('skips the files when asked to (a copy from the team store has none)', async () => {
     unlinkSync(file(refs[0]!));
     expect((await verifySession(session.dir, { evidence: false })).evidence).toEqual({ checked: 0, bad: 0 });
