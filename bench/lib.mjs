@@ -34,3 +34,13 @@ export function measureProcess(command, args, { env = process.env, cwd } = {}) {
   const kb = Number(result.stderr.trim().split('\n').pop());
   return { ms, peakMb: kb / 1024 };
 }
+
+/** Wall time, CPU time (user + system, ms) and peak RSS (MB) of one run: on a loaded machine CPU time is the steadier figure. */
+export function measureProcessCpu(command, args, { env = process.env, cwd } = {}) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync('/usr/bin/time', ['-f', '%U %S %M', command, ...args], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0 && result.status !== 1) throw new Error(`${command} failed: ${result.stderr}`);
+  const [user, system, kb] = result.stderr.trim().split('\n').pop().split(' ').map(Number);
+  return { ms, cpuMs: (user + system) * 1000, peakMb: kb / 1024 };
+}

@@ -192,8 +192,9 @@ export function mergeOperator(operators: string[], identity: string): void {
   else operators.push(identity);
 }
 
-export function buildReport(dir: string, verification: VerifyResult, options: BuildOptions = {}): ReportData {
-  const events = readEvents(dir);
+/** `events`: the log as verification parsed it, when every line was a whole event; else it is read here. */
+export function buildReport(dir: string, verification: VerifyResult, options: BuildOptions = {}, parsed?: EventRecord[]): ReportData {
+  const events = parsed ?? readEvents(dir);
   const started = events[0] ?? ({ seq: 0, ts: '', type: 'started', prev: '' } as EventRecord);
   const last = events[events.length - 1] ?? started;
   const runbookInfo = (started.runbook ?? {}) as { path?: string; sha256?: string; title?: string };
@@ -343,6 +344,7 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
     failed: failedSteps.length,
     actions: actions.length,
   };
+  const clock = clockProblems(events).notes;
   const header: ReportData['header'] = {
     runbookTitle: String(runbookInfo.title ?? ''),
     runbookPath: String(runbookInfo.path ?? ''),
@@ -353,7 +355,7 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
     ...(target ? { target } : {}),
     operators,
     ...(typeof started.session === 'string' && started.session !== dir.split(/[\\/]/).filter(Boolean).pop() ? { recordedId: started.session } : {}),
-    ...(clockProblems(events).notes.length ? { clock: clockProblems(events).notes } : {}),
+    ...(clock.length ? { clock } : {}),
     host: String(started.host ?? ''),
     purpose,
     start: started.ts,

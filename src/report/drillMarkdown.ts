@@ -15,6 +15,7 @@ import {
   integrityLines,
   notesLines,
   prompt,
+  pushLines,
   renderContext,
   table,
   time,
@@ -53,10 +54,11 @@ function objectivesLines(data: ReportData, d: DrillRecord): string[] {
 function stepsLines(data: ReportData, d: DrillRecord): string[] {
   const out = ['## Steps', ''];
   if (!d.steps.length) return [...out, 'No step was taken in this session.', ''];
-  out.push(
+  pushLines(
+    out,
     'Times are UTC. A manual step is timed from the event before it (when the operator was free to start it) to its done event.',
     '',
-    ...table(
+    table(
       ['Step', 'Started', 'Ended', 'Took', 'Outcome', 'How'],
       d.steps.map((s) => [
         s.label,
@@ -69,7 +71,7 @@ function stepsLines(data: ReportData, d: DrillRecord): string[] {
     ),
     '',
     // The chart shows the same times as the table: manual steps from the event before them.
-    ...ganttLines({ ...data, gantt: d.steps.map((s) => ({ step: s.step, label: s.label.replace(/ › /, ' '), start: s.start, end: s.end ?? data.header.end ?? s.start, outcome: s.outcome })) }),
+    ganttLines({ ...data, gantt: d.steps.map((s) => ({ step: s.step, label: s.label.replace(/ › /, ' '), start: s.start, end: s.end ?? data.header.end ?? s.start, outcome: s.outcome })) }),
   );
   return out;
 }
@@ -82,11 +84,11 @@ export function renderDrillRecord(data: ReportData, options: RenderOptions = {})
   out.push('## Objective', '', ...(h.purpose.title ? [`${escapeText(flatten(h.purpose.title))}.`, ''] : []), ...prompt('what this drill sets out to prove, e.g. that last night’s backup restores within the RTO target.'));
   out.push('## Scope', '', `Runbook ${inlineText(h.runbookTitle) || '—'}${h.section ? `, section ${h.section.title}` : ''}: ${h.counts.done} steps done, ${h.counts.skipped} skipped, ${h.counts.failed} failed, ${h.counts.actions} commands or queries run.`, '', ...prompt('what was in and out of scope (which data, which services).'));
   out.push(...objectivesLines(data, d));
-  out.push(...stepsLines(data, d));
+  pushLines(out, stepsLines(data, d));
   const deviations = deviationItems(data);
   out.push('## Findings', '', ...prompt('what the drill showed: what worked, what was slow, what the runbook got wrong.'));
-  if (deviations.length) out.push('From the session:', '', ...deviations, '');
+  if (deviations.length) pushLines(out, 'From the session:', '', deviations, '');
   out.push('## Follow-ups', '', ...table(['Item', 'Owner', 'Due'], [[TO_WRITE, '', ''], ['', '', '']]), '');
-  out.push(...actionsLines(data, ctx), ...notesLines(data, ctx), ...integrityLines(data, ctx), ...fullValueLines(ctx));
+  pushLines(out, actionsLines(data, ctx), notesLines(data, ctx), integrityLines(data, ctx), fullValueLines(ctx));
   return showInvisible(out.join('\n'));
 }

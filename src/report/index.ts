@@ -4,7 +4,7 @@ import { evidencePath } from '../session/evidence.js';
 import { terminalSafeDeep } from '../format/terminal.js';
 import { redactFields } from '../session/redact.js';
 import { keyFiles } from '../session/signer.js';
-import { verifySession } from '../session/verify.js';
+import { verifySessionLog } from '../session/verify.js';
 import { buildReport, type BuildOptions, type ReportData } from './data.js';
 import { renderDrillRecord } from './drillMarkdown.js';
 import { renderIncidentReport, type RenderOptions } from './markdown.js';
@@ -16,8 +16,8 @@ export { TO_WRITE, type RenderOptions } from './markdown.js';
 export { recordDrill } from './drillLog.js';
 
 export async function draftReport(dir: string, options: BuildOptions & { allowedSigners?: string } = {}): Promise<ReportData> {
-  const verification = await verifySession(dir, { allowedSigners: options.allowedSigners ?? keyFiles().allowedSigners });
-  const data = buildReport(dir, verification, options);
+  // The parsed events are let go once the report's data is drawn from them (100k events: ~100 MB).
+  const data = await verifySessionLog(dir, { allowedSigners: options.allowedSigners ?? keyFiles().allowedSigners }).then(({ result, events }) => buildReport(dir, result, options, events));
   await attachExcerpts(data, dir, options.excerptLines ?? 20);
   // Everything in a report came from outside at some point (step text, output excerpts, notes): redacted
   // once more, and made terminal-safe, so a report printed to a terminal cannot act on it.
@@ -29,6 +29,7 @@ export async function draftReport(dir: string, options: BuildOptions & { allowed
 async function attachExcerpts(data: ReportData, dir: string, lines: number): Promise<void> {
   // Evidence is named by its content: the same output run a thousand times is read once.
   const tables = new Map<string, ReturnType<typeof readResultTable>>();
+  const excerpts = new Map<string, ReturnType<typeof excerpt>>();
   for (const entry of data.actions) {
     for (const output of entry.outputs) {
       if (!output.evidence) continue;
@@ -38,7 +39,8 @@ async function attachExcerpts(data: ReportData, dir: string, lines: number): Pro
       const table = isTable ? await tables.get(path) : undefined;
       if (table) output.table = table;
       else {
-        const ex = excerpt(path, lines, lines);
+        if (!excerpts.has(path)) excerpts.set(path, excerpt(path, lines, lines));
+        const ex = excerpts.get(path);
         if (ex) output.excerpt = ex;
       }
     }

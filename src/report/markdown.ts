@@ -59,8 +59,17 @@ export function table(columns: string[], rows: string[][]): string[] {
   return [`| ${columns.map(tableCell).join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${columns.map((_, i) => tableCell(r[i] ?? '')).join(' | ')} |`)];
 }
 
+/** Add lines to `out`: `out.push(...lines)` overflows the stack past about 100,000 lines (a long session). */
+export function pushLines(out: string[], ...parts: Array<string | string[]>): void {
+  for (const part of parts) {
+    if (typeof part === 'string') out.push(part);
+    else for (const line of part) out.push(line);
+  }
+}
+
 export function fence(code: string, info = ''): string[] {
-  const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
+  let longest = 2;
+  for (const run of code.matchAll(/`+/g)) longest = Math.max(longest, run[0].length);
   const marks = '`'.repeat(longest + 1);
   return [`${marks}${info}`, code, marks];
 }
@@ -239,7 +248,7 @@ function actionLines(entry: ActionEntry, ctx: RenderContext): string[] {
 export function actionsLines(data: ReportData, ctx: RenderContext): string[] {
   const out = ['## Actions', ''];
   if (!data.actions.length) out.push('No command or query was run in this session.', '');
-  for (const entry of data.actions) out.push(...actionLines(entry, ctx));
+  for (const entry of data.actions) pushLines(out, actionLines(entry, ctx));
   return out;
 }
 
@@ -299,10 +308,10 @@ export function renderIncidentReport(data: ReportData, options: RenderOptions = 
   out.push('## Root cause and contributing factors', '', ...prompt('why it happened, and what made it worse or harder to see.'));
   out.push('## Action items', '', ...table(['Item', 'Owner', 'Due'], [[`${TO_WRITE}`, '', ''], ['', '', '']]), '');
   out.push('## Lessons learned', '', '### What went well', '', ...prompt('…'), '### What went wrong', '', ...prompt('…'), '### Where we got lucky', '', ...prompt('…'));
-  out.push(...timelineLines(data, ctx), ...ganttLines(data));
-  out.push(...actionsLines(data, ctx));
+  pushLines(out, timelineLines(data, ctx), ganttLines(data));
+  pushLines(out, actionsLines(data, ctx));
   const deviations = deviationItems(data);
-  out.push('## Deviations', '', ...(deviations.length ? deviations : ['None: every step was taken in order and every action succeeded.']), '');
-  out.push(...notesLines(data, ctx), ...integrityLines(data, ctx), ...fullValueLines(ctx));
+  pushLines(out, '## Deviations', '', deviations.length ? deviations : ['None: every step was taken in order and every action succeeded.'], '');
+  pushLines(out, notesLines(data, ctx), integrityLines(data, ctx), fullValueLines(ctx));
   return showInvisible(out.join('\n'));
 }

@@ -4,7 +4,7 @@
 // an escaped quote "" toggles twice and changes nothing), then csv-parse reads the two ends.
 // An empty unquoted field is NULL; a quoted empty field is the empty string.
 
-import { closeSync, createReadStream, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { parse } from 'csv-parse';
 
 export interface ResultTable {
@@ -98,7 +98,8 @@ async function readRecords(path: string, start: number, limit: number): Promise<
 
 /** The header and the first and last `edgeRows` rows of a CSV result, or undefined when it cannot be read as CSV. */
 export async function readResultTable(path: string, edgeRows = 20): Promise<ResultTable | undefined> {
-  if (!existsSync(path)) return undefined;
+  // Not there, or a folder or a named pipe in the file's place (reading a pipe would wait for a writer).
+  if (!existsSync(path) || !statSync(path).isFile()) return undefined;
   try {
     const { records, starts } = recordStarts(path, edgeRows);
     const whole = records - 1 <= edgeRows * 2;

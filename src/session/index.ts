@@ -12,3 +12,4 @@ export { emptyView, foldEvent, viewOf, type SessionView } from './view.js';
 export { defaultIdentity, keyFiles, keygen, loadSigner, trustKey, type Signer } from './signer.js';
 export { SESSION_NAMESPACE, signMessage, verifyMessage } from './sshsig.js';
 export { verifySession, type VerifyResult } from './verify.js';
+export { fingerprint } from './keys.js';

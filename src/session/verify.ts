@@ -2,7 +2,7 @@
 // It names the first bad line and why, so a reviewer knows exactly what cannot be trusted.
 
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { checkChain, sha256Hex, splitLines, type EventRecord } from './chain.js';
 import { evidencePath, type EvidenceRef } from './evidence.js';
@@ -68,7 +68,8 @@ function evidenceProblem(file: string, ref: EvidenceRef, buffer: Buffer): string
   const name = `evidence/${ref.sha256}`;
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Non-blocking, so a named pipe put in a file's place is opened (and named) instead of waited on.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return `its evidence file ${name} is missing`;
     return `its evidence file ${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
@@ -101,6 +102,14 @@ async function checkEvidence(dir: string, refs: Array<{ line: number; ref: Evide
 }
 
 export async function verifySession(dir: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+  return (await verifySessionLog(dir, options)).result;
+}
+
+/**
+ * Verify, and hand back the events as parsed on the way when every line of the log is a whole, chained
+ * event (no damage, no torn tail), so a report reads and parses the log once.
+ */
+export async function verifySessionLog(dir: string, options: VerifyOptions = {}): Promise<{ result: VerifyResult; events?: EventRecord[] }> {
   const path = join(dir, LOG_FILE);
   const bytes = readFileSync(path);
   const lastNewline = bytes.lastIndexOf(0x0a);
@@ -196,5 +205,5 @@ export async function verifySession(dir: string, options: VerifyOptions = {}): P
   });
 
   result.ok = result.firstBadLine === undefined && (!result.sealed || result.signature === 'valid');
-  return result;
+  return { result, ...(chain.ok && !tornBytes ? { events } : {}) };
 }

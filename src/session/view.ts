@@ -91,101 +91,181 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
 const count = (value: unknown): number | undefined => (typeof value === 'number' ? value : undefined);
 const defined = <T extends object>(fields: T): Partial<T> =>
   Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** `record[key] = value` as an own property even for `__proto__` (a step id comes from the log). */
+const setOwn = <V>(record: Record<string, V>, key: string, value: V): void => {
+  Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+};
 
-function withRun(view: SessionView, run: unknown, change: (run: ActionRun) => ActionRun): ActionRun[] {
-  const at = view.runs.findIndex((r) => r.run === run);
-  if (at < 0) return view.runs;
-  const runs = [...view.runs];
-  runs[at] = change(runs[at]!);
-  return runs;
+type Containers = Pick<SessionView, 'steps' | 'marks' | 'doneOrder' | 'firstSeen' | 'notes' | 'values' | 'secretNames' | 'runs' | 'attachments' | 'envs'>;
+
+/** What a whole-log fold keeps beside its view, so no event costs a scan of everything before it. */
+interface FoldIndex {
+  runAt: Map<number, number>;
+  runningRuns: Set<number>;
+  runningSteps: Set<string>;
+  envs: Set<string>;
+  secretNames: Set<string>;
 }
 
-function withEnv(view: SessionView, env: unknown): Partial<SessionView> {
-  const name = text(env);
-  if (!name) return {};
-  return { env: name, envs: view.envs.includes(name) ? view.envs : [...view.envs, name] };
+/**
+ * The view one event changes. Folding one event (the TUI, watch) copies each container it changes
+ * once, so the view it was given stays as it was; folding a whole log (viewOf) owns its view and
+ * changes it in place, with an index, so a log of n events costs n steps and not n².
+ */
+class Draft {
+  private readonly copied = new Set<keyof Containers>();
+
+  constructor(readonly view: SessionView, private readonly index?: FoldIndex) {}
+
+  own<K extends keyof Containers>(key: K): SessionView[K] {
+    if (this.index || this.copied.has(key)) return this.view[key];
+    this.copied.add(key);
+    const value = this.view[key];
+    this.view[key] = (Array.isArray(value) ? [...value] : key === 'values' ? noPrototype(value as Record<string, string>) : { ...value }) as SessionView[K];
+    return this.view[key];
+  }
+
+  setStep(step: string, state: SessionView['steps'][string]): void {
+    setOwn(this.own('steps'), step, state);
+    if (!this.index) return;
+    if (state.state === 'running') this.index.runningSteps.add(step);
+    else this.index.runningSteps.delete(step);
+  }
+
+  runningSteps(): string[] {
+    if (this.index) return [...this.index.runningSteps];
+    return Object.entries(this.view.steps).filter(([, s]) => s.state === 'running').map(([id]) => id);
+  }
+
+  addRun(run: ActionRun): void {
+    const runs = this.own('runs');
+    runs.push(run);
+    if (!this.index) return;
+    if (!this.index.runAt.has(run.run)) this.index.runAt.set(run.run, runs.length - 1);
+    if (run.status === 'running') this.index.runningRuns.add(runs.length - 1);
+  }
+
+  /** Change the run an event names (the first with that seq); an unknown run changes nothing. */
+  changeRun(run: unknown, change: (run: ActionRun) => ActionRun): void {
+    const at = this.index ? (typeof run === 'number' ? (this.index.runAt.get(run) ?? -1) : -1) : this.view.runs.findIndex((r) => r.run === run);
+    if (at >= 0) this.replaceRun(at, change);
+  }
+
+  private replaceRun(at: number, change: (run: ActionRun) => ActionRun): void {
+    const runs = this.own('runs');
+    runs[at] = change(runs[at]!);
+    if (!this.index) return;
+    if (runs[at]!.status === 'running') this.index.runningRuns.add(at);
+    else this.index.runningRuns.delete(at);
+  }
+
+  /** Every run still running becomes interrupted. */
+  interruptRuns(): void {
+    const running = this.index ? [...this.index.runningRuns] : this.view.runs.flatMap((r, i) => (r.status === 'running' ? [i] : []));
+    for (const at of running) this.replaceRun(at, (r) => ({ ...r, status: 'interrupted' }));
+  }
+
+  addEnv(env: unknown): void {
+    const name = text(env);
+    if (!name) return;
+    this.view.env = name;
+    if (this.index ? this.index.envs.has(name) : this.view.envs.includes(name)) return;
+    this.own('envs').push(name);
+    this.index?.envs.add(name);
+  }
+
+  addSecretName(name: string): void {
+    if (this.index ? this.index.secretNames.has(name) : this.view.secretNames.includes(name)) return;
+    this.own('secretNames').push(name);
+    this.index?.secretNames.add(name);
+  }
 }
 
 /** The view after one more event; `view` itself is left as it was. */
 export function foldEvent(view: SessionView, record: EventRecord | SessionEvent): SessionView {
+  const draft = new Draft({ ...view });
+  apply(draft, record);
+  return draft.view;
+}
+
+function apply(draft: Draft, record: EventRecord | SessionEvent): void {
+  const view = draft.view;
   const step = text((record as { step?: unknown }).step);
-  const next: SessionView = {
-    ...view,
-    events: record.seq + 1,
-    lastAt: record.ts,
-    ...(step ? { lastStep: step } : {}),
-    ...(step && !Object.hasOwn(view.firstSeen, step) ? { firstSeen: { ...view.firstSeen, [step]: record.ts } } : {}),
-  };
-  if (!isKnownEvent(record)) return next;
+  view.events = record.seq + 1;
+  view.lastAt = record.ts;
+  if (step) view.lastStep = step;
+  if (step && !Object.hasOwn(view.firstSeen, step)) setOwn(draft.own('firstSeen'), step, record.ts);
+  if (!isKnownEvent(record)) return;
   const event = record as SessionEvent;
   switch (event.type) {
     case 'started':
-      return { ...next, startedAt: event.ts, ...withEnv(view, event.env) };
+      view.startedAt = event.ts;
+      draft.addEnv(event.env);
+      return;
     case 'environment':
-      return { ...next, ...withEnv(view, event.env) };
+      draft.addEnv(event.env);
+      return;
     case 'step': {
-      if (!step) return next;
+      if (!step) return;
       const reason = text(event.reason);
-      const mark: StepMark = { status: event.status, at: event.ts, ...(reason !== undefined ? { reason } : {}) };
-      return {
-        ...next,
-        steps: { ...view.steps, [step]: { state: event.status as StepState, ...(reason !== undefined ? { reason } : {}), at: event.ts } },
-        marks: { ...view.marks, [step]: mark },
-        ...(event.status === 'done' ? { doneOrder: [...view.doneOrder, step] } : {}),
-      };
+      draft.setStep(step, { state: event.status as StepState, ...(reason !== undefined ? { reason } : {}), at: event.ts });
+      setOwn(draft.own('marks'), step, { status: event.status, at: event.ts, ...(reason !== undefined ? { reason } : {}) });
+      if (event.status === 'done') draft.own('doneOrder').push(step);
+      return;
     }
     case 'note':
-      return { ...next, notes: [...view.notes, { seq: event.seq, ts: event.ts, text: String(event.text ?? ''), ...(step ? { step } : {}), ...(text(event.section) ? { section: event.section! } : {}) }] };
+      draft.own('notes').push({ seq: event.seq, ts: event.ts, text: String(event.text ?? ''), ...(step ? { step } : {}), ...(text(event.section) ? { section: event.section! } : {}) });
+      return;
     case 'placeholder': {
       const name = text(event.name);
-      if (!name) return next;
-      if (event.secret) return view.secretNames.includes(name) ? next : { ...next, secretNames: [...view.secretNames, name] };
-      return { ...next, values: noPrototype(view.values, { [name]: String(event.value ?? '') }) };
+      if (!name) return;
+      if (event.secret) draft.addSecretName(name);
+      else draft.own('values')[name] = String(event.value ?? '');
+      return;
     }
     case 'attachment':
-      return { ...next, attachments: [...view.attachments, { seq: event.seq, ts: event.ts, name: String(event.name), kind: String(event.kind), ...(step ? { step } : {}), ...(event.evidence ? { evidence: event.evidence } : {}) }] };
+      draft.own('attachments').push({ seq: event.seq, ts: event.ts, name: String(event.name), kind: String(event.kind), ...(step ? { step } : {}), ...(event.evidence ? { evidence: event.evidence } : {}) });
+      return;
     case 'action.started': {
-      const run: ActionRun = { action: String(event.action), run: event.seq, status: 'running', startedAt: event.ts, outputs: [], ...defined({ step, kind: text(event.kind), code: text(event.code) }) };
-      const running = step && view.steps[step]?.state !== 'done' ? { steps: { ...view.steps, [step]: { state: 'running' as const, at: event.ts } } } : {};
-      return { ...next, runs: [...view.runs, run], ...running };
+      if (step && view.steps[step]?.state !== 'done') draft.setStep(step, { state: 'running', at: event.ts });
+      draft.addRun({ action: String(event.action), run: event.seq, status: 'running', startedAt: event.ts, outputs: [], ...defined({ step, kind: text(event.kind), code: text(event.code) }) });
+      return;
     }
     case 'action.output':
-      return { ...next, runs: withRun(view, event.run, (run) => ({ ...run, outputs: [...run.outputs, outputOf(event)] })) };
+      draft.changeRun(event.run, (run) => ({ ...run, outputs: [...run.outputs, outputOf(event)] }));
+      return;
     case 'action.finished': {
-      const runs = withRun(view, event.run, (run) => ({
+      draft.changeRun(event.run, (run) => ({
         ...run,
         status: event.status as ActionRun['status'],
         finishedAt: event.ts,
         ...defined({ exitCode: count(event.exitCode), signal: text(event.signal), rows: count(event.rows), durationMs: count(event.durationMs), error: text(event.error) }),
       }));
-      const settled = step && view.steps[step]?.state === 'running' ? { steps: { ...view.steps, [step]: { state: 'pending' as const, at: event.ts } } } : {};
-      return { ...next, runs, ...settled };
+      if (step && view.steps[step]?.state === 'running') draft.setStep(step, { state: 'pending', at: event.ts });
+      return;
     }
     case 'action.refused':
-      return {
-        ...next,
-        runs: [...view.runs, { action: String(event.action), run: event.seq, status: 'refused', startedAt: event.ts, finishedAt: event.ts, outputs: [], error: String(event.reason ?? ''), ...defined({ step, kind: text(event.kind), code: text(event.code) }) }],
-      };
+      draft.addRun({ action: String(event.action), run: event.seq, status: 'refused', startedAt: event.ts, finishedAt: event.ts, outputs: [], error: String(event.reason ?? ''), ...defined({ step, kind: text(event.kind), code: text(event.code) }) });
+      return;
     case 'interrupted':
-    case 'resumed': {
+    case 'resumed':
       // An action that was running when the session stopped never finished: it was interrupted.
-      const runs = view.runs.some((r) => r.status === 'running') ? view.runs.map((r) => (r.status === 'running' ? { ...r, status: 'interrupted' as const } : r)) : view.runs;
-      const stuck = Object.entries(view.steps).filter(([, s]) => s.state === 'running');
-      const steps = stuck.length ? { ...view.steps, ...Object.fromEntries(stuck.map(([id]) => [id, { state: 'pending' as const, at: event.ts }])) } : view.steps;
-      return { ...next, runs, steps };
-    }
+      draft.interruptRuns();
+      for (const id of draft.runningSteps()) draft.setStep(id, { state: 'pending', at: event.ts });
+      return;
     case 'sealed':
-      return { ...next, sealed: true };
+      view.sealed = true;
+      return;
     case 'escalated': {
       const level = text(event.level);
-      return level ? { ...next, escalation: { level, at: event.ts, ...defined({ note: text(event.note) }) } } : next;
+      if (level) view.escalation = { level, at: event.ts, ...defined({ note: text(event.note) }) };
+      return;
     }
     case 'severity': {
       const to = text(event.to);
-      return to ? { ...next, severity: to } : next;
+      if (to) view.severity = to;
+      return;
     }
-    default:
-      return next;
   }
 }
 
@@ -198,6 +278,9 @@ function outputOf(event: EventOf<'action.output'>): ActionRun['outputs'][number]
   });
 }
 
+/** The whole log folded at once: the same view as folding each event in turn, in one pass. */
 export function viewOf(events: ReadonlyArray<EventRecord | SessionEvent>): SessionView {
-  return events.reduce(foldEvent, emptyView());
+  const draft = new Draft(emptyView(), { runAt: new Map(), runningRuns: new Set(), runningSteps: new Set(), envs: new Set(), secretNames: new Set() });
+  for (const event of events) apply(draft, event);
+  return draft.view;
 }

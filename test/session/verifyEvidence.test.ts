@@ -1,6 +1,7 @@
 // verify reads every evidence file once through one reused buffer: each kind of damage is still named,
 // at the first line that references the damaged file, and files bigger than the buffer are read whole.
 import { mkdirSync, readFileSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EvidenceRef } from '../../src/session/evidence.js';
@@ -87,6 +88,22 @@ describe('verify, evidence files', () => {
     expect(result).toMatchObject({ evidence: { checked: 4, bad: 1 }, firstBadLine: lines[3] });
     expect(result.reason).toMatch(/was changed/);
   });
+
+  it('names a named pipe in a file\'s place instead of waiting forever for a writer', async () => {
+    unlinkSync(file(refs[3]!));
+    expect(spawnSync('mkfifo', [file(refs[3]!)]).status).toBe(0);
+    const result = await verifySession(session.dir);
+    expect(result).toMatchObject({ ok: false, evidence: { checked: 4, bad: 1 }, firstBadLine: lines[3] });
+    expect(result.reason).toMatch(/is not a file/);
+  }, 10_000);
+
+  it('names a link to a device in a file\'s place as not a file, without reading it forever', async () => {
+    unlinkSync(file(refs[3]!));
+    symlinkSync('/dev/zero', file(refs[3]!));
+    const result = await verifySession(session.dir);
+    expect(result).toMatchObject({ ok: false, evidence: { checked: 4, bad: 1 }, firstBadLine: lines[3] });
+    expect(result.reason).toMatch(/is not a file/);
+  }, 10_000);
 
   it('skips the files when asked to (a copy from the team store has none)', async () => {
     unlinkSync(file(refs[0]!));

@@ -1,4 +1,5 @@
 // The one fold of a session log: immutable, and the same answers for the TUI, the report and watch.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../../src/session/chain.js';
 import { emptyView, foldEvent, viewOf, type SessionView } from '../../src/session/view.js';
@@ -94,5 +95,40 @@ describe('the fold', () => {
     expect(describeProgress(view)).toBe('1 done · 1 skipped · 0 failed · 2 actions · env prod · sealed');
     expect(describeEvent(sampleLog()[5]!)).toBe('s/1: → ok, 1 rows');
     expect(describeEvent(sampleLog()[12]!)).toBe('s/3: future.kind');
+  });
+
+  it('folds a whole log to the same view as folding one event at a time, junk and all', () => {
+    const steps = fc.constantFrom('s/1', 's/2', '__proto__', 'constructor', undefined, 7);
+    const event = fc.record({
+      type: fc.constantFrom('started', 'environment', 'step', 'note', 'placeholder', 'attachment', 'action.started', 'action.output', 'action.finished', 'action.refused', 'interrupted', 'resumed', 'sealed', 'escalated', 'severity', 'future.kind'),
+      step: steps,
+      status: fc.constantFrom('done', 'skipped', 'failed', 'pending', 'running', 'ok', undefined),
+      run: fc.oneof(fc.nat(30), fc.constant('nope')),
+      name: fc.constantFrom('table', '__proto__', 'toString', undefined),
+      secret: fc.boolean(),
+      env: fc.constantFrom('dev', 'prod', 'dev', 42, undefined),
+      reason: fc.constantFrom('why', undefined),
+      level: fc.constantFrom('L2', undefined),
+      to: fc.constantFrom('1', undefined),
+      evidence: fc.constantFrom({ sha256: 'ab', size: 1 }, undefined),
+    }, { requiredKeys: ['type'] });
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 60 }), (drafts) => {
+        const events = drafts.map((fields, i) => ({ ...fields, seq: i, ts: `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}Z`, prev: '' }) as EventRecord);
+        const oneByOne = events.reduce(foldEvent, emptyView());
+        const whole = viewOf(events);
+        expect(whole).toEqual(oneByOne);
+        expect(JSON.stringify(whole)).toBe(JSON.stringify(oneByOne));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps a step named __proto__ as a step, not as the prototype of the view', () => {
+    seq = 0;
+    const view = viewOf([ev('started'), ev('action.started', { step: '__proto__', action: 'x', kind: 'shell', code: 'ls' }), ev('step', { step: '__proto__', status: 'done' })]);
+    expect(Object.getPrototypeOf(view.steps)).toBe(Object.prototype);
+    expect(Object.hasOwn(view.steps, '__proto__')).toBe(true);
+    expect(view.marks['__proto__']).toMatchObject({ status: 'done' });
   });
 });
