@@ -6,6 +6,7 @@ import { redactFields } from '../session/redact.js';
 import { keyFiles } from '../session/signer.js';
 import { verifySessionLog } from '../session/verify.js';
 import { buildReport, type BuildOptions, type ReportData } from './data.js';
+import { secretsWhereDrawnUp } from './knownSecrets.js';
 import { renderDrillRecord } from './drillMarkdown.js';
 import { renderIncidentReport, type RenderOptions } from './markdown.js';
 import { excerpt } from './excerpt.js';
@@ -15,14 +16,15 @@ export { buildReport, type ReportData, type Template } from './data.js';
 export { TO_WRITE, type RenderOptions } from './markdown.js';
 export { recordDrill } from './drillLog.js';
 
-export async function draftReport(dir: string, options: BuildOptions & { allowedSigners?: string } = {}): Promise<ReportData> {
+export async function draftReport(dir: string, options: BuildOptions & { allowedSigners?: string; knownSecrets?: string[] } = {}): Promise<ReportData> {
   // The parsed events are let go once the report's data is drawn from them (100k events: ~100 MB).
   const data = await verifySessionLog(dir, { allowedSigners: options.allowedSigners ?? keyFiles().allowedSigners }).then(({ result, events }) => buildReport(dir, result, options, events));
   await attachExcerpts(data, dir, options.excerptLines ?? 20);
   // Everything in a report came from outside at some point (step text, output excerpts, notes): redacted
   // once more, and made terminal-safe, so a report printed to a terminal cannot act on it.
   // A lone carriage return in a value is a line break to a reader, kept as one (`<br>` in a table cell).
-  return terminalSafeDeep(redactFields(data), (text) => text.replace(/\r\n?/g, '\n'));
+  const knownSecrets = options.knownSecrets ?? secretsWhereDrawnUp(data.header.env);
+  return terminalSafeDeep(redactFields(data, { knownSecrets }), (text) => text.replace(/\r\n?/g, '\n'));
 }
 
 /** First and last lines of outputs, first and last rows of results, read from the evidence files. */
