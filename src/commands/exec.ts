@@ -16,6 +16,8 @@ import { redactString } from '../session/redact.js';
 import { SessionController, type SessionPrompts } from '../session/controller.js';
 import { purposeFrom } from '../session/purpose.js';
 import { runbookCommand } from '../format/command.js';
+import { namesExportedBy } from '../exec/staticExports.js';
+import { isSecretValue } from '../session/carried.js';
 import { terminalSafe, terminalSafeWriter } from '../format/terminal.js';
 
 export interface ExecOptions {
@@ -39,6 +41,38 @@ interface PlannedStep {
   /** Number for people: 2.1 */
   number: string;
   actions: Array<{ action: Action; id: string }>;
+}
+
+/** Where an action's value will come from, as exec and --dry-run say it. */
+export type ValueOrigin = { from: 'set' } | { from: 'environment' } | { from: 'step'; step: string; action: number };
+
+/**
+ * For each action of the plan, where each value it needs comes from: an earlier action that exports it
+ * (found by reading its code: nothing runs), --set, or the environment; missing when none.
+ * An earlier export comes first: at run time the latest assignment wins, as in a terminal.
+ */
+export function planOrigins(plan: PlannedStep[], env: Environment, values: Record<string, string>): Map<string, { origins: Record<string, ValueOrigin>; missing: string[] }> {
+  const exportedBy = new Map<string, ValueOrigin>();
+  const out = new Map<string, { origins: Record<string, ValueOrigin>; missing: string[] }>();
+  for (const { number, actions } of plan) {
+    actions.forEach(({ action, id }, i) => {
+      const origins: Record<string, ValueOrigin> = {};
+      const missing: string[] = [];
+      const needed = action.kind === 'url' ? [] : [...new Set([...action.placeholders, ...(action.env ?? [])])];
+      for (const name of needed) {
+        const origin = exportedBy.get(name) ?? (Object.hasOwn(values, name) ? { from: 'set' as const } : action.env?.includes(name) && env.vars[name] !== undefined ? { from: 'environment' as const } : undefined);
+        if (origin) origins[name] = origin;
+        else missing.push(name);
+      }
+      out.set(id, { origins, missing });
+      if (action.kind === 'shell') for (const name of namesExportedBy(action.code)) exportedBy.set(name, { from: 'step', step: number, action: i + 1 });
+    });
+  }
+  return out;
+}
+
+function originText(origin: ValueOrigin): string {
+  return origin.from === 'set' ? '--set' : origin.from === 'environment' ? 'environment' : `set by step ${origin.step} (action ${origin.action})`;
 }
 
 function parseSets(sets: string[] = []): Record<string, string> {
@@ -72,16 +106,27 @@ function indent(text: string, by: string): string {
 }
 
 async function printPlan(plan: PlannedStep[], env: Environment, values: Record<string, string>, style: Style): Promise<void> {
+  const planned = planOrigins(plan, env, values);
   for (const { step, number, actions } of plan) {
     process.stdout.write(`${style.bold(number)} ${terminalSafe(redactString(firstLine(step.text)).text)}\n`);
     if (!actions.length) process.stdout.write(style.dim('   manual step: exec records it as skipped\n'));
-    for (const { action } of actions) {
+    for (const { action, id } of actions) {
+      const { origins, missing: notGiven } = planned.get(id) ?? { origins: {}, missing: [] };
       const missing = missingValues(action, env, values);
-      const verdict = missing.length ? undefined : await judgeAction(action, env, values);
+      // A value an earlier action would export is not known until it runs: judged then.
+      const later = Object.entries(origins).filter(([, o]) => o.from === 'step').map(([name]) => name);
+      const verdict = missing.length || later.length ? undefined : await judgeAction(action, env, values);
       const code = verdict ? verdict.code : action.code;
       process.stdout.write(`   ${style.cyan(action.kind)} ${indent(terminalSafe(redactString(code).text), '   ').trimStart()}\n`);
       for (const [name, value] of Object.entries(verdict?.vars ?? {})) process.stdout.write(style.dim(`   with ${name}=${terminalSafe(redactString(JSON.stringify(value)).text)}\n`));
-      if (missing.length) process.stdout.write(`   ${style.yellow(`needs: ${missing.join(', ')}`)}\n`);
+      for (const [name, origin] of Object.entries(origins)) {
+        // Only a --set value is shown, and never a secret one; the environment's values stay unprinted.
+        const given = origin.from === 'set' ? values[name]! : undefined;
+        const shown = given === undefined ? '' : isSecretValue(name, given, (t) => redactString(t).text) ? ' (hidden)' : `=${terminalSafe(JSON.stringify(given))}`;
+        process.stdout.write(style.dim(`   ${name}${shown} (${originText(origin)}${origin.from === 'step' ? ', found by reading its code; nothing runs in a dry run' : ''})\n`));
+      }
+      if (notGiven.length) process.stdout.write(`   ${style.yellow(`needs: ${notGiven.join(', ')}`)}\n`);
+      if (later.length && !notGiven.length) process.stdout.write(style.dim(`   judged when it runs, once ${later.join(', ')} ${later.length > 1 ? 'are' : 'is'} set\n`));
       if (verdict) process.stdout.write(`   ${verdict.tier === 'read' ? style.green('read') : verdict.tier === 'write' ? style.red('write') : style.yellow('unknown')}${verdict.reasons.length ? `: ${redactString(verdict.reasons.join('; ')).text}` : ''}${verdict.tier === 'write' || (verdict.tier === 'unknown' && env.protected) ? style.red(' · needs permission') : ''}\n`);
     }
   }
@@ -115,7 +160,9 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   const plan = planSection(section);
   // A dry run fetches no credentials: what a command would give is not missing.
   const fromCommands = new Set(options.dryRun ? commandVariables(env) : []);
-  const missing = [...new Set(plan.flatMap((p) => p.actions.flatMap(({ action }) => missingValues(action, env, values))))].filter((name) => !fromCommands.has(name));
+  // A value an earlier action of the section exports (export NAMESPACE=…) is not asked for.
+  const planned = planOrigins(plan, env, values);
+  const missing = [...new Set([...planned.values()].flatMap((p) => p.missing))].filter((name) => !fromCommands.has(name));
 
   if (options.dryRun) {
     process.stdout.write(`${style.bold(`Dry run: ${terminalSafe(section.title)}`)} · env ${env.name}${env.protected ? style.red(' (protected)') : ''} · nothing is run\n\n`);

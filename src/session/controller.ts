@@ -18,9 +18,16 @@ import { runbookCommand } from '../format/command.js';
 import type { Purpose, SessionEvent, StepStatus, Where } from './events.js';
 import { looksSecretName } from './secretName.js';
 import { buildKnownSecrets } from './secrets.js';
+import { exportsOutcome } from './carried.js';
 import { Session } from './session.js';
 import { loadSigner, type LoadSignerOptions } from './signer.js';
 import { emptyView, foldEvent, viewOf, type SessionView } from './view.js';
+
+/** `step-id#2` → "step step-id (action 2)", for sentences about where a value came from. */
+export function describeOrigin(actionId: string): string {
+  const at = actionId.lastIndexOf('#');
+  return at < 0 ? `action ${actionId}` : `step ${actionId.slice(0, at)} (action ${actionId.slice(at + 1)})`;
+}
 
 /** An answer to "may I?": given (and how, for the log), or not — and whether a person was asked. */
 export type Permission = { given: true; via: string } | { given: false; asked: boolean };
@@ -38,8 +45,8 @@ export interface WriteRequest {
 export interface SessionPrompts {
   /** What a new session is for; undefined leaves it unstarted. */
   purpose(): Promise<Purpose | undefined>;
-  /** A placeholder's (or unset variable's) value; undefined leaves the action unrun. */
-  value(request: { name: string; secret: boolean }): Promise<string | undefined>;
+  /** A placeholder's (or unset variable's) value; undefined leaves the action unrun. `why`: one sentence on why it is asked again. */
+  value(request: { name: string; secret: boolean; why?: string }): Promise<string | undefined>;
   /** Permission to act on a protected environment, asked before its first action. */
   confirmEnvironment(env: Environment): Promise<Permission>;
   /** Permission for a writing or destructive action. */
@@ -135,6 +142,8 @@ export class SessionController {
   private readonly standing: Record<string, string>;
   /** Secret values given in this process: they live only here, never in the view or the log. */
   private readonly secretValues: Record<string, string> = {};
+  /** Secret values earlier actions exported (or typed again after a resume): never in the view or the log. */
+  private readonly carriedSecrets: Record<string, string> = Object.create(null) as Record<string, string>;
   private readonly prepared = new Set<Environment>();
   private readonly listeners = new Set<() => void>();
   private mirrorHandle?: import('../store/mirror.js').Mirror;
@@ -312,7 +321,18 @@ export class SessionController {
   /** Values known so far: given up front, recorded in the session, and secret ones typed in this process. */
   values(): Record<string, string> {
     // No prototype: a placeholder named `constructor` or `toString` is missing until it is given.
-    return Object.assign(Object.create(null) as Record<string, string>, this.standing, this.view.values, this.secretValues);
+    // What an earlier action exported comes last: as in a terminal, the latest assignment wins.
+    return Object.assign(Object.create(null) as Record<string, string>, this.standing, this.view.values, this.secretValues, this.carriedValues());
+  }
+
+  /** Variables earlier actions exported whose values this process knows (a secret one is asked again after a resume). */
+  carriedValues(): Record<string, string> {
+    const out = Object.create(null) as Record<string, string>;
+    for (const [name, carried] of Object.entries(this.view.carried)) {
+      const value = carried.secret ? this.carriedSecrets[name] : carried.value;
+      if (value !== undefined) out[name] = value;
+    }
+    return out;
   }
 
   /** An action's code with its placeholders filled when every value is known, and the ones still missing. */
@@ -346,7 +366,19 @@ export class SessionController {
     await this.prepare(action);
 
     const values = this.values();
-    for (const name of [...action.placeholders, ...(action.env ?? [])]) {
+    for (const name of [...new Set([...action.placeholders, ...(action.env ?? [])])]) {
+      const carried = Object.hasOwn(this.view.carried, name) ? this.view.carried[name]! : undefined;
+      if (carried && Object.hasOwn(values, name) && (!carried.secret || Object.hasOwn(this.carriedSecrets, name))) continue;
+      if (carried?.secret) {
+        // Exported by an earlier action before this session was resumed: the log never held the value.
+        const why = `${name} was set by ${describeOrigin(carried.from)} before this session was resumed; its value is secret, so the session log does not hold it: type it again.`;
+        const value = await prompts.value({ name, secret: true, why });
+        if (value === undefined) return { ran: false, why: 'no-value', message: `Not run: no value for ${name}.` };
+        session.setPlaceholder(where, name, value, true);
+        this.carriedSecrets[name] = value;
+        values[name] = value;
+        continue;
+      }
       if (Object.hasOwn(this.view.values, name) || Object.hasOwn(this.secretValues, name)) continue;
       let value = Object.hasOwn(this.standing, name) ? this.standing[name] : undefined;
       if (value === undefined) {
@@ -377,13 +409,31 @@ export class SessionController {
 
     request.onStart?.();
     const outcome = await runAction(action, {
-      session, env, where, actionId, values,
+      session, env, where, actionId, values, carried: this.carriedValues(),
       permissions: { environmentConfirmed: !env.protected || this.envConfirmed, allowWrites },
       ...(request.signal ? { signal: request.signal } : {}),
       ...(request.onOutput ? { onOutput: request.onOutput } : {}),
       ...(request.onFirstPage ? { onFirstPage: request.onFirstPage } : {}),
     });
+    if (outcome.exports && !session.sealed) this.recordExports(session, where, actionId, outcome);
     return { ran: true, outcome };
+  }
+
+  /** What a finished shell action exported: one `variables` event; secrets known from now on. */
+  private recordExports(session: Session, where: Where, actionId: string, outcome: ActionOutcome): void {
+    const { run, changes } = outcome.exports!;
+    const result = exportsOutcome({
+      changes, status: outcome.status, ...(outcome.message ? { message: outcome.message } : {}),
+      carriedNames: Object.keys(this.view.carried), redact: (text) => session.redact(text).text,
+    });
+    for (const secret of result.secrets) session.addSecret(secret);
+    for (const name of result.unset) delete this.carriedSecrets[name];
+    if (!result.event) return;
+    session.record('variables', { ...where, action: actionId, run, ...result.event });
+    for (const [name, value] of Object.entries(result.carried)) {
+      if (this.view.carried[name]?.secret) this.carriedSecrets[name] = value;
+      else delete this.carriedSecrets[name];
+    }
   }
 
   private rememberValue(session: Session, where: Where, name: string, value: string): void {
