@@ -14,6 +14,7 @@ import { findSection, SectionNotFoundError } from '../runbook/select.js';
 import { allSections, numberedSteps } from '../runbook/walk.js';
 import { redactString } from '../session/redact.js';
 import { SessionController, type SessionPrompts } from '../session/controller.js';
+import type { EventOf } from '../session/events.js';
 import { purposeFrom } from '../session/purpose.js';
 import { runbookCommand } from '../format/command.js';
 import { namesExportedBy } from '../exec/staticExports.js';
@@ -221,6 +222,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
         const outcome: ActionOutcome | undefined = result.ran ? result.outcome : undefined;
         if (outcome) reportOutcome(outcome, style, shownEarly);
         else process.stdout.write(style.red(`   ✗ ${terminalSafe(result.ran ? '' : result.message)}\n`));
+        if (result.ran && result.variables) process.stdout.write(style.dim(`${exportedLines(result.variables).map((l) => `   ${terminalSafe(l)}`).join('\n')}\n`));
         shownEarly = false;
         if (outcome?.status !== 'ok') {
           stepFailed = true;
@@ -247,6 +249,14 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   process.stdout.write(style.dim(`Verify: ${runbookCommand(`verify ${session.id}`)}\n`));
   await controller.release();
   return interrupted ? 130 : failures || conflict ? 1 : 0;
+}
+
+/** What an action exported, as the log has it (secret values only named), for the operator to read. */
+export function exportedLines(event: EventOf<'variables'>): string[] {
+  const lines = event.set.map((v) => `exported ${v.name}${v.secret ? ' (secret, hidden)' : v.value !== undefined ? `=${JSON.stringify(v.value.length > 200 ? `${v.value.slice(0, 200)}…` : v.value)}` : ''}${v.notCarried ? ` · not carried: ${v.notCarried}` : ''}`);
+  if (event.unset?.length) lines.push(`unset ${event.unset.join(', ')}`);
+  if (event.reason) lines.push(`not carried to later steps: ${event.reason}`);
+  return lines;
 }
 
 /** exec's answers to what the controller asks: everything comes from the flags, nobody is asked. */

@@ -15,7 +15,7 @@ import type { Action, Runbook, Section, Step } from '../runbook/model.js';
 import type { MirrorOutcome, MirrorStatus } from '../store/mirror.js';
 import { environmentTarget } from '../exec/target.js';
 import { runbookCommand } from '../format/command.js';
-import type { Purpose, SessionEvent, StepStatus, Where } from './events.js';
+import type { EventOf, Purpose, SessionEvent, StepStatus, Where } from './events.js';
 import { looksSecretName } from './secretName.js';
 import { buildKnownSecrets } from './secrets.js';
 import { exportsOutcome } from './carried.js';
@@ -87,7 +87,7 @@ export interface ControllerOptions {
 
 /** What running an action came to: it ran (or the guards refused it), or it never got that far. */
 export type RunResult =
-  | { ran: true; outcome: ActionOutcome }
+  | { ran: true; outcome: ActionOutcome; /** What it exported for later actions, as recorded. */ variables?: EventOf<'variables'> }
   | { ran: false; why: 'no-session' | 'not-confirmed' | 'no-value' | 'declined'; message: string };
 
 export interface RunRequest {
@@ -415,12 +415,12 @@ export class SessionController {
       ...(request.onOutput ? { onOutput: request.onOutput } : {}),
       ...(request.onFirstPage ? { onFirstPage: request.onFirstPage } : {}),
     });
-    if (outcome.exports && !session.sealed) this.recordExports(session, where, actionId, outcome);
-    return { ran: true, outcome };
+    const variables = outcome.exports && !session.sealed ? this.recordExports(session, where, actionId, outcome) : undefined;
+    return { ran: true, outcome, ...(variables ? { variables } : {}) };
   }
 
   /** What a finished shell action exported: one `variables` event; secrets known from now on. */
-  private recordExports(session: Session, where: Where, actionId: string, outcome: ActionOutcome): void {
+  private recordExports(session: Session, where: Where, actionId: string, outcome: ActionOutcome): EventOf<'variables'> | undefined {
     const { run, changes } = outcome.exports!;
     const result = exportsOutcome({
       changes, status: outcome.status, ...(outcome.message ? { message: outcome.message } : {}),
@@ -428,12 +428,13 @@ export class SessionController {
     });
     for (const secret of result.secrets) session.addSecret(secret);
     for (const name of result.unset) delete this.carriedSecrets[name];
-    if (!result.event) return;
-    session.record('variables', { ...where, action: actionId, run, ...result.event });
+    if (!result.event) return undefined;
+    const event = session.record('variables', { ...where, action: actionId, run, ...result.event });
     for (const [name, value] of Object.entries(result.carried)) {
       if (this.view.carried[name]?.secret) this.carriedSecrets[name] = value;
       else delete this.carriedSecrets[name];
     }
+    return event;
   }
 
   private rememberValue(session: Session, where: Where, name: string, value: string): void {

@@ -118,7 +118,7 @@ describe('carried values are data, never code', () => {
     expect(w.outputs[2]).toBe(`[${payload}]`);
     expect(w.outputs[1]!.startsWith(`[${payload}]`)).toBe(true);
     expect(w.outputs[3]!.trim()).toBe('0');
-    expect((await query(db.url, 'select count(*)::int as n from jobs'))[0].n).toBe(3);
+    expect((await query(db.url, 'select count(*)::int as n from jobs'))[0]?.n).toBe(3);
     // The event holds the value exactly (it is not secret), as JSON.
     expect(variablesEvents(w)[0]!.set).toEqual([{ name: 'EVIL', value: payload }]);
   });
@@ -207,7 +207,7 @@ for (const args of [[process.env.DATABASE_URL, '-X', '-c', 'delete from jobs'], 
     );
     expect(w.results.map((r) => (r.ran ? r.outcome.status : r.message)), w.outputs.join('\n')).toEqual(['ok', 'ok']);
     expect(w.outputs[1]).toMatch(/read-only transaction/);
-    expect((await query(db.url, 'select count(*)::int as n from jobs'))[0].n).toBe(3);
+    expect((await query(db.url, 'select count(*)::int as n from jobs'))[0]?.n).toBe(3);
     const set = variablesEvents(w)[0]!.set;
     expect(set.filter((e) => e.notCarried).map((e) => e.name).sort()).toEqual(['DATABASE_URL', 'PGOPTIONS', 'PGSERVICE', 'PGSERVICEFILE', 'PSQLRC']);
     expect(w.controller.carriedValues()).toEqual({});
