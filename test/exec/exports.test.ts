@@ -99,6 +99,25 @@ describe('wrapForExports', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('captures a 1 MB value whole (no env process that E2BIG would stop) and never reads a short dump as everything unset', () => {
+    const { changes, status } = runWrapped("export BIG=$(head -c 1048576 /dev/zero | tr '\\0' x) A=1");
+    expect(status).toBe(0);
+    expect(changes!.set.BIG).toHaveLength(1048576);
+    expect(changes!.set.A).toBe('1');
+    expect(changes!.unset).toEqual([]);
+  });
+
+  it('keeps xtrace, set -u and an odd IFS out of the dump and the output', () => {
+    const code = 'set -xu; IFS=x; declare -x DECLARED_ONLY; export A=1; echo done';
+    const wrapped = runWrapped(code);
+    expect(wrapped.output).toBe(bash(code).output);
+    expect(wrapped.changes).toEqual({ set: { A: '1' }, unset: [] });
+  });
+
+  it('reads a value that is not UTF-8 as text with U+FFFD, so it can be told apart and left uncarried', () => {
+    expect(runWrapped("export JUNK=$(printf 'a\\xffb')").changes!.set.JUNK).toBe('a\uFFFDb');
+  });
+
   it('parses env -0 output exactly and skips names that are not variables', () => {
     expect(parseNulEnvironment('A=1\0B=x=y\0BASH_FUNC_f%%=() {  :\n}\0C=\0=odd\0')).toEqual({ A: '1', B: 'x=y', C: '' });
   });
