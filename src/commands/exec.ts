@@ -18,7 +18,8 @@ import type { EventOf } from '../session/events.js';
 import { purposeFrom } from '../session/purpose.js';
 import { runbookCommand } from '../format/command.js';
 import { namesExportedBy } from '../exec/staticExports.js';
-import { isSecretValue } from '../session/carried.js';
+import { isSecretValue, stepAndAction } from '../session/carried.js';
+import { VALUE_PREFIX } from '../exec/guard/fill.js';
 import { terminalSafe, terminalSafeWriter } from '../format/terminal.js';
 
 export interface ExecOptions {
@@ -209,7 +210,9 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
       for (const { action, id } of actions) {
         // A command's output is shown terminal-safe: it cannot retitle the window or write the clipboard.
         const output = terminalSafeWriter((text) => process.stdout.write(text));
+        // The code as it will run (shell values travel in the environment), then where each value comes from.
         process.stdout.write(`   ${style.cyan(action.kind)} ${indent(terminalSafe(session.redact(filledCode(action, controller.values())).text), '   ').trimStart()}\n`);
+        for (const line of valueLines(controller, action, stepSection.id)) process.stdout.write(style.dim(`   ${terminalSafe(session.redact(line).text)}\n`));
         const result = await controller.run({
           section: stepSection, step, action, actionId: id, signal: abort.signal,
           onOutput: (chunk) => output.write(chunk),
@@ -249,6 +252,24 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   process.stdout.write(style.dim(`Verify: ${runbookCommand(`verify ${session.id}`)}\n`));
   await controller.release();
   return interrupted ? 130 : failures || conflict ? 1 : 0;
+}
+
+/** `NAME="value" (origin)` for each value an action gets; a secret one only by name. */
+export function valueLines(controller: SessionController, action: Action, sectionId?: string): string[] {
+  if (action.kind === 'url') return [];
+  const values = controller.values();
+  const lines: string[] = [];
+  for (const name of [...new Set([...action.placeholders, ...(action.env ?? [])])]) {
+    const source = controller.valueSource(name, action);
+    if (!source) continue;
+    const value = values[name];
+    const secret = source.from !== 'environment' && source.secret;
+    const origin = source.from === 'step' ? `set by ${stepAndAction(source.actionId, sectionId)}` : source.from === 'given' || source.from === 'typed' ? '--set' : 'environment';
+    const shown = source.from === 'environment' ? '' : secret || value === undefined ? ' (secret, hidden)' : `=${JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value)}`;
+    const asVariable = action.kind === 'shell' && action.placeholders.includes(name) ? `; in the command as $${VALUE_PREFIX}${name}` : '';
+    lines.push(`${name}${shown} (${origin}${asVariable})`);
+  }
+  return lines;
 }
 
 /** What an action exported, as the log has it (secret values only named), for the operator to read. */

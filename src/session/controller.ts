@@ -10,7 +10,7 @@ import { needsDatabase } from '../exec/needsDatabase.js';
 import { describeWebhook, UpdatePoster, type UpdateKind } from '../notify/webhook.js';
 import { changesSinceLastSession, type RunbookChanges } from './runbookChanges.js';
 import { keepRunbookCopy } from './runbookCopies.js';
-import { filledCode, missingValues, runAction, type ActionOutcome, type RunActionOptions } from '../exec/run.js';
+import { runAction, type ActionOutcome, type RunActionOptions } from '../exec/run.js';
 import type { Action, Runbook, Section, Step } from '../runbook/model.js';
 import type { MirrorOutcome, MirrorStatus } from '../store/mirror.js';
 import { environmentTarget } from '../exec/target.js';
@@ -18,16 +18,11 @@ import { runbookCommand } from '../format/command.js';
 import type { EventOf, Purpose, SessionEvent, StepStatus, Where } from './events.js';
 import { looksSecretName } from './secretName.js';
 import { buildKnownSecrets } from './secrets.js';
-import { exportsOutcome } from './carried.js';
+import { exportsOutcome, isSecretValue, stepAndAction } from './carried.js';
+import { fillPlaceholders } from '../runbook/placeholders.js';
 import { Session } from './session.js';
 import { loadSigner, type LoadSignerOptions } from './signer.js';
 import { emptyView, foldEvent, viewOf, type SessionView } from './view.js';
-
-/** `step-id#2` → "step step-id (action 2)", for sentences about where a value came from. */
-export function describeOrigin(actionId: string): string {
-  const at = actionId.lastIndexOf('#');
-  return at < 0 ? `action ${actionId}` : `step ${actionId.slice(0, at)} (action ${actionId.slice(at + 1)})`;
-}
 
 /** An answer to "may I?": given (and how, for the log), or not — and whether a person was asked. */
 export type Permission = { given: true; via: string } | { given: false; asked: boolean };
@@ -335,11 +330,32 @@ export class SessionController {
     return out;
   }
 
-  /** An action's code with its placeholders filled when every value is known, and the ones still missing. */
+  /**
+   * An action's code for a person to paste elsewhere: every value spliced in, quoted for its place (the
+   * form that runs passes values in the environment instead). While a value is unknown or secret the
+   * code is copied as written, and `missing` names them: a secret never reaches the clipboard.
+   */
   codeToCopy(action: Action): { code: string; missing: string[] } {
     const values = this.values();
-    const missing = missingValues(action, this.env, values).filter((n) => action.placeholders.includes(n));
-    return { code: missing.length ? action.code : filledCode(action, values), missing };
+    const secret = (name: string) => this.view.secretNames.includes(name) || Object.hasOwn(this.secretValues, name) || this.view.carried[name]?.secret === true;
+    const missing = [...new Set(action.placeholders.filter((n) => values[n] === undefined || secret(n)))];
+    if (missing.length) return { code: action.code, missing };
+    try {
+      return { code: fillPlaceholders(action.code, action.kind, values), missing };
+    } catch {
+      return { code: action.code, missing: [...new Set(action.placeholders)] };
+    }
+  }
+
+  /** Where the value an action gets for `name` comes from, as exec's preview and the TUI say it. */
+  valueSource(name: string, action: Action): { from: 'step'; actionId: string; secret: boolean } | { from: 'given' | 'typed'; secret: boolean } | { from: 'environment' } | undefined {
+    const carried = Object.hasOwn(this.view.carried, name) ? this.view.carried[name]! : undefined;
+    if (carried) return { from: 'step', actionId: carried.from, secret: carried.secret === true };
+    if (Object.hasOwn(this.secretValues, name) || this.view.secretNames.includes(name)) return { from: Object.hasOwn(this.standing, name) ? 'given' : 'typed', secret: true };
+    if (Object.hasOwn(this.view.values, name)) return { from: Object.hasOwn(this.standing, name) ? 'given' : 'typed', secret: false };
+    if (Object.hasOwn(this.standing, name)) return { from: 'given', secret: isSecretValue(name, this.standing[name]!, (t) => this.session?.redact(t).text ?? t) };
+    if (action.env?.includes(name) && this.env.vars[name] !== undefined) return { from: 'environment' };
+    return undefined;
   }
 
   private where(section: Section, step?: Step): Where {
@@ -371,7 +387,7 @@ export class SessionController {
       if (carried && Object.hasOwn(values, name) && (!carried.secret || Object.hasOwn(this.carriedSecrets, name))) continue;
       if (carried?.secret) {
         // Exported by an earlier action before this session was resumed: the log never held the value.
-        const why = `${name} was set by ${describeOrigin(carried.from)} before this session was resumed; its value is secret, so the session log does not hold it: type it again.`;
+        const why = `${name} was set by ${stepAndAction(carried.from, section.id)} before this session was resumed; its value is secret, so the session log does not hold it: type it again.`;
         const value = await prompts.value({ name, secret: true, why });
         if (value === undefined) return { ran: false, why: 'no-value', message: `Not run: no value for ${name}.` };
         session.setPlaceholder(where, name, value, true);

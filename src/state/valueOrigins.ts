@@ -3,22 +3,13 @@
 
 import type { Environment } from '../exec/environment.js';
 import type { Step } from '../runbook/model.js';
+import { stepAndAction } from '../session/carried.js';
 import type { SessionView } from '../session/view.js';
 
 export interface ValueOrigin {
   name: string;
   /** `NAMESPACE="blue" (set by step 1, action 1)`; undefined when nothing has given it yet. */
   text?: string;
-}
-
-/** `section/2.1#3` → `step 2.1, action 3` (the section is named when it is not the current one). */
-export function stepAndAction(actionId: string, currentSection?: string): string {
-  const hash = actionId.lastIndexOf('#');
-  const stepId = hash < 0 ? actionId : actionId.slice(0, hash);
-  const slash = stepId.lastIndexOf('/');
-  const section = slash < 0 ? undefined : stepId.slice(0, slash);
-  const number = slash < 0 ? stepId : stepId.slice(slash + 1);
-  return `step ${number}${section && section !== currentSection ? ` of ${section}` : ''}${hash < 0 ? '' : `, action ${actionId.slice(hash + 1)}`}`;
 }
 
 const shown = (value: string) => JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);

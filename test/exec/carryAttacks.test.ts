@@ -302,10 +302,25 @@ describe('secrets exported by an action', () => {
     const again = await resumed.run({ section, step, action: step.actions[0]!, actionId: `${step.id}#1` });
     expect(again.ran).toBe(false);
     expect(asked).toEqual([
-      'DB_PASSWORD: DB_PASSWORD was set by step go/1 (action 1) before this session was resumed; its value is secret, so the session log does not hold it: type it again.',
-      'INNOCENT: INNOCENT was set by step go/1 (action 1) before this session was resumed; its value is secret, so the session log does not hold it: type it again.',
+      'DB_PASSWORD: DB_PASSWORD was set by step 1, action 1 before this session was resumed; its value is secret, so the session log does not hold it: type it again.',
+      'INNOCENT: INNOCENT was set by step 1, action 1 before this session was resumed; its value is secret, so the session log does not hold it: type it again.',
     ]);
     resumed.leave('test');
     expect(readFileSync(join(dir, 'session.jsonl'), 'utf8')).not.toContain(PASSWORD);
+  });
+});
+
+describe('copying an action (TUI c)', () => {
+  it('splices carried and typed values in, quoted so the pasted command prints them as they are; a secret one is never copied', async () => {
+    const w = await walk(["export NS='blue team' API_TOKEN=tok-abcdef-123456", 'echo <NS> "<table>"'], { answers: { table: "it's $(touch DIR/MARK)" } });
+    const section = w.controller.loaded!.runbook.sections[0]!;
+    const copied = w.controller.codeToCopy(section.steps[1]!.actions[0]!);
+    expect(copied.missing).toEqual([]);
+    const { spawnSync } = await import('node:child_process');
+    expect(spawnSync('bash', ['-c', copied.code], { encoding: 'utf8', cwd: w.case }).stdout).toBe("blue team it's $(touch DIR/MARK)\n");
+    expect(existsSync(join(w.case, 'DIR'))).toBe(false);
+
+    const secret = parseRunbook('# S\n## S\n1. `curl -H "X: <API_TOKEN>" https://example.com`\n').sections[0]!.steps[0]!.actions[0]!;
+    expect(w.controller.codeToCopy(secret)).toEqual({ code: secret.code, missing: ['API_TOKEN'] });
   });
 });

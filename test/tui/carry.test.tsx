@@ -80,6 +80,9 @@ describe('variables carry from step to step', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('exported NAMESPACE="blue-team"');
     expect(run.stdout).toContain('exported DB_PASSWORD (secret, hidden)');
+    // Step 2's preview: the code as it runs, and where each value comes from.
+    expect(run.stdout).toContain('NAMESPACE="blue-team" (set by step 1, action 1)');
+    expect(run.stdout).toContain('DB_PASSWORD (secret, hidden) (set by step 1, action 1)');
     expect(run.stdout).toContain('ns=blue-team pw=[REDACTED:known-secret] ref=[REDACTED:known-secret]');
     const dir = /Sealed session: (\S+)/.exec(run.stdout)![1]!;
     const report = runCli(['report', dir], { cwd: p.dir, env });
