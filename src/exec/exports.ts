@@ -39,6 +39,8 @@ export interface ExportCapture {
 // Set by bash itself, or by moving around: not values the runbook meant to pass on.
 const SHELL_OWN = new Set(['_', 'SHLVL', 'PWD', 'OLDPWD', 'BASH_EXECUTION_STRING', 'BASHOPTS', 'SHELLOPTS']);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The dump's last entry: not a variable (it starts with `=`), so it cannot be forged by an export. */
+const END_MARK = '=runbook-exports-end';
 
 function singleQuoted(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -53,10 +55,12 @@ export function wrapForExports(code: string, options: { tempDir?: string } = {})
   const dir = mkdtempSync(join(options.tempDir ?? tmpdir(), 'runbook-exports-'));
   const file = join(dir, 'env');
   // Builtins only, and `>|` past noclobber; `[[ -v ]]` skips a name exported but never given a value
-  // (as `env` would), and `IFS=` reads each name whole whatever IFS the action left.
+  // (as `env` would). The list comes through a pipe (no temporary file that a changed TMPDIR could
+  // stop), and the dump ends with a mark: a dump cut short is no dump, never "everything was unset".
   const dump = [
     '{ builtin set +x; } 2>/dev/null',
-    'while IFS= builtin read -r __runbook_export; do if [[ -v $__runbook_export ]]; then builtin printf \'%s=%s\\0\' "$__runbook_export" "${!__runbook_export}"; fi; done <<< "$(builtin compgen -e)" >| ' + singleQuoted(file) + ' 2>/dev/null',
+    'builtin set +eu -f',
+    `__runbook_names=$(builtin compgen -e) && { IFS=$'\\n'; for __runbook_n in $__runbook_names; do if [[ -v $__runbook_n ]]; then builtin printf '%s=%s\\0' "$__runbook_n" "\${!__runbook_n}"; fi; done; builtin printf '%s\\0' ${singleQuoted(END_MARK)}; } >| ${singleQuoted(file)} 2>/dev/null`,
   ].join('; ');
   return {
     code: `trap ${singleQuoted(dump)} EXIT; ${code}`,
@@ -67,7 +71,9 @@ export function wrapForExports(code: string, options: { tempDir?: string } = {})
       } catch {
         return null;
       }
-      return parseNulEnvironment(bytes);
+      const end = Buffer.from(`\0${END_MARK}\0`);
+      if (bytes.length < end.length - 1 || !bytes.subarray(bytes.length - end.length + 1).equals(end.subarray(1))) return null;
+      return parseNulEnvironment(bytes.subarray(0, bytes.length - end.length + 1));
     },
     cleanup() {
       rmSync(dir, { recursive: true, force: true });
