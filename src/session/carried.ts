@@ -14,6 +14,12 @@ import type { CarriedEntry, EventFields } from './events.js';
 import { looksLikeToken } from './secrets.js';
 import { looksSecretName } from './secretName.js';
 
+/**
+ * What one action may carry in all: its event must stay well under the team store's 1 MiB line limit,
+ * and later actions' environments under the kernel's limit for a program's arguments and environment.
+ */
+export const MAX_CARRIED_PER_ACTION = 256 * 1024;
+
 export interface ExportsOutcome {
   /** The event to record, or undefined when the action exported and unset nothing worth saying. */
   event?: Omit<EventFields['variables'], 'action' | 'run' | 'runbook' | 'section' | 'step'>;
@@ -63,11 +69,15 @@ export function exportsOutcome(input: ExportsInput): ExportsOutcome {
   const set: CarriedEntry[] = [];
   const carried: Record<string, string> = {};
   const secrets: string[] = [];
+  let budget = MAX_CARRIED_PER_ACTION;
   for (const [name, value] of Object.entries(changes.set).sort(([a], [b]) => a.localeCompare(b))) {
-    const notCarried = whyNotCarried(name, value);
+    const bytes = Buffer.byteLength(name) + Buffer.byteLength(value);
+    const overBudget = bytes > budget ? `the action exported more than ${MAX_CARRIED_PER_ACTION / 1024} KiB of values in all; this one is past it` : undefined;
+    const notCarried = whyNotCarried(name, value) ?? overBudget;
+    if (!notCarried) budget -= bytes;
     const secret = isSecretValue(name, value, input.redact);
     if (secret) secrets.push(value);
-    const tooLong = notCarried !== undefined && Buffer.byteLength(value) > 1024;
+    const tooLong = notCarried !== undefined && (overBudget !== undefined || Buffer.byteLength(value) > 1024);
     // A value too long to carry is not written into the log either: its size is in the reason.
     const shown = secret ? { secret: true as const } : tooLong ? {} : { value: input.redact(value) };
     set.push({ name, ...shown, ...(notCarried ? { notCarried } : {}) });

@@ -68,6 +68,16 @@ describe('exportsOutcome', () => {
   });
 });
 
+describe('many exports at once', () => {
+  it('carries at most 256 KiB of values from one action; the rest are named without their values', () => {
+    const set = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`V${String(i).padStart(2, '0')}`, 'v'.repeat(10_000)]));
+    const out = exportsOutcome({ ...base, changes: { set, unset: [] } });
+    expect(Object.keys(out.carried)).toHaveLength(26);
+    expect(out.event!.set[26]).toEqual({ name: 'V26', notCarried: expect.stringMatching(/more than 256 KiB/) });
+    expect(JSON.stringify(out.event).length).toBeLessThan(300 * 1024);
+  });
+});
+
 describe('the fold of variables events', () => {
   const event = (seq: number, fields: Record<string, unknown>) => ({ seq, ts: `2026-11-25T00:00:0${seq}Z`, type: 'variables', prev: '', section: 's', step: 's/1', action: 's/1#1', run: seq - 1, ...fields }) as unknown as SessionEvent;
 
