@@ -33,9 +33,13 @@ interface Walk {
   dir: string;
 }
 
-/** A fence per step; `DIR` in the code is a private folder of the case. */
+/** A fence per step (`sql:` at the start makes it a SQL fence); `DIR` in the code is a private folder of the case. */
 function runbookOf(steps: string[], dir: string): string {
-  return ['# Carry', '## Go', ...steps.map((code, i) => `${i + 1}. Step ${i + 1}:\n   \`\`\`\`bash\n${code.replaceAll('DIR', dir).split('\n').map((l) => `   ${l}`).join('\n')}\n   \`\`\`\``)].join('\n') + '\n';
+  const fence = (code: string) => (code.startsWith('sql:') ? ['sql', code.slice(4)] : ['bash', code]);
+  return ['# Carry', '## Go', ...steps.map((step, i) => {
+    const [lang, code] = fence(step);
+    return `${i + 1}. Step ${i + 1}:\n   \`\`\`\`${lang}\n${code!.replaceAll('DIR', dir).split('\n').map((l) => `   ${l}`).join('\n')}\n   \`\`\`\``;
+  })].join('\n') + '\n';
 }
 
 interface WalkOptions {
@@ -111,8 +115,11 @@ describe('carried values are data, never code', () => {
       'printf "[%s]" "$EVIL"; echo; echo unquoted: $EVIL',
       'printf "[%s]" "<EVIL>"',
       `psql "$DATABASE_URL" -X -q -At -c "select count(*) from jobs where status = '<EVIL>'"`,
+      "sql:select count(*) as n, '<EVIL>' as echoed from jobs where status = '<EVIL>'",
     ]);
-    expect(w.results.map((r) => r.ran && r.outcome.status)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(w.results.map((r) => r.ran && r.outcome.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    const sql = w.results[4]!.ran ? w.results[4]!.outcome.sql! : undefined;
+    expect(sql!.statements[0]!.page).toEqual([['0', payload]]);
     expect(w.asked).toEqual([]);
     expect(existsSync(join(payloadDir, 'MARK'))).toBe(false);
     expect(w.outputs[2]).toBe(`[${payload}]`);
