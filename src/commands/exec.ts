@@ -147,11 +147,13 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   const env = resolveEnvironment({ ...(options.env ? { name: options.env } : {}) });
   if (options.confirm && options.confirm !== env.name) throw new UsageError(`--confirm ${options.confirm} does not match the environment, ${env.name}.`);
   const values = parseSets(options.set);
+  // Values checked up front but absent when their action ran: an earlier step did not export them after all.
+  const unexported: string[] = [];
   const controller = new SessionController({
     env,
     purpose: purposeFrom(options) ?? { kind: 'routine' },
     values,
-    prompts: flagPrompts(options),
+    prompts: flagPrompts(options, (name) => unexported.push(name)),
     ...(options.key ? { signer: { keyPath: options.key } } : {}),
     onProgress: (message) => process.stderr.write(`runbook: ${message}\n`),
   });
@@ -224,7 +226,7 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
         output.end();
         const outcome: ActionOutcome | undefined = result.ran ? result.outcome : undefined;
         if (outcome) reportOutcome(outcome, style, shownEarly);
-        else process.stdout.write(style.red(`   ✗ ${terminalSafe(result.ran ? '' : result.message)}\n`));
+        else process.stdout.write(style.red(`   ✗ ${terminalSafe(result.ran ? '' : result.message)}${!result.ran && result.why === 'no-value' && unexported.length ? ` An earlier step was expected to export ${unexported.at(-1)} and did not carry it (see what it exported above); pass --set ${unexported.at(-1)}=… to give it.` : ''}\n`));
         if (result.ran && result.variables) process.stdout.write(style.dim(`${exportedLines(result.variables).map((l) => `   ${terminalSafe(l)}`).join('\n')}\n`));
         shownEarly = false;
         if (outcome?.status !== 'ok') {
@@ -281,11 +283,14 @@ export function exportedLines(event: EventOf<'variables'>): string[] {
 }
 
 /** exec's answers to what the controller asks: everything comes from the flags, nobody is asked. */
-function flagPrompts(options: ExecOptions): SessionPrompts {
+function flagPrompts(options: ExecOptions, notGiven: (name: string) => void): SessionPrompts {
   return {
     purpose: async () => purposeFrom(options) ?? { kind: 'routine' },
     // Every value was checked up front; one still missing is not run.
-    value: async () => undefined,
+    value: async ({ name }) => {
+      notGiven(name);
+      return undefined;
+    },
     confirmEnvironment: async (env) => (options.confirm === env.name ? { given: true, via: '--confirm' } : { given: false, asked: false }),
     confirmWrite: async () => (options.allowWrites ? { given: true, via: '--allow-writes' } : { given: false, asked: false }),
   };

@@ -90,6 +90,17 @@ describe('variables carry from step to step', () => {
     expectCarriedAndRedacted(dir, report.stdout, run.stdout);
   });
 
+  it('exec says so when the step expected to export a value failed, and which --set gives it', () => {
+    const p = project();
+    writeFileSync(p.file, RUNBOOK.replace("export NAMESPACE=$(printf '%s-%s' blue team)", "export NAMESPACE=$(printf '%s-%s' blue team); exit 3"));
+    const run = runCli(['exec', p.file, '--section', 'deploy', '--keep-going'], { cwd: p.dir, env: { ...p.home.env, DATABASE_URL: '' } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('not carried to later steps: the action did not succeed (exited with status 3)');
+    expect(run.stdout).toContain('✗ Not run: no value for NAMESPACE. An earlier step was expected to export NAMESPACE and did not carry it');
+    expect(run.stdout).toContain('pass --set NAMESPACE=… to give it.');
+    expect(run.stdout).not.toContain(PASSWORD);
+  });
+
   it('through the TUI: step 2 asks nothing and the step screen says where the value came from', async () => {
     const p = project();
     const env = resolveEnvironment({ cwd: p.dir, processEnv: { PATH: process.env.PATH } });
