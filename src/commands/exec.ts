@@ -18,6 +18,7 @@ import type { EventOf } from '../session/events.js';
 import { purposeFrom } from '../session/purpose.js';
 import { runbookCommand } from '../format/command.js';
 import { namesExportedBy } from '../exec/staticExports.js';
+import { whyNotCarried } from '../exec/exports.js';
 import { isSecretValue, stepAndAction } from '../session/carried.js';
 import { VALUE_PREFIX } from '../exec/guard/fill.js';
 import { terminalSafe, terminalSafeWriter } from '../format/terminal.js';
@@ -53,21 +54,30 @@ export type ValueOrigin = { from: 'set' } | { from: 'environment' } | { from: 's
  * (found by reading its code: nothing runs), --set, or the environment; missing when none.
  * An earlier export comes first: at run time the latest assignment wins, as in a terminal.
  */
-export function planOrigins(plan: PlannedStep[], env: Environment, values: Record<string, string>): Map<string, { origins: Record<string, ValueOrigin>; missing: string[] }> {
+export function planOrigins(plan: PlannedStep[], env: Environment, values: Record<string, string>): Map<string, { origins: Record<string, ValueOrigin>; missing: string[]; uncarried: Record<string, string> }> {
   const exportedBy = new Map<string, ValueOrigin>();
-  const out = new Map<string, { origins: Record<string, ValueOrigin>; missing: string[] }>();
+  // Names an earlier action exports that never carry (BASH_ENV, PGHOST …): said beside `needs:`.
+  const uncarriedBy = new Map<string, string>();
+  const out = new Map<string, { origins: Record<string, ValueOrigin>; missing: string[]; uncarried: Record<string, string> }>();
   for (const { number, actions } of plan) {
     actions.forEach(({ action, id }, i) => {
       const origins: Record<string, ValueOrigin> = {};
       const missing: string[] = [];
+      const uncarried: Record<string, string> = {};
       const needed = action.kind === 'url' ? [] : [...new Set([...action.placeholders, ...(action.env ?? [])])];
       for (const name of needed) {
         const origin = exportedBy.get(name) ?? (Object.hasOwn(values, name) ? { from: 'set' as const } : action.env?.includes(name) && env.vars[name] !== undefined ? { from: 'environment' as const } : undefined);
         if (origin) origins[name] = origin;
         else missing.push(name);
+        if (!origin && uncarriedBy.has(name)) uncarried[name] = uncarriedBy.get(name)!;
       }
-      out.set(id, { origins, missing });
-      if (action.kind === 'shell') for (const name of namesExportedBy(action.code)) exportedBy.set(name, { from: 'step', step: number, action: i + 1 });
+      out.set(id, { origins, missing, uncarried });
+      if (action.kind !== 'shell') return;
+      for (const name of namesExportedBy(action.code)) exportedBy.set(name, { from: 'step', step: number, action: i + 1 });
+      for (const name of namesExportedBy(action.code, { all: true })) {
+        const why = whyNotCarried(name, '');
+        if (why) uncarriedBy.set(name, `step ${number} (action ${i + 1}) exports ${name}, but it never carries: ${why}`);
+      }
     });
   }
   return out;
@@ -113,7 +123,7 @@ async function printPlan(plan: PlannedStep[], env: Environment, values: Record<s
     process.stdout.write(`${style.bold(number)} ${terminalSafe(redactString(firstLine(step.text)).text)}\n`);
     if (!actions.length) process.stdout.write(style.dim('   manual step: exec records it as skipped\n'));
     for (const { action, id } of actions) {
-      const { origins, missing: notGiven } = planned.get(id) ?? { origins: {}, missing: [] };
+      const { origins, missing: notGiven, uncarried } = planned.get(id) ?? { origins: {}, missing: [], uncarried: {} };
       const missing = missingValues(action, env, values);
       // A value an earlier action would export is not known until it runs: judged then.
       const later = Object.entries(origins).filter(([, o]) => o.from === 'step').map(([name]) => name);
@@ -128,6 +138,7 @@ async function printPlan(plan: PlannedStep[], env: Environment, values: Record<s
         process.stdout.write(style.dim(`   ${name}${shown} (${originText(origin)}${origin.from === 'step' ? ', found by reading its code; nothing runs in a dry run' : ''})\n`));
       }
       if (notGiven.length) process.stdout.write(`   ${style.yellow(`needs: ${notGiven.join(', ')}`)}\n`);
+      for (const why of Object.values(uncarried)) process.stdout.write(style.dim(`   ${why}\n`));
       if (later.length && !notGiven.length) process.stdout.write(style.dim(`   judged when it runs, once ${later.join(', ')} ${later.length > 1 ? 'are' : 'is'} set\n`));
       if (verdict) process.stdout.write(`   ${verdict.tier === 'read' ? style.green('read') : verdict.tier === 'write' ? style.red('write') : style.yellow('unknown')}${verdict.reasons.length ? `: ${redactString(verdict.reasons.join('; ')).text}` : ''}${verdict.tier === 'write' || (verdict.tier === 'unknown' && env.protected) ? style.red(' · needs permission') : ''}\n`);
     }

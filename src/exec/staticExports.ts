@@ -15,8 +15,8 @@ const ASSIGNED = /(?:^|[\s;&|({])([A-Za-z_][A-Za-z0-9_]*)=/g;
 const READ = /(?:^|[;&|({]|\b(?:then|do|else)[ \t])[ \t]*read[ \t]+([^;&|\n]*)/gm;
 const ALLEXPORT = /(?:^|[\s;&|({])set\s+(?:-[a-zA-Z]*a|-o\s+allexport)\b/;
 
-/** The names an action's code exports, in order of first appearance; names that never carry are left out. */
-export function namesExportedBy(code: string): string[] {
+/** The names an action's code exports, in order of first appearance; names that never carry are left out unless `all`. */
+export function namesExportedBy(code: string, options: { all?: boolean } = {}): string[] {
   // Comments say nothing about what runs.
   const text = code.split('\n').map((line) => line.replace(/(^|\s)#.*$/, '$1')).join('\n');
   const exported: string[] = [];
@@ -43,5 +43,5 @@ export function namesExportedBy(code: string): string[] {
       }
     }
   }
-  return exported.filter((name) => whyNotCarried(name, '') === undefined);
+  return options.all ? exported : exported.filter((name) => whyNotCarried(name, '') === undefined);
 }

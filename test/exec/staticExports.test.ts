@@ -27,4 +27,8 @@ describe('namesExportedBy', () => {
   ])('%j exports nothing that carries', (code) => {
     expect(namesExportedBy(code)).toEqual([]);
   });
+
+  it('lists names that never carry too when asked (for --dry-run to say why a value is still needed)', () => {
+    expect(namesExportedBy('export PATH=/x NS=1 LD_PRELOAD=y', { all: true })).toEqual(['PATH', 'NS', 'LD_PRELOAD']);
+  });
 });

@@ -90,6 +90,16 @@ describe('variables carry from step to step', () => {
     expectCarriedAndRedacted(dir, report.stdout, run.stdout);
   });
 
+  it('--dry-run says when a value an earlier step exports never carries', () => {
+    const p = project();
+    writeFileSync(p.file, '# C\n## D\n1. Set: `export LD_PRELOAD=/tmp/x.so NS=1`\n2. Use: `echo "$LD_PRELOAD $NS"`\n');
+    const dry = runCli(['exec', p.file, '--section', 'd', '--dry-run'], { cwd: p.dir, env: p.home.env });
+    expect(dry.code).toBe(2);
+    expect(dry.stdout).toContain('needs: LD_PRELOAD');
+    expect(dry.stdout).toContain('step 1 (action 1) exports LD_PRELOAD, but it never carries: it changes how later commands are run or read their input');
+    expect(dry.stderr).toBe('runbook: Missing value for LD_PRELOAD: pass --set LD_PRELOAD=….\n');
+  });
+
   it('exec says so when the step expected to export a value failed, and which --set gives it', () => {
     const p = project();
     writeFileSync(p.file, RUNBOOK.replace("export NAMESPACE=$(printf '%s-%s' blue team)", "export NAMESPACE=$(printf '%s-%s' blue team); exit 3"));
