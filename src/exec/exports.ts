@@ -37,7 +37,7 @@ export interface ExportCapture {
 }
 
 // Set by bash itself, or by moving around: not values the runbook meant to pass on.
-const SHELL_OWN = new Set(['_', 'SHLVL', 'PWD', 'OLDPWD', 'BASH_EXECUTION_STRING', 'BASHOPTS', 'SHELLOPTS']);
+const SHELL_OWN = new Set(['_', 'SHLVL', 'PWD', 'OLDPWD', 'BASH_EXECUTION_STRING']);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The dump's last entry: not a variable (it starts with `=`), so it cannot be forged by an export. */
 const END_MARK = '=runbook-exports-end';

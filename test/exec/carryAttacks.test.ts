@@ -183,7 +183,7 @@ describe('names that change how later commands run never carry', () => {
     expect(w.outputs[1]).toContain('table=users');
     const set = variablesEvents(w)[0]!.set;
     const notCarried = set.filter((e) => e.notCarried).map((e) => e.name).sort();
-    expect(notCarried).toEqual(['BASH_ENV', 'ENV', 'IFS', 'LD_PRELOAD', 'NODE_OPTIONS', 'PATH', 'PROMPT_COMMAND', 'PS4', 'RUNBOOK_VALUE_table']);
+    expect(notCarried).toEqual(['BASH_ENV', 'ENV', 'IFS', 'LD_PRELOAD', 'NODE_OPTIONS', 'PATH', 'PROMPT_COMMAND', 'PS4', 'RUNBOOK_VALUE_table', 'SHELLOPTS']);
     expect(set.find((e) => e.name === 'NAMESPACE')).toEqual({ name: 'NAMESPACE', value: 'kept' });
     expect(w.controller.carriedValues()).toEqual({ NAMESPACE: 'kept' });
   });
