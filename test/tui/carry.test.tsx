@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveEnvironment } from '../../src/exec/environment.js';
+import { Session } from '../../src/session/session.js';
 import { runCli } from '../helpers/cli.js';
 import { freshHome } from '../helpers/session.js';
 import { KEY, renderTui } from '../helpers/tui.js';
@@ -138,5 +139,41 @@ describe('variables carry from step to step', () => {
     const report = runCli(['report', dir], { cwd: p.dir, env: signerHome });
     expect(report.code, report.stdout.slice(0, 400)).toBe(0);
     expectCarriedAndRedacted(dir, report.stdout, frame);
+  });
+
+  it('after a resume the TUI shows the plain value from the log and asks for each secret one again, saying why', async () => {
+    const p = project();
+    const env = resolveEnvironment({ cwd: p.dir, processEnv: { PATH: process.env.PATH } });
+    const first = await renderTui({ file: p.file, env, cwd: p.dir, purpose: { kind: 'routine' } });
+    await first.press(KEY.enter);
+    await first.waitFor('Find the namespace');
+    await first.press('r');
+    await first.waitFor(/Done\./);
+    const dir = first.store.getState().session!.dir;
+    first.store.getState().session!.interrupt('test: the laptop slept');
+    first.unmount();
+
+    const { session, events } = Session.resume(dir);
+    const tui = await renderTui({ file: p.file, env, cwd: p.dir, resume: { session, events } });
+    await tui.waitFor('Find the namespace');
+    await tui.press(KEY.escape);
+    await tui.waitFor('Look at it');
+    await tui.press('j', KEY.enter);
+    await tui.waitFor('values: NAMESPACE="blue-team" (set by step 1, action 1) · DB_PASSWORD (secret) (set by step 1, action 1)');
+    await tui.press('r');
+    const asked = await tui.waitFor('Value for DB_PASSWORD');
+    expect(asked.replace(/[\s│]+/g, ' ')).toContain('DB_PASSWORD was set by step 1, action 1 before this session was resumed; its value is secret, so the session log does not hold it: type it again.');
+    await tui.press(`${PASSWORD}\r`);
+    await tui.waitFor('Value for BUILD_REF');
+    await tui.press(`${TOKEN}\r`);
+    const done = await tui.waitFor(/Done\./);
+    expect(done).toContain('ns=blue-team pw=[REDACTED:known-secret] ref=[REDACTED:known-secret]');
+    tui.unmount();
+    session.close();
+    const { log, evidence } = sessionFiles(dir);
+    for (const text of [log, evidence, done]) {
+      expect(text).not.toContain(PASSWORD);
+      expect(text).not.toContain(TOKEN);
+    }
   });
 });
