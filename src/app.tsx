@@ -16,6 +16,7 @@ import { Home } from './screens/Home.js';
 import { Picker } from './screens/Picker.js';
 import { Section } from './screens/Section.js';
 import { Step } from './screens/Step.js';
+import { valueOrigins } from './state/valueOrigins.js';
 import { BINDINGS, commandFor, type Command } from './state/keys.js';
 import { progress, stepState as derivedState } from './state/rows.js';
 import { findSectionById } from './runbook/walk.js';
@@ -112,6 +113,7 @@ export function App({ store, keysHeld = false }: { store: AppStore; keysHeld?: b
           {...(stepState?.reason ? { reason: stepState.reason } : {})}
           notes={state.view.notes}
           values={state.view.values}
+          origins={valueOrigins(located.step, state.view, state.env, located.section.id)}
           {...(state.running ? { running: state.running } : {})}
           results={state.results}
           runs={state.view.runs.filter((r) => r.step === located.step.id)}

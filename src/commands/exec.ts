@@ -14,8 +14,13 @@ import { findSection, SectionNotFoundError } from '../runbook/select.js';
 import { allSections, numberedSteps } from '../runbook/walk.js';
 import { redactString } from '../session/redact.js';
 import { SessionController, type SessionPrompts } from '../session/controller.js';
+import type { EventOf } from '../session/events.js';
 import { purposeFrom } from '../session/purpose.js';
 import { runbookCommand } from '../format/command.js';
+import { namesExportedBy } from '../exec/staticExports.js';
+import { whyNotCarried } from '../exec/exports.js';
+import { isSecretValue, stepAndAction } from '../session/carried.js';
+import { VALUE_PREFIX } from '../exec/guard/fill.js';
 import { terminalSafe, terminalSafeWriter } from '../format/terminal.js';
 
 export interface ExecOptions {
@@ -39,6 +44,47 @@ interface PlannedStep {
   /** Number for people: 2.1 */
   number: string;
   actions: Array<{ action: Action; id: string }>;
+}
+
+/** Where an action's value will come from, as exec and --dry-run say it. */
+export type ValueOrigin = { from: 'set' } | { from: 'environment' } | { from: 'step'; step: string; action: number };
+
+/**
+ * For each action of the plan, where each value it needs comes from: an earlier action that exports it
+ * (found by reading its code: nothing runs), --set, or the environment; missing when none.
+ * An earlier export comes first: at run time the latest assignment wins, as in a terminal.
+ */
+export function planOrigins(plan: PlannedStep[], env: Environment, values: Record<string, string>): Map<string, { origins: Record<string, ValueOrigin>; missing: string[]; uncarried: Record<string, string> }> {
+  const exportedBy = new Map<string, ValueOrigin>();
+  // Names an earlier action exports that never carry (BASH_ENV, PGHOST …): said beside `needs:`.
+  const uncarriedBy = new Map<string, string>();
+  const out = new Map<string, { origins: Record<string, ValueOrigin>; missing: string[]; uncarried: Record<string, string> }>();
+  for (const { number, actions } of plan) {
+    actions.forEach(({ action, id }, i) => {
+      const origins: Record<string, ValueOrigin> = {};
+      const missing: string[] = [];
+      const uncarried: Record<string, string> = {};
+      const needed = action.kind === 'url' ? [] : [...new Set([...action.placeholders, ...(action.env ?? [])])];
+      for (const name of needed) {
+        const origin = exportedBy.get(name) ?? (Object.hasOwn(values, name) ? { from: 'set' as const } : action.env?.includes(name) && env.vars[name] !== undefined ? { from: 'environment' as const } : undefined);
+        if (origin) origins[name] = origin;
+        else missing.push(name);
+        if (!origin && uncarriedBy.has(name)) uncarried[name] = uncarriedBy.get(name)!;
+      }
+      out.set(id, { origins, missing, uncarried });
+      if (action.kind !== 'shell') return;
+      for (const name of namesExportedBy(action.code)) exportedBy.set(name, { from: 'step', step: number, action: i + 1 });
+      for (const name of namesExportedBy(action.code, { all: true })) {
+        const why = whyNotCarried(name, '');
+        if (why) uncarriedBy.set(name, `step ${number} (action ${i + 1}) exports ${name}, but it never carries: ${why}`);
+      }
+    });
+  }
+  return out;
+}
+
+function originText(origin: ValueOrigin): string {
+  return origin.from === 'set' ? '--set' : origin.from === 'environment' ? 'environment' : `set by step ${origin.step} (action ${origin.action})`;
 }
 
 function parseSets(sets: string[] = []): Record<string, string> {
@@ -72,16 +118,28 @@ function indent(text: string, by: string): string {
 }
 
 async function printPlan(plan: PlannedStep[], env: Environment, values: Record<string, string>, style: Style): Promise<void> {
+  const planned = planOrigins(plan, env, values);
   for (const { step, number, actions } of plan) {
     process.stdout.write(`${style.bold(number)} ${terminalSafe(redactString(firstLine(step.text)).text)}\n`);
     if (!actions.length) process.stdout.write(style.dim('   manual step: exec records it as skipped\n'));
-    for (const { action } of actions) {
+    for (const { action, id } of actions) {
+      const { origins, missing: notGiven, uncarried } = planned.get(id) ?? { origins: {}, missing: [], uncarried: {} };
       const missing = missingValues(action, env, values);
-      const verdict = missing.length ? undefined : await judgeAction(action, env, values);
+      // A value an earlier action would export is not known until it runs: judged then.
+      const later = Object.entries(origins).filter(([, o]) => o.from === 'step').map(([name]) => name);
+      const verdict = missing.length || later.length ? undefined : await judgeAction(action, env, values);
       const code = verdict ? verdict.code : action.code;
       process.stdout.write(`   ${style.cyan(action.kind)} ${indent(terminalSafe(redactString(code).text), '   ').trimStart()}\n`);
       for (const [name, value] of Object.entries(verdict?.vars ?? {})) process.stdout.write(style.dim(`   with ${name}=${terminalSafe(redactString(JSON.stringify(value)).text)}\n`));
-      if (missing.length) process.stdout.write(`   ${style.yellow(`needs: ${missing.join(', ')}`)}\n`);
+      for (const [name, origin] of Object.entries(origins)) {
+        // Only a --set value is shown, and never a secret one; the environment's values stay unprinted.
+        const given = origin.from === 'set' ? values[name]! : undefined;
+        const shown = given === undefined ? '' : isSecretValue(name, given, (t) => redactString(t).text) ? ' (hidden)' : `=${terminalSafe(JSON.stringify(given))}`;
+        process.stdout.write(style.dim(`   ${name}${shown} (${originText(origin)}${origin.from === 'step' ? ', found by reading its code; nothing runs in a dry run' : ''})\n`));
+      }
+      if (notGiven.length) process.stdout.write(`   ${style.yellow(`needs: ${notGiven.join(', ')}`)}\n`);
+      for (const why of Object.values(uncarried)) process.stdout.write(style.dim(`   ${why}\n`));
+      if (later.length && !notGiven.length) process.stdout.write(style.dim(`   judged when it runs, once ${later.join(', ')} ${later.length > 1 ? 'are' : 'is'} set\n`));
       if (verdict) process.stdout.write(`   ${verdict.tier === 'read' ? style.green('read') : verdict.tier === 'write' ? style.red('write') : style.yellow('unknown')}${verdict.reasons.length ? `: ${redactString(verdict.reasons.join('; ')).text}` : ''}${verdict.tier === 'write' || (verdict.tier === 'unknown' && env.protected) ? style.red(' · needs permission') : ''}\n`);
     }
   }
@@ -100,11 +158,13 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   const env = resolveEnvironment({ ...(options.env ? { name: options.env } : {}) });
   if (options.confirm && options.confirm !== env.name) throw new UsageError(`--confirm ${options.confirm} does not match the environment, ${env.name}.`);
   const values = parseSets(options.set);
+  // Values checked up front but absent when their action ran: an earlier step did not export them after all.
+  const unexported: string[] = [];
   const controller = new SessionController({
     env,
     purpose: purposeFrom(options) ?? { kind: 'routine' },
     values,
-    prompts: flagPrompts(options),
+    prompts: flagPrompts(options, (name) => unexported.push(name)),
     ...(options.key ? { signer: { keyPath: options.key } } : {}),
     onProgress: (message) => process.stderr.write(`runbook: ${message}\n`),
   });
@@ -115,7 +175,9 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   const plan = planSection(section);
   // A dry run fetches no credentials: what a command would give is not missing.
   const fromCommands = new Set(options.dryRun ? commandVariables(env) : []);
-  const missing = [...new Set(plan.flatMap((p) => p.actions.flatMap(({ action }) => missingValues(action, env, values))))].filter((name) => !fromCommands.has(name));
+  // A value an earlier action of the section exports (export NAMESPACE=…) is not asked for.
+  const planned = planOrigins(plan, env, values);
+  const missing = [...new Set([...planned.values()].flatMap((p) => p.missing))].filter((name) => !fromCommands.has(name));
 
   if (options.dryRun) {
     process.stdout.write(`${style.bold(`Dry run: ${terminalSafe(section.title)}`)} · env ${env.name}${env.protected ? style.red(' (protected)') : ''} · nothing is run\n\n`);
@@ -162,7 +224,9 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
         // A command's output is shown terminal-safe: it cannot retitle the window or write the clipboard.
         const output = terminalSafeWriter((text) => process.stdout.write(text));
         let outputEndsLine = true;
+        // The code as it will run (shell values travel in the environment), then where each value comes from.
         process.stdout.write(`   ${style.cyan(action.kind)} ${indent(terminalSafe(session.redact(filledCode(action, controller.values())).text), '   ').trimStart()}\n`);
+        for (const line of valueLines(controller, action, stepSection.id)) process.stdout.write(style.dim(`   ${terminalSafe(session.redact(line).text)}\n`));
         const result = await controller.run({
           section: stepSection, step, action, actionId: id, signal: abort.signal,
           onOutput: (chunk) => {
@@ -179,7 +243,8 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
         if (!outputEndsLine) process.stdout.write('\n');
         const outcome: ActionOutcome | undefined = result.ran ? result.outcome : undefined;
         if (outcome) reportOutcome(outcome, style, shownEarly);
-        else process.stdout.write(style.red(`   ✗ ${terminalSafe(result.ran ? '' : result.message)}\n`));
+        else process.stdout.write(style.red(`   ✗ ${terminalSafe(result.ran ? '' : result.message)}${!result.ran && result.why === 'no-value' && unexported.length ? ` An earlier step was expected to export ${unexported.at(-1)} and did not carry it (see what it exported above); pass --set ${unexported.at(-1)}=… to give it.` : ''}\n`));
+        if (result.ran && result.variables) process.stdout.write(style.dim(`${exportedLines(result.variables).map((l) => `   ${terminalSafe(l)}`).join('\n')}\n`));
         shownEarly = false;
         if (outcome?.status !== 'ok') {
           stepFailed = true;
@@ -208,12 +273,41 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
   return interrupted ? 130 : failures || conflict ? 1 : 0;
 }
 
+/** `NAME="value" (origin)` for each value an action gets; a secret one only by name. */
+export function valueLines(controller: SessionController, action: Action, sectionId?: string): string[] {
+  if (action.kind === 'url') return [];
+  const values = controller.values();
+  const lines: string[] = [];
+  for (const name of [...new Set([...action.placeholders, ...(action.env ?? [])])]) {
+    const source = controller.valueSource(name, action);
+    if (!source) continue;
+    const value = values[name];
+    const secret = source.from !== 'environment' && source.secret;
+    const origin = source.from === 'step' ? `set by ${stepAndAction(source.actionId, sectionId)}` : source.from === 'given' || source.from === 'typed' ? '--set' : 'environment';
+    const shown = source.from === 'environment' ? '' : secret || value === undefined ? ' (secret, hidden)' : `=${JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value)}`;
+    const asVariable = action.kind === 'shell' && action.placeholders.includes(name) ? `; in the command as $${VALUE_PREFIX}${name}` : '';
+    lines.push(`${name}${shown} (${origin}${asVariable})`);
+  }
+  return lines;
+}
+
+/** What an action exported, as the log has it (secret values only named), for the operator to read. */
+export function exportedLines(event: EventOf<'variables'>): string[] {
+  const lines = event.set.map((v) => `exported ${v.name}${v.secret ? ' (secret, hidden)' : v.value !== undefined ? `=${JSON.stringify(v.value.length > 200 ? `${v.value.slice(0, 200)}…` : v.value)}` : ''}${v.notCarried ? ` · not carried: ${v.notCarried}` : ''}`);
+  if (event.unset?.length) lines.push(`unset ${event.unset.join(', ')}`);
+  if (event.reason) lines.push(`not carried to later steps: ${event.reason}`);
+  return lines;
+}
+
 /** exec's answers to what the controller asks: everything comes from the flags, nobody is asked. */
-function flagPrompts(options: ExecOptions): SessionPrompts {
+function flagPrompts(options: ExecOptions, notGiven: (name: string) => void): SessionPrompts {
   return {
     purpose: async () => purposeFrom(options) ?? { kind: 'routine' },
     // Every value was checked up front; one still missing is not run.
-    value: async () => undefined,
+    value: async ({ name }) => {
+      notGiven(name);
+      return undefined;
+    },
     confirmEnvironment: async (env) => (options.confirm === env.name ? { given: true, via: '--confirm' } : { given: false, asked: false }),
     confirmWrite: async () => (options.allowWrites ? { given: true, via: '--allow-writes' } : { given: false, asked: false }),
   };

@@ -3,6 +3,7 @@ import React, { useReducer, useRef } from 'react';
 import { typedText } from '../input/splitKeys.js';
 import type { PromptSpec } from '../state/store.js';
 import { wrappedHeight } from './layout.js';
+import { visibleText } from './visible.js';
 import { color } from './theme.js';
 import { LAYER, useKeys, type Key } from './useKeys.js';
 
@@ -16,7 +17,7 @@ export function promptHeight(prompt: PromptSpec, boxWidth: number): number {
   const inner = Math.max(1, boxWidth - 4);
   if (prompt.kind === 'confirm') return 5 + prompt.lines.reduce((n, line) => n + wrappedHeight(line || ' ', inner), 0);
   if (prompt.kind === 'choice') return 4 + prompt.options.length;
-  return 5;
+  return 5 + (prompt.note ? wrappedHeight(prompt.note, inner) : 0);
 }
 
 export function PromptView({ prompt, onAnswer, width, height }: { prompt: PromptSpec; onAnswer: (value: string | undefined) => void; width: number; height?: number }) {
@@ -82,6 +83,7 @@ export function PromptView({ prompt, onAnswer, width, height }: { prompt: Prompt
       <Text bold color={border} wrap="truncate-end">{prompt.title}</Text>
       {prompt.kind === 'text' ? (
         <>
+          {prompt.note ? <Text color={color('warn')}>{visibleText(prompt.note)}</Text> : null}
           <TextLine label={prompt.label} value={prompt.mask ? '•'.repeat([...text.current].length) : text.current} width={boxWidth - 4} />
           <Text color={color('muted')} wrap="truncate-end">{prompt.hint ? `${prompt.hint} · ` : ''}Enter to confirm · Esc to cancel</Text>
         </>

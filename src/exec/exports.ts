@@ -1,12 +1,18 @@
 // Variables that carry from step to step. Step 1 often runs `export NAMESPACE=$(oc get ns …)` and
 // later steps read `$NAMESPACE`. A shell action is wrapped so that, when its shell ends, bash writes
-// its exported environment (NUL-separated, so any value survives) to a private temporary file: the
+// its exported variables (NUL-separated, so any value survives) to a private temporary file: the
 // action's output, exit status and line numbers are unchanged. The caller diffs that environment
 // against the one the action started with, and later actions ask only for what nothing set.
 //
+// The dump uses bash builtins only (no `env` process: a 1 MB value would make its exec fail with
+// E2BIG and every variable would look unset) and turns xtrace off for itself, so `set -x` output
+// stays the action's own.
+//
 // Limits: an action that sets its own EXIT trap replaces this one (nothing is captured: read() gives
-// null, never a wrong value); a killed shell (SIGKILL) writes nothing; exports made in a subshell or
-// a pipeline stage never reach the action's shell, as in a terminal.
+// null, never a wrong value); a killed shell (SIGKILL) or one that ends with `exec prog` writes
+// nothing; exports made in a subshell or a pipeline stage never reach the action's shell, as in a
+// terminal. An action can write what it likes into the dump, as it can export what it likes: what is
+// carried is decided after it ends (whyNotCarried), never by the action.
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,15 +30,17 @@ export interface ExportChanges {
 export interface ExportCapture {
   /** The code to run in place of the action's code (through the usual `bash -c`). */
   code: string;
-  /** After the shell ended: its whole exported environment, or null when nothing was written. */
+  /** After the shell ended: its whole exported environment, or null when nothing was written (a value that is not UTF-8 holds U+FFFD). */
   read(): Record<string, string> | null;
   /** Removes the temporary folder; call it in a `finally`. */
   cleanup(): void;
 }
 
 // Set by bash itself, or by moving around: not values the runbook meant to pass on.
-const SHELL_OWN = new Set(['_', 'SHLVL', 'PWD', 'OLDPWD', 'BASH_EXECUTION_STRING', 'BASHOPTS', 'SHELLOPTS']);
+const SHELL_OWN = new Set(['_', 'SHLVL', 'PWD', 'OLDPWD', 'BASH_EXECUTION_STRING']);
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The dump's last entry: not a variable (it starts with `=`), so it cannot be forged by an export. */
+const END_MARK = '=runbook-exports-end';
 
 function singleQuoted(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -46,19 +54,26 @@ function singleQuoted(text: string): string {
 export function wrapForExports(code: string, options: { tempDir?: string } = {}): ExportCapture {
   const dir = mkdtempSync(join(options.tempDir ?? tmpdir(), 'runbook-exports-'));
   const file = join(dir, 'env');
-  // `command` so an action's function named env is not called; `>|` past noclobber; errors of the
-  // dump itself go nowhere, so the action's output stays exactly its own.
-  const dump = `command env -0 >| ${singleQuoted(file)} 2>/dev/null`;
+  // Builtins only, and `>|` past noclobber; `[[ -v ]]` skips a name exported but never given a value
+  // (as `env` would). The list comes through a pipe (no temporary file that a changed TMPDIR could
+  // stop), and the dump ends with a mark: a dump cut short is no dump, never "everything was unset".
+  const dump = [
+    '{ builtin set +x; } 2>/dev/null',
+    'builtin set +eu -f',
+    `__runbook_names=$(builtin compgen -e) && { IFS=$'\\n'; for __runbook_n in $__runbook_names; do if [[ -v $__runbook_n ]]; then builtin printf '%s=%s\\0' "$__runbook_n" "\${!__runbook_n}"; fi; done; builtin printf '%s\\0' ${singleQuoted(END_MARK)}; } >| ${singleQuoted(file)} 2>/dev/null`,
+  ].join('; ');
   return {
     code: `trap ${singleQuoted(dump)} EXIT; ${code}`,
     read() {
-      let bytes: string;
+      let bytes: Buffer;
       try {
-        bytes = readFileSync(file, 'utf8');
+        bytes = readFileSync(file);
       } catch {
         return null;
       }
-      return parseNulEnvironment(bytes);
+      const end = Buffer.from(`\0${END_MARK}\0`);
+      if (bytes.length < end.length - 1 || !bytes.subarray(bytes.length - end.length + 1).equals(end.subarray(1))) return null;
+      return parseNulEnvironment(bytes.subarray(0, bytes.length - end.length + 1));
     },
     cleanup() {
       rmSync(dir, { recursive: true, force: true });
@@ -66,14 +81,20 @@ export function wrapForExports(code: string, options: { tempDir?: string } = {})
   };
 }
 
-/** `env -0` output → variables (exported functions, `BASH_FUNC_x%%`, and odd names are skipped). */
-export function parseNulEnvironment(text: string): Record<string, string> {
-  const vars: Record<string, string> = {};
-  for (const entry of text.split('\0')) {
-    const eq = entry.indexOf('=');
+/** NUL-separated `NAME=value` entries → variables (exported functions, `BASH_FUNC_x%%`, and odd names are skipped). */
+export function parseNulEnvironment(raw: string | Buffer): Record<string, string> {
+  const vars: Record<string, string> = Object.create(null) as Record<string, string>;
+  const bytes = typeof raw === 'string' ? Buffer.from(raw) : raw;
+  let at = 0;
+  while (at < bytes.length) {
+    let end = bytes.indexOf(0, at);
+    if (end < 0) end = bytes.length;
+    const entry = bytes.subarray(at, end);
+    at = end + 1;
+    const eq = entry.indexOf(0x3d);
     if (eq <= 0) continue;
-    const name = entry.slice(0, eq);
-    if (NAME.test(name)) vars[name] = entry.slice(eq + 1);
+    const name = entry.subarray(0, eq).toString('latin1');
+    if (NAME.test(name)) vars[name] = new TextDecoder('utf-8', { fatal: false }).decode(entry.subarray(eq + 1));
   }
   return vars;
 }
@@ -86,6 +107,38 @@ export function exportedChanges(before: Record<string, string | undefined>, afte
   }
   const unset = Object.keys(before).filter((name) => before[name] !== undefined && !(name in after) && !SHELL_OWN.has(name) && NAME.test(name));
   return { set, unset };
+}
+
+/**
+ * Names never carried to later actions: they change how a shell or the programs it starts read their
+ * input or load code (BASH_ENV, LD_PRELOAD, PYTHONSTARTUP, PSQLRC …), or they are the tool's own
+ * choices (where actions act: DATABASE_URL and libpq's PG*, read-only through PGOPTIONS, values as
+ * RUNBOOK_VALUE_*). A runbook that needs another database switches environment instead.
+ */
+const NEVER_CARRIED = new Set([
+  'BASH_ENV', 'ENV', 'PATH', 'IFS', 'PS1', 'PS2', 'PS3', 'PS4', 'PROMPT_COMMAND', 'SHELLOPTS', 'BASHOPTS',
+  'CDPATH', 'GLOBIGNORE', 'BASH_XTRACEFD', 'BASH_COMPAT', 'BASH_LOADABLES_PATH', 'EXECIGNORE', 'POSIXLY_CORRECT',
+  'HISTFILE', 'INPUTRC', 'TMOUT', 'HOME', 'SHELL', 'TMPDIR', 'PAGER', 'MANPAGER', 'EDITOR', 'VISUAL',
+  'LESSOPEN', 'LESSCLOSE', 'NODE_OPTIONS', 'NODE_PATH', 'JAVA_TOOL_OPTIONS', '_JAVA_OPTIONS', 'JDK_JAVA_OPTIONS',
+  'RUBYOPT', 'RUBYLIB', 'PERL5OPT', 'PERL5LIB', 'PERLLIB', 'GCONV_PATH', 'LOCPATH', 'NLSPATH', 'HOSTALIASES',
+  'SSH_ASKPASS', 'SUDO_ASKPASS', 'DATABASE_URL', 'SUPABASE_URL', 'SUPABASE_ANON_KEY', 'SUPABASE_SERVICE_ROLE_KEY',
+]);
+const NEVER_CARRIED_PREFIX = /^(?:LD_|DYLD_|RUNBOOK_|BASH_FUNC_|PG|PSQL|PYTHON|GIT_|XDG_|MALLOC_|GLIBC_)/;
+
+/** At most this much per value: an environment string over 128 KiB cannot be passed to a program at all. */
+export const MAX_CARRIED_BYTES = 16 * 1024;
+
+/** Why an exported variable does not carry to later actions, or undefined when it does. */
+export function whyNotCarried(name: string, value: string): string | undefined {
+  if (/^(?:PGOPTIONS|RUNBOOK_.*)$/.test(name)) return 'the tool sets it for every command (read-only, values as data)';
+  if (/^(?:PG.*|DATABASE_URL|SUPABASE_.*)$/.test(name) && (NEVER_CARRIED.has(name) || NEVER_CARRIED_PREFIX.test(name))) {
+    return 'it chooses the database or project, which the environment decides (use --env, or e in the navigator)';
+  }
+  if (NEVER_CARRIED.has(name) || NEVER_CARRIED_PREFIX.test(name)) return 'it changes how later commands are run or read their input';
+  const bytes = Buffer.byteLength(value);
+  if (bytes > MAX_CARRIED_BYTES) return `its value is ${bytes.toLocaleString('en-US')} bytes, over the ${MAX_CARRIED_BYTES / 1024} KiB a carried value may have (pass a file path instead)`;
+  if (value.includes('\uFFFD')) return 'its value is not UTF-8 text';
+  return undefined;
 }
 
 export interface CarriedValue {

@@ -8,6 +8,7 @@ import type { EvidenceRef } from '../session/evidence.js';
 import { StorageFault } from '../session/fault.js';
 import type { Session, Where } from '../session/session.js';
 import type { Environment } from './environment.js';
+import { exportedChanges, wrapForExports, type ExportChanges } from './exports.js';
 import { fillShell, fillSql } from './guard/fill.js';
 import { needsPermission, refusalSentence, type Verdict } from './guard/permission.js';
 import { onFatalSignal } from './interrupt.js';
@@ -31,6 +32,8 @@ export interface RunActionOptions {
   /** Identifies the action within the runbook: `<step id>#<n>`. */
   actionId: string;
   values: Record<string, string>;
+  /** Variables earlier actions of the session exported: every shell action gets them in its environment. */
+  carried?: Record<string, string>;
   permissions: Permissions;
   signal?: AbortSignal;
   onOutput?: (chunk: Buffer) => void;
@@ -56,6 +59,8 @@ export interface ActionOutcome {
   shell?: ShellResult;
   sql?: SqlResult;
   supabase?: SupabaseResult;
+  /** A shell action that ran: what it exported (null when that could not be read), and its run (seq). */
+  exports?: { run: number; changes: ExportChanges | null };
 }
 
 /** Values for placeholders and unset `$VAR`s an action still needs. */
@@ -140,20 +145,27 @@ async function runJudged(action: Action, options: RunActionOptions, verdict: Ver
 
   if (action.kind === 'shell') {
     const evidence = session.evidenceWriter();
-    const vars: Record<string, string> = { ...env.vars, ...Object.fromEntries((action.env ?? []).filter((n) => options.values[n] !== undefined).map((n) => [n, options.values[n]!])), ...verdict.vars };
+    const vars: Record<string, string> = { ...env.vars, ...options.carried, ...Object.fromEntries((action.env ?? []).filter((n) => options.values[n] !== undefined).map((n) => [n, options.values[n]!])), ...verdict.vars };
     // psql and every libpq tool the command starts is read-only unless writing was allowed.
     if (!writesAllowed) vars.PGOPTIONS = [vars.PGOPTIONS, READ_ONLY_PGOPTIONS].filter(Boolean).join(' ');
     if (verdict.tier === 'read' && env.readDatabase?.connectionString) vars.DATABASE_URL = env.readDatabase.connectionString;
     let shell: ShellResult;
     // Loaded on first use: execa is a large module tree that the first frame should not wait for.
     const { runShell } = await import('./shell.js');
+    // What it exports is read when its shell ends: the guard judged `code`; the wrapper is ours.
+    const capture = wrapForExports(code);
+    let exports: ActionOutcome['exports'];
     try {
       // A failed evidence write (disk full, file-size limit) stops the command: nothing runs unrecorded.
       const signal = options.signal ? AbortSignal.any([options.signal, evidence.faultSignal]) : evidence.faultSignal;
-      shell = await runShell(code, { cwd: env.cwd, env: vars, timeoutMs: timeoutSeconds * 1000, evidence, signal, ...(options.onOutput ? { onOutput: options.onOutput } : {}) });
+      shell = await runShell(capture.code, { cwd: env.cwd, env: vars, timeoutMs: timeoutSeconds * 1000, evidence, signal, ...(options.onOutput ? { onOutput: options.onOutput } : {}) });
+      const after = capture.read();
+      exports = { run, changes: after ? exportedChanges(vars, after) : null };
     } catch (error) {
       evidence.abort();
       throw error;
+    } finally {
+      capture.cleanup();
     }
     let ref: EvidenceRef;
     try {
@@ -161,7 +173,7 @@ async function runJudged(action: Action, options: RunActionOptions, verdict: Ver
     } catch (error) {
       if (!(error instanceof StorageFault)) throw error;
       session.record('action.finished', { ...where, action: options.actionId, run, status: 'failed', durationMs: shell.durationMs, error: error.message });
-      return { status: 'failed', code: shown, risk, shell, message: error.message };
+      return { status: 'failed', code: shown, risk, shell, exports, message: error.message };
     }
     session.record('action.output', { ...where, action: options.actionId, run, stream: 'combined', evidence: ref, lines: shell.tail.droppedLines + shell.tail.last().length });
     const status: ActionStatus = shell.cancelled ? 'cancelled' : shell.exitCode === 0 && !shell.timedOut ? 'ok' : 'failed';
@@ -170,7 +182,7 @@ async function runJudged(action: Action, options: RunActionOptions, verdict: Ver
       exitCode: shell.exitCode, signal: shell.signal, durationMs: shell.durationMs,
       timedOut: shell.timedOut || undefined, notFound: shell.notFound, error: shell.error,
     });
-    outcome = { status, code: shown, risk, shell, ...(status === 'ok' ? {} : { message: shell.error ?? 'failed' }) };
+    outcome = { status, code: shown, risk, shell, exports, ...(status === 'ok' ? {} : { message: shell.error ?? 'failed' }) };
   } else if (action.kind === 'sql') {
     if (!env.database) {
       const message = `no database is configured for ${env.name}: set DATABASE_URL (or PGHOST…), or databaseUrl in runbook.config.json`;

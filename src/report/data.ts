@@ -273,6 +273,13 @@ export function buildReport(dir: string, verification: VerifyResult, options: Bu
         row(`→ action ${entry?.number ?? '?'} ${result}${typeof event.error === 'string' ? `: ${oneLine(event.error, 100)}` : ''}`, entry?.outputs.at(-1)?.evidence?.sha256);
         break;
       }
+      case 'variables': {
+        // What an action exported for later steps: secret values are only named, as the log holds them.
+        const set = (Array.isArray(event.set) ? event.set : []).map((v) => `${oneLine(String(v?.name), 60)}${v?.secret ? ' (secret)' : typeof v?.value === 'string' ? `=${codeSpan(shortenText(redactString(v.value).text, 60))}` : ''}${v?.notCarried ? ' (not carried)' : ''}`);
+        const unset = Array.isArray(event.unset) && event.unset.length ? `; unset ${oneLine(event.unset.map(String).join(', '), 120)}` : '';
+        row(`Exported on ${short(step)}: ${set.join(', ') || 'nothing'}${unset}${typeof event.reason === 'string' ? ` (not carried: ${oneLine(event.reason, 120)})` : ''}`);
+        break;
+      }
       case 'action.refused':
         row(`Refused on ${short(step)}: ${oneLine(String(event.reason ?? ''), 120)}`);
         break;

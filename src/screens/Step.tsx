@@ -10,6 +10,7 @@ import { LAYER, useKeys, type Key } from '../components/useKeys.js';
 import { visibleLine, visibleText } from '../components/visible.js';
 import type { Section, Step as StepModel } from '../runbook/model.js';
 import type { ActionResult, RunningAction } from '../state/store.js';
+import type { ValueOrigin } from '../state/valueOrigins.js';
 import type { ActionRun, Note, StepState } from '../session/view.js';
 import { readEvidence, recordedTable, runEvidence, type RecordedTable } from '../terminal/evidence.js';
 import { showInPager } from '../terminal/pager.js';
@@ -65,6 +66,8 @@ export interface StepProps {
   reason?: string;
   notes: Note[];
   values: Record<string, string>;
+  /** Where each value the step's actions need comes from (valueOrigins.ts); when given, it decides what is still needed. */
+  origins?: ValueOrigin[];
   running?: RunningAction;
   results: Record<string, ActionResult>;
   /** Runs recorded in the session log, for what happened before this screen (after a resume). */
@@ -156,11 +159,12 @@ export function Step(props: StepProps) {
 
   // Heights: the status line always; the result gets the most; the text what is left, up to 4 lines.
   const actionLines = Math.min(step.actions.length, 3) + (step.actions.length > 3 ? 1 : 0);
-  const missing = step.actions.flatMap((a) => a.placeholders.filter((p) => props.values[p] === undefined));
+  const missing = props.origins ? props.origins.filter((o) => !o.text).map((o) => o.name) : step.actions.flatMap((a) => a.placeholders.filter((p) => props.values[p] === undefined));
+  const known = (props.origins ?? []).flatMap((o) => (o.text ? [o.text] : []));
   const noteLines = Math.min(notes.length, props.height >= 16 ? 2 : 1);
   const hasResult = Boolean(props.running || liveResult || lastRun);
   const gap = hasResult && props.height >= 16 ? 1 : 0;
-  const fixed = 1 + Math.max(1, actionLines) + (missing.length ? 1 : 0) + noteLines + (step.steps.length && props.height >= 16 ? 1 : 0) + gap;
+  const fixed = 1 + Math.max(1, actionLines) + (missing.length ? 1 : 0) + (known.length ? 1 : 0) + noteLines + (step.steps.length && props.height >= 16 ? 1 : 0) + gap;
   const wrapped = wrapLines(visibleText(step.text), width);
   const reference = step.reference ?? [];
   const referenceLines = reference.flatMap((r) => [`─ ${visibleLine(r.lang || 'text')} (reference, not run) ─`, ...r.code.split('\n').map(visibleLine)]);
@@ -222,6 +226,7 @@ export function Step(props: StepProps) {
             </Text>
           ))}
           {step.actions.length > 3 ? <Text color={color('muted')}>… {step.actions.length - 3} more actions (r asks which)</Text> : null}
+          {known.length ? <Text color={color('muted')} wrap="truncate-end">   values: {visibleLine(known.join(' · '))}</Text> : null}
           {missing.length ? <Text color={color('warn')} wrap="truncate-end">   needs: {[...new Set(missing)].join(', ')} (asked when you press r)</Text> : null}
         </>
       ) : (

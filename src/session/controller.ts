@@ -10,14 +10,16 @@ import { needsDatabase } from '../exec/needsDatabase.js';
 import { describeWebhook, UpdatePoster, type UpdateKind } from '../notify/webhook.js';
 import { changesSinceLastSession, type RunbookChanges } from './runbookChanges.js';
 import { keepRunbookCopy } from './runbookCopies.js';
-import { filledCode, missingValues, runAction, type ActionOutcome, type RunActionOptions } from '../exec/run.js';
+import { runAction, type ActionOutcome, type RunActionOptions } from '../exec/run.js';
 import type { Action, Runbook, Section, Step } from '../runbook/model.js';
 import type { MirrorOutcome, MirrorStatus } from '../store/mirror.js';
 import { environmentTarget } from '../exec/target.js';
 import { runbookCommand } from '../format/command.js';
-import type { Purpose, SessionEvent, StepStatus, Where } from './events.js';
+import type { EventOf, Purpose, SessionEvent, StepStatus, Where } from './events.js';
 import { looksSecretName } from './secretName.js';
 import { buildKnownSecrets } from './secrets.js';
+import { exportsOutcome, isSecretValue, stepAndAction } from './carried.js';
+import { fillPlaceholders } from '../runbook/placeholders.js';
 import { Session } from './session.js';
 import { loadSigner, type LoadSignerOptions } from './signer.js';
 import { emptyView, foldEvent, viewOf, type SessionView } from './view.js';
@@ -38,8 +40,8 @@ export interface WriteRequest {
 export interface SessionPrompts {
   /** What a new session is for; undefined leaves it unstarted. */
   purpose(): Promise<Purpose | undefined>;
-  /** A placeholder's (or unset variable's) value; undefined leaves the action unrun. */
-  value(request: { name: string; secret: boolean }): Promise<string | undefined>;
+  /** A placeholder's (or unset variable's) value; undefined leaves the action unrun. `why`: one sentence on why it is asked again. */
+  value(request: { name: string; secret: boolean; why?: string }): Promise<string | undefined>;
   /** Permission to act on a protected environment, asked before its first action. */
   confirmEnvironment(env: Environment): Promise<Permission>;
   /** Permission for a writing or destructive action. */
@@ -80,7 +82,7 @@ export interface ControllerOptions {
 
 /** What running an action came to: it ran (or the guards refused it), or it never got that far. */
 export type RunResult =
-  | { ran: true; outcome: ActionOutcome }
+  | { ran: true; outcome: ActionOutcome; /** What it exported for later actions, as recorded. */ variables?: EventOf<'variables'> }
   | { ran: false; why: 'no-session' | 'not-confirmed' | 'no-value' | 'declined'; message: string };
 
 export interface RunRequest {
@@ -135,6 +137,8 @@ export class SessionController {
   private readonly standing: Record<string, string>;
   /** Secret values given in this process: they live only here, never in the view or the log. */
   private readonly secretValues: Record<string, string> = {};
+  /** Secret values earlier actions exported (or typed again after a resume): never in the view or the log. */
+  private readonly carriedSecrets: Record<string, string> = Object.create(null) as Record<string, string>;
   private readonly prepared = new Set<Environment>();
   private readonly listeners = new Set<() => void>();
   private mirrorHandle?: import('../store/mirror.js').Mirror;
@@ -312,14 +316,46 @@ export class SessionController {
   /** Values known so far: given up front, recorded in the session, and secret ones typed in this process. */
   values(): Record<string, string> {
     // No prototype: a placeholder named `constructor` or `toString` is missing until it is given.
-    return Object.assign(Object.create(null) as Record<string, string>, this.standing, this.view.values, this.secretValues);
+    // What an earlier action exported comes last: as in a terminal, the latest assignment wins.
+    return Object.assign(Object.create(null) as Record<string, string>, this.standing, this.view.values, this.secretValues, this.carriedValues());
   }
 
-  /** An action's code with its placeholders filled when every value is known, and the ones still missing. */
+  /** Variables earlier actions exported whose values this process knows (a secret one is asked again after a resume). */
+  carriedValues(): Record<string, string> {
+    const out = Object.create(null) as Record<string, string>;
+    for (const [name, carried] of Object.entries(this.view.carried)) {
+      const value = carried.secret ? this.carriedSecrets[name] : carried.value;
+      if (value !== undefined) out[name] = value;
+    }
+    return out;
+  }
+
+  /**
+   * An action's code for a person to paste elsewhere: every value spliced in, quoted for its place (the
+   * form that runs passes values in the environment instead). While a value is unknown or secret the
+   * code is copied as written, and `missing` names them: a secret never reaches the clipboard.
+   */
   codeToCopy(action: Action): { code: string; missing: string[] } {
     const values = this.values();
-    const missing = missingValues(action, this.env, values).filter((n) => action.placeholders.includes(n));
-    return { code: missing.length ? action.code : filledCode(action, values), missing };
+    const secret = (name: string) => this.view.secretNames.includes(name) || Object.hasOwn(this.secretValues, name) || this.view.carried[name]?.secret === true;
+    const missing = [...new Set(action.placeholders.filter((n) => values[n] === undefined || secret(n)))];
+    if (missing.length) return { code: action.code, missing };
+    try {
+      return { code: fillPlaceholders(action.code, action.kind, values), missing };
+    } catch {
+      return { code: action.code, missing: [...new Set(action.placeholders)] };
+    }
+  }
+
+  /** Where the value an action gets for `name` comes from, as exec's preview and the TUI say it. */
+  valueSource(name: string, action: Action): { from: 'step'; actionId: string; secret: boolean } | { from: 'given' | 'typed'; secret: boolean } | { from: 'environment' } | undefined {
+    const carried = Object.hasOwn(this.view.carried, name) ? this.view.carried[name]! : undefined;
+    if (carried) return { from: 'step', actionId: carried.from, secret: carried.secret === true };
+    if (Object.hasOwn(this.secretValues, name) || this.view.secretNames.includes(name)) return { from: Object.hasOwn(this.standing, name) ? 'given' : 'typed', secret: true };
+    if (Object.hasOwn(this.view.values, name)) return { from: Object.hasOwn(this.standing, name) ? 'given' : 'typed', secret: false };
+    if (Object.hasOwn(this.standing, name)) return { from: 'given', secret: isSecretValue(name, this.standing[name]!, (t) => this.session?.redact(t).text ?? t) };
+    if (action.env?.includes(name) && this.env.vars[name] !== undefined) return { from: 'environment' };
+    return undefined;
   }
 
   private where(section: Section, step?: Step): Where {
@@ -346,7 +382,19 @@ export class SessionController {
     await this.prepare(action);
 
     const values = this.values();
-    for (const name of [...action.placeholders, ...(action.env ?? [])]) {
+    for (const name of [...new Set([...action.placeholders, ...(action.env ?? [])])]) {
+      const carried = Object.hasOwn(this.view.carried, name) ? this.view.carried[name]! : undefined;
+      if (carried && Object.hasOwn(values, name) && (!carried.secret || Object.hasOwn(this.carriedSecrets, name))) continue;
+      if (carried?.secret) {
+        // Exported by an earlier action before this session was resumed: the log never held the value.
+        const why = `${name} was set by ${stepAndAction(carried.from, section.id)} before this session was resumed; its value is secret, so the session log does not hold it: type it again.`;
+        const value = await prompts.value({ name, secret: true, why });
+        if (value === undefined) return { ran: false, why: 'no-value', message: `Not run: no value for ${name}.` };
+        session.setPlaceholder(where, name, value, true);
+        this.carriedSecrets[name] = value;
+        values[name] = value;
+        continue;
+      }
       if (Object.hasOwn(this.view.values, name) || Object.hasOwn(this.secretValues, name)) continue;
       let value = Object.hasOwn(this.standing, name) ? this.standing[name] : undefined;
       if (value === undefined) {
@@ -377,13 +425,32 @@ export class SessionController {
 
     request.onStart?.();
     const outcome = await runAction(action, {
-      session, env, where, actionId, values,
+      session, env, where, actionId, values, carried: this.carriedValues(),
       permissions: { environmentConfirmed: !env.protected || this.envConfirmed, allowWrites },
       ...(request.signal ? { signal: request.signal } : {}),
       ...(request.onOutput ? { onOutput: request.onOutput } : {}),
       ...(request.onFirstPage ? { onFirstPage: request.onFirstPage } : {}),
     });
-    return { ran: true, outcome };
+    const variables = outcome.exports && !session.sealed ? this.recordExports(session, where, actionId, outcome) : undefined;
+    return { ran: true, outcome, ...(variables ? { variables } : {}) };
+  }
+
+  /** What a finished shell action exported: one `variables` event; secrets known from now on. */
+  private recordExports(session: Session, where: Where, actionId: string, outcome: ActionOutcome): EventOf<'variables'> | undefined {
+    const { run, changes } = outcome.exports!;
+    const result = exportsOutcome({
+      changes, status: outcome.status, ...(outcome.message ? { message: outcome.message } : {}),
+      carriedNames: Object.keys(this.view.carried), redact: (text) => session.redact(text).text,
+    });
+    for (const secret of result.secrets) session.addSecret(secret);
+    for (const name of result.unset) delete this.carriedSecrets[name];
+    if (!result.event) return undefined;
+    const event = session.record('variables', { ...where, action: actionId, run, ...result.event });
+    for (const [name, value] of Object.entries(result.carried)) {
+      if (this.view.carried[name]?.secret) this.carriedSecrets[name] = value;
+      else delete this.carriedSecrets[name];
+    }
+    return event;
   }
 
   private rememberValue(session: Session, where: Where, name: string, value: string): void {

@@ -91,10 +91,25 @@ export type EventFields = {
     note?: string;
   };
   'action.refused': ActionRef & { kind: string; code: string; line?: number; reason: string; risk?: string[]; tier?: GuardTier };
+  /**
+   * What a shell action exported when it ended (new or changed), and which carried variables it
+   * unset. A secret value is never recorded (`secret: true`, no value); `notCarried` says why a
+   * variable does not reach later actions (a name that changes how commands run, a value too long);
+   * `reason` why nothing of this action carries (it failed, or its exports could not be read).
+   */
+  variables: ActionRef & {
+    run: number;
+    set: CarriedEntry[];
+    unset?: string[];
+    reason?: string;
+  };
   /** The session stopped (or, with `run`, an action was cut off by a signal to runbook itself). */
   interrupted: { reason: string } & Partial<ActionRef & { run: number }>;
   sealed: { signer: string; key: string; fingerprint: string; events: number; head: string };
 };
+
+/** One exported variable in a `variables` event. */
+export type CarriedEntry = { name: string; value?: string; secret?: true; notCarried?: string };
 
 /** The guard's verdict on the code as it ran: known read-only, writing, or not known. */
 export type GuardTier = 'read' | 'write' | 'unknown';
@@ -117,7 +132,7 @@ export type EventOf<T extends EventType> = Extract<SessionEvent, { type: T }>;
 export const EVENT_TYPES: readonly EventType[] = [
   'started', 'resumed', 'recovered', 'step', 'note', 'placeholder', 'attachment', 'confirmed', 'environment',
   'action.started', 'action.output', 'action.finished', 'action.refused', 'interrupted', 'sealed',
-  'update', 'update.failed', 'escalated', 'severity',
+  'update', 'update.failed', 'escalated', 'severity', 'variables',
 ];
 
 const KNOWN = new Set<string>(EVENT_TYPES);

@@ -52,6 +52,17 @@ export interface StepMark {
   reason?: string;
 }
 
+/** A variable an earlier action exported, which later actions of the session get. */
+export interface CarriedVariable {
+  /** Absent when secret: the log never holds it, and a resumed session asks for it again. */
+  value?: string;
+  secret?: true;
+  /** The action that set it (`<step id>#<n>`), its step, and its run (the seq of its `action.started`). */
+  from: string;
+  step?: string;
+  run: number;
+}
+
 export interface SessionView {
   /** Each step's state as shown: marks, and `running` while one of its actions runs. */
   steps: Record<string, { state: StepState; reason?: string; at?: string }>;
@@ -65,6 +76,8 @@ export interface SessionView {
   /** Non-secret placeholder values; secret ones are only known to be set. */
   values: Record<string, string>;
   secretNames: string[];
+  /** Variables earlier actions exported, by name, as later actions get them. */
+  carried: Record<string, CarriedVariable>;
   runs: ActionRun[];
   attachments: Attachment[];
   /** The step the operator was last busy with. */
@@ -82,7 +95,7 @@ export interface SessionView {
 }
 
 export function emptyView(): SessionView {
-  return { steps: {}, marks: {}, doneOrder: [], firstSeen: {}, notes: [], values: noPrototype({}), secretNames: [], runs: [], attachments: [], envs: [], sealed: false, events: 0 };
+  return { steps: {}, marks: {}, doneOrder: [], firstSeen: {}, notes: [], values: noPrototype({}), secretNames: [], carried: Object.create(null) as Record<string, CarriedVariable>, runs: [], attachments: [], envs: [], sealed: false, events: 0 };
 }
 
 /** Values keyed by placeholder name: `constructor` or `toString` must not be found on a prototype. */
@@ -223,6 +236,8 @@ function apply(draft: Draft, record: EventRecord | SessionEvent): void {
       else draft.own('values')[name] = String(event.value ?? '');
       return;
     }
+    case 'variables':
+      return { ...next, carried: foldVariables(view.carried, event) };
     case 'attachment':
       draft.own('attachments').push({ seq: event.seq, ts: event.ts, name: String(event.name), kind: String(event.kind), ...(step ? { step } : {}), ...(event.evidence ? { evidence: event.evidence } : {}) });
       return;
@@ -267,6 +282,22 @@ function apply(draft: Draft, record: EventRecord | SessionEvent): void {
       return;
     }
   }
+}
+
+function foldVariables(carried: Record<string, CarriedVariable>, event: EventOf<'variables'>): Record<string, CarriedVariable> {
+  if (text(event.reason) !== undefined || !Array.isArray(event.set)) return carried;
+  const out: Record<string, CarriedVariable> = Object.assign(Object.create(null) as Record<string, CarriedVariable>, carried);
+  const action = String(event.action);
+  const step = text(event.step);
+  for (const entry of event.set) {
+    const name = text(entry?.name);
+    if (!name || entry.notCarried !== undefined) continue;
+    const value = text(entry.value);
+    if (!entry.secret && value === undefined) continue;
+    out[name] = { ...(entry.secret ? { secret: true as const } : { value: value! }), from: action, run: count(event.run) ?? event.seq, ...(step ? { step } : {}) };
+  }
+  for (const name of Array.isArray(event.unset) ? event.unset : []) if (typeof name === 'string') delete out[name];
+  return out;
 }
 
 function outputOf(event: EventOf<'action.output'>): ActionRun['outputs'][number] {

@@ -28,8 +28,8 @@ async function askPurpose(ask: Ask): Promise<Purpose | undefined> {
 export function dialogPrompts(ask: Ask, say: Say): SessionPrompts {
   return {
     purpose: () => askPurpose(ask),
-    value: ({ name, secret }) =>
-      ask({ kind: 'text', title: `Value for ${name}`, label: `${name}: `, mask: secret, hint: secret ? 'hidden as you type; recorded only as set' : 'remembered for this session' }),
+    value: ({ name, secret, why }) =>
+      ask({ kind: 'text', title: `Value for ${name}`, label: `${name}: `, mask: secret, hint: secret ? 'hidden as you type; recorded only as set' : 'remembered for this session', ...(why ? { note: why } : {}) }),
     confirmEnvironment: async (env) => {
       const typed = await ask({ kind: 'text', title: `${env.name.toUpperCase()} is a protected environment`, label: `Type ${env.name} to confirm: ` });
       if (typed === env.name) return { given: true, via: 'typed' };

@@ -19,7 +19,7 @@ export interface Screen {
 }
 
 export type PromptSpec =
-  | { kind: 'text'; title: string; label: string; mask?: boolean; hint?: string }
+  | { kind: 'text'; title: string; label: string; mask?: boolean; hint?: string; /** One sentence above the field: why this is asked (again). */ note?: string }
   | { kind: 'confirm'; title: string; lines: string[]; danger?: boolean }
   | { kind: 'choice'; title: string; options: Array<{ label: string; value: string }>; selected?: string };
 

@@ -1,6 +1,6 @@
 // Capturing what a shell action exports, without changing what it prints, its status or its lines.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -97,6 +97,37 @@ describe('wrapForExports', () => {
     expect(existsSync(dir)).toBe(true);
     capture.cleanup();
     expect(existsSync(dir)).toBe(false);
+  });
+
+  it('captures a 1 MB value whole (no env process that E2BIG would stop) and never reads a short dump as everything unset', () => {
+    const { changes, status } = runWrapped("export BIG=$(head -c 1048576 /dev/zero | tr '\\0' x) A=1");
+    expect(status).toBe(0);
+    expect(changes!.set.BIG).toHaveLength(1048576);
+    expect(changes!.set.A).toBe('1');
+    expect(changes!.unset).toEqual([]);
+  });
+
+  it('keeps xtrace, set -u and an odd IFS out of the dump and the output', () => {
+    const code = 'set -xu; IFS=x; declare -x DECLARED_ONLY; export A=1; echo done';
+    const wrapped = runWrapped(code);
+    expect(wrapped.output).toBe(bash(code).output);
+    expect(wrapped.changes).toEqual({ set: { A: '1' }, unset: [] });
+  });
+
+  it('is not stopped by a TMPDIR that cannot be written, and reads a dump cut short as no dump, never as everything unset', () => {
+    expect(runWrapped('export TMPDIR=/nonexistent/tmp A=1; echo ok').changes!.set).toEqual({ TMPDIR: '/nonexistent/tmp', A: '1' });
+    // A dump without its end mark (cut short by a full disk, say) is no dump.
+    const file = (c: ExportCapture) => join(c.code.match(/'([^']*runbook-exports-[^/']+)\//)![1]!, 'env');
+    const capture = wrapForExports('export A=1', { tempDir });
+    captures.push(capture);
+    bash(capture.code);
+    expect(capture.read()).toEqual(expect.objectContaining({ A: '1' }));
+    writeFileSync(file(capture), 'OLD=kept\0');
+    expect(capture.read()).toBeNull();
+  });
+
+  it('reads a value that is not UTF-8 as text with U+FFFD, so it can be told apart and left uncarried', () => {
+    expect(runWrapped("export JUNK=$(printf 'a\\xffb')").changes!.set.JUNK).toBe('a\uFFFDb');
   });
 
   it('parses env -0 output exactly and skips names that are not variables', () => {
