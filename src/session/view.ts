@@ -237,7 +237,8 @@ function apply(draft: Draft, record: EventRecord | SessionEvent): void {
       return;
     }
     case 'variables':
-      return { ...next, carried: foldVariables(view.carried, event) };
+      view.carried = foldVariables(view.carried, event);
+      return;
     case 'attachment':
       draft.own('attachments').push({ seq: event.seq, ts: event.ts, name: String(event.name), kind: String(event.kind), ...(step ? { step } : {}), ...(event.evidence ? { evidence: event.evidence } : {}) });
       return;
