@@ -56,6 +56,16 @@ const COMPLETE_SUBCOMMANDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
   }).map(([tool, subcommands]) => [tool, new Set(subcommands.split(' '))]),
 );
 const SHELLISH_ARGUMENT = /[-/.=|$*'"~:@0-9<>&;]/;
+// What makes an everyday-word program a command without a shellish argument: its own subcommands.
+const WORD_PROGRAM_FORMS: ReadonlyMap<string, RegExp> = new Map([
+  ['service', /^[\w@.-]+ (start|stop|restart|reload|force-reload|try-restart|status)$/],
+  ['ip', /^(a|addr|address|r|route|link|neigh|neighbor|rule|netns|maddr|tunnel|monitor)( (show|list|ls))?( [\w.-]+)*$/],
+  ['vault', /^(status|login|read|write|list|kv|operator|token|secrets|auth|policy)( [\w/.-]+)*$/],
+  ['consul', /^(members|info|kv|maint|catalog|operator|monitor|leave|reload)( [\w/.-]+)*$/],
+  ['nomad', /^(status|job|node|alloc|server|operator|deployment)( [\w/.-]+)*$/],
+  ['flux', /^(get|reconcile|suspend|resume|logs|check|export|trace)( [\w/.-]+)*$/],
+  ['kind', /^(get|create|delete|load|export)( [\w/.-]+)*$/],
+]);
 
 const SQL_STATEMENT: Array<[RegExp, RegExp]> = [
   // [leading keyword, shape the rest must have]
@@ -159,11 +169,15 @@ export function isCommand(text: string): boolean {
   // /opt/gitlab/bin/gitlab-ctl restart: an absolute path to a program, with arguments.
   if (/^\/[\w.@+-]+(\/[\w.@+-]+)+$/.test(program)) return words.length > 1 && !words[1]!.startsWith('/');
   if (!PROGRAMS.has(program)) return isUnknownProgramCommand(words, line);
+  // `host replication all 10.0.0.0/8 md5` is a pg_hba.conf line; host(1) takes a name and a server.
+  if (program === 'host' && words.slice(1).filter((w) => !w.startsWith('-')).length > 2) return false;
   // `pgbouncer Connection Pooling`: a name followed by Title Case words is a heading or a label.
   if (allAfterFirst(words, TITLE_CASE_WORD)) return false;
   // A program name alone (`kubectl`, `psql`) names the tool; with arguments it is a command.
   if (words.length < 2) return false;
-  if (WORD_PROGRAMS.has(program) && !words.slice(1).some((w) => SHELLISH_ARGUMENT.test(w))) return false;
+  if (WORD_PROGRAMS.has(program) && !words.slice(1).some((w) => SHELLISH_ARGUMENT.test(w))) {
+    return WORD_PROGRAM_FORMS.get(program)?.test(words.slice(1).join(' ')) ?? false;
+  }
   // `rm -rf`, `kill -9`, `chmod +x` in a sentence name the command; run, they need what to act on.
   if (NEEDS_OPERAND.has(program) && allAfterFirst(words, OPTION_WORD)) return false;
   // `oc import-image`, `helm status` in a sentence name a subcommand; alone, only a few of them run.
@@ -183,21 +197,66 @@ export function isCommand(text: string): boolean {
  */
 function isUnknownProgramCommand(words: string[], line: string): boolean {
   if (words.length < 2 || !/^[a-z][\w.-]*$/.test(words[0]!) || /\S\s{2,}\S/.test(line.trim())) return false;
-  return words.slice(1).some((w) => /^--?[A-Za-z][\w-]*(=|$)/.test(w) || /\$(\{?[A-Za-z_]|\()/.test(w));
+  if (words.slice(1).some((w) => /^--?[A-Za-z][\w-]*(=|$)/.test(w) || /\$(\{?[A-Za-z_]|\()/.test(w))) return true;
+  // `gitlab-patronictl list`, `talosctl health`: a name shaped like a control tool, then subcommands.
+  return TOOL_NAME.test(words[0]!) && words.length <= 6 && allAfterFirst(words, LOWERCASE_WORD);
+}
+
+const TOOL_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*(ctl|adm|-cli|-admin)$/;
+const LOWERCASE_WORD = /^[a-z][\w.:/@-]*$/;
+
+// The verbs of admin consoles (pgbouncer, HAProxy's socket, redis): `run \`show pools\`` is typed there.
+const CONSOLE_VERBS = new Set('show set get select reload pause resume disable enable kill shutdown start stop info'.split(' '));
+
+/**
+ * A program we do not know, introduced by the sentence as something to run (`Run \`thanos tools bucket
+ * retention\` to …`): a lowercase program name and at least two lowercase subcommands or arguments.
+ * Two words (`show pools`, `frozen vacuum`) are too often a console's command or a name.
+ */
+function isIntroducedCommand(words: string[]): boolean {
+  return (
+    words.length >= 3 &&
+    words.length <= 8 &&
+    /^[a-z][\w.-]*$/.test(words[0]!) &&
+    !PROGRAMS.has(words[0]!) &&
+    !CONSOLE_VERBS.has(words[0]!) &&
+    allAfterFirst(words, /^([a-z][\w.:/@=-]*|--?[A-Za-z][\w.=-]*|[\w.-]+\/[\w./-]*)$/)
+  );
 }
 
 export function isUrl(text: string): boolean {
   return URL.test(text.trim());
 }
 
-/** What an inline code span is: an action kind, or null for a name, path or identifier. */
-export function classifyInline(code: string): ActionKind | null {
+// The sentence asks for the span to be run or queried: `Run \`…\``, `use \`sum(…)\``, `queried via \`…\``.
+const RUN_INVITATION = /\b(run|running|execute|executing|type|issue)\s*$/i;
+const QUERY_INVITATION = /\b(use|using|run|running|query|queried|querying|queries|execute|try|enter|paste)\b/i;
+
+/**
+ * What an inline code span is: an action kind, or null for a name, path or identifier. `before` is
+ * the text of the sentence before the span (other spans blanked), when known.
+ */
+export function classifyInline(code: string, before = ''): ActionKind | null {
   const text = code.trim();
   if (!text || text.includes('\n')) return null;
   if (isUrl(text)) return 'url';
   if (isSql(text)) return 'sql';
+  // `$ kubectl get pods`: a command written with its prompt.
   if (isCommand(text)) return 'shell';
+  const words = commandWords(text);
+  if (RUN_INVITATION.test(before) && isIntroducedCommand(words)) return 'shell';
+  // A PromQL or LogQL query in a sentence is shown as one only when the sentence asks for it to be
+  // run; `fires when \`min_over_time(x[5m])\` is 0` describes the alert.
+  if (QUERY_INVITATION.test(before) && !text.startsWith('{{')) {
+    const query = queryActions(text);
+    if (query.length) return query[0]!.kind;
+  }
   return null;
+}
+
+/** The code an inline span runs: without a `$ ` prompt written before the command. */
+export function inlineCode(code: string): string {
+  return code.trim().replace(/^\$\s+/, '');
 }
 
 export interface FenceInfo {
@@ -235,15 +294,37 @@ export interface FenceAction {
 
 const PROGRAM_SHAPED = /^[\w.~/+-]+(\s|$|=)/;
 
+const readsAsCommand = (text: string) => isCommand(text) || isShellStart(text);
+
 /** The actions in a transcript; a shell command must at least start like a program name. */
-function transcriptActions(content: string): FenceAction[] {
-  return transcriptCommands(content)
+function transcriptActions(content: string, rootPrompts = false): FenceAction[] {
+  return transcriptCommands(content, { rootPrompts, isCommandText: readsAsCommand })
     .filter((c) => c.kind !== 'shell' || (PROGRAM_SHAPED.test(c.code.trimStart()) && !/^\d/.test(c.code.trimStart())))
     .map((c) => ({ kind: c.kind, code: c.code }));
 }
 
 function hasPrompt(content: string): boolean {
   return /[$#>%]/.test(content) && content.split('\n').some((line) => matchPrompt(line) !== null);
+}
+
+/**
+ * A transcript typed at root's bare `# ` prompt: some `# ` line holds a command and, unless the fence
+ * says it is a session, the other lines are what came back (none reads as shell). A script's comments
+ * sit among commands, so a script never reads this way.
+ */
+function isRootTranscript(lines: string[], session: boolean): boolean {
+  let commands = 0;
+  let output = 0;
+  for (const line of lines) {
+    const s = line.trim();
+    if (!s) continue;
+    const root = /^#(?:\s+(.*))?$/.exec(s);
+    if (root) {
+      if (root[1] && readsAsCommand(root[1])) commands++;
+    } else if (looksLikeShellLine(s)) return false;
+    else output++;
+  }
+  return commands > 0 && (session || output > 0);
 }
 
 /** What a fenced block is: actions with the code to run (usually one), none for output, config and examples. */
@@ -260,7 +341,11 @@ export function fenceActions(info: string, content: string): FenceAction[] {
     if (body.split('\n').every((line) => !line.trim() || LOG_LINE.test(line.trim()))) return [];
     return [{ kind: 'shell', code: body }];
   }
-  if (SESSION_INFO.has(language)) return hasPrompt(body) ? transcriptActions(body) : queryActions(body);
+  if (SESSION_INFO.has(language)) {
+    if (hasPrompt(body)) return transcriptActions(body);
+    if (isRootTranscript(body.split('\n'), true)) return transcriptActions(body, true);
+    return queryActions(body);
+  }
   if (SQL_INFO.has(language)) {
     if (hasPrompt(body)) {
       const prompted = transcriptActions(body).filter((a) => a.kind === 'sql');
@@ -288,10 +373,11 @@ function untypedFenceActions(body: string): FenceAction[] {
     const prompted = transcriptActions(body);
     if (prompted.length) return prompted;
   }
+  const lines = body.split('\n');
+  if (isRootTranscript(lines, false)) return transcriptActions(body, true);
   if (isSql(body)) return [{ kind: 'sql', code: sqlBeforeOutput(body) }];
   const query = queryActions(body);
   if (query.length) return query;
-  const lines = body.split('\n');
   const first = lines.find((l) => l.trim() && !l.trim().startsWith('#'));
   if (first === undefined || !(isCommand(first) || isShellStart(first))) return [];
   return [{ kind: 'shell', code: commandsBeforeOutput(lines) }];
@@ -311,8 +397,10 @@ const LOGQL_START = /^\{\s*[\w.]+\s*(=|!=|=~|!~)\s*"[^"]*"\s*(,\s*[\w.]+\s*(=|!=
 /** A block that is all PromQL or LogQL, wherever it was put: shown and copied as that query. */
 function queryActions(body: string): FenceAction[] {
   const text = body.trim();
+  // PromQL comments run from `#` to the end of the line; the query is judged without them.
+  const bare = text.includes('#') ? text.replace(/(^|\s)#[^\n]*/g, '$1').trim() : text;
   if (LOGQL_START.test(text)) return [{ kind: 'logql', code: text }];
-  if (PROMQL_CHARS.test(text) && PROMQL_START.test(text) && !/\n\s*\n/.test(text) && !hasProseWords(text) && !EXPOSITION_SAMPLE.test(text)) {
+  if (PROMQL_CHARS.test(bare) && PROMQL_START.test(bare) && !/\n\s*\n/.test(bare) && !hasProseWords(bare) && !EXPOSITION_SAMPLE.test(bare)) {
     return [{ kind: 'promql', code: text }];
   }
   return [];

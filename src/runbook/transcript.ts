@@ -21,7 +21,16 @@ const SHELL_PROMPTS: RegExp[] = [
   /^\s*(?:ba|z|k)?sh-\d[\d.]*[$#](?:\s(.*))?$/, // sh-4.4# cmd (oc rsh, oc debug)
   /^\s*[A-Za-z][\w.~/:-]*\$\s(.*)$/, // worker$ cmd, ~/src$ cmd
   /^\s*PS(?:\s[^>]*)?>\s(.*)$/, // PS> cmd, PS C:\> cmd
+  // `patroni-01-db-gstg $ cmd`, `chef-repo # cmd`: a host or folder name with a hyphen, dot or digit, a
+  // space, then the prompt. A command never has a lone `$` as its second word.
+  /^\s*[a-z][\w.-]*[-.\d][\w.-]* [$#](?:\s(.*))?$/,
 ];
+// root's bare `# `: a prompt only in a root shell (after `sudo -i`, `oc debug`, …) or in a transcript
+// whose every prompt is `#`; anywhere else `# …` is a comment.
+const ROOT_PROMPT = /^\s*#(?:\s+(.*))?$/;
+// Commands that leave the person typing in a root shell.
+const OPENS_ROOT_SHELL =
+  /^(sudo\s+(-[is]\b|su\b|-u\s+root\s+-[is]\b)|su(\s+-)?(\s+root)?\s*$|(oc|kubectl)\s+(debug|rsh)\b|(oc|kubectl|docker|podman|crictl)\s+exec\b.*\s-\w*[it]\w*\b.*\b(ba|z)?sh\s*$|chroot\s|nsenter\s|toolbox\s*$)/;
 const PSQL_PROMPT = /^\s*[A-Za-z_][\w.-]*([=\-('"])[#>](?:\s(.*)|$)/;
 const REDIS_PROMPT = /^\s*(?:redis\s+)?(?:[\w.-]+|\[[\w:.]+\]):\d{2,5}(?:\[\d+\])?>(?:\s(.*)|$)|^\s*redis>(?:\s(.*)|$)/;
 
@@ -66,8 +75,16 @@ const PSQL_OUTPUT = /^\s*(-+(\+-+)*|\(\d+ rows?\)|-\[ RECORD \d+ \]-*.*|(NOTICE|
  * backslash, a heredoc until its terminator, an open quote or block (bash's `> ` is dropped), or a
  * psql statement not ended by `;`. Empty when nothing is prompted.
  */
-export function transcriptCommands(content: string): TranscriptCommand[] {
+export interface TranscriptOptions {
+  /** Read bare `# ` lines as root's prompt from the first line on. */
+  rootPrompts?: boolean;
+  /** Whether what follows a bare `# ` reads as a command; otherwise the line is a comment. */
+  isCommandText?: (text: string) => boolean;
+}
+
+export function transcriptCommands(content: string, options: TranscriptOptions = {}): TranscriptCommand[] {
   const lines = content.split('\n');
+  let rootShell = options.rootPrompts === true;
   const groups: Array<{ kind: PromptKind; lines: string[]; offset: number }> = [];
   let current: (typeof groups)[number] | undefined;
   let shell: ShellLineState = freshState();
@@ -82,7 +99,9 @@ export function transcriptCommands(content: string): TranscriptCommand[] {
       shellOpen = isOpen(shell);
       return;
     }
-    const prompted = matchPrompt(line);
+    const rootMatch = rootShell ? ROOT_PROMPT.exec(line) : null;
+    const root = rootMatch && (!rootMatch[1] || !options.isCommandText || options.isCommandText(rootMatch[1])) ? rootMatch : null;
+    const prompted: Prompted | null = root ? { kind: 'shell', text: root[1] ?? '' } : matchPrompt(line);
     if (!prompted) {
       if (sqlOpen && current?.kind === 'sql' && line.trim() && !PSQL_OUTPUT.test(line)) {
         current.lines.push(line);
@@ -111,6 +130,8 @@ export function transcriptCommands(content: string): TranscriptCommand[] {
     if (prompted.kind === 'shell') {
       shell = feedLine(freshState(), prompted.text);
       shellOpen = isOpen(shell);
+      if (OPENS_ROOT_SHELL.test(prompted.text.trim())) rootShell = true;
+      else if (root && /^(exit|logout)\s*$/.test(prompted.text.trim())) rootShell = options.rootPrompts === true;
     } else if (prompted.kind === 'sql') {
       sqlOpen = !endsStatement(prompted.text);
     }
