@@ -59,7 +59,7 @@ const SHELLISH_ARGUMENT = /[-/.=|$*'"~:@0-9<>&;]/;
 // What makes an everyday-word program a command without a shellish argument: its own subcommands.
 const WORD_PROGRAM_FORMS: ReadonlyMap<string, RegExp> = new Map([
   ['service', /^[\w@.-]+ (start|stop|restart|reload|force-reload|try-restart|status)$/],
-  ['ip', /^(a|addr|address|r|route|link|neigh|neighbor|rule|netns|maddr|tunnel|monitor)( (show|list|ls))?( [\w.-]+)*$/],
+  ['ip', /^(-[a-z0-9]+ )*(a|addr|r|route|link|neigh|rule|netns|maddr)( (show|list|ls))?( [\w.-]+)*$/],
   ['vault', /^(status|login|read|write|list|kv|operator|token|secrets|auth|policy)( [\w/.-]+)*$/],
   ['consul', /^(members|info|kv|maint|catalog|operator|monitor|leave|reload)( [\w/.-]+)*$/],
   ['nomad', /^(status|job|node|alloc|server|operator|deployment)( [\w/.-]+)*$/],
@@ -229,7 +229,7 @@ export function isUrl(text: string): boolean {
 }
 
 // The sentence asks for the span to be run or queried: `Run \`…\``, `use \`sum(…)\``, `queried via \`…\``.
-const RUN_INVITATION = /\b(run|running|execute|executing|type|issue)\s*$/i;
+const RUN_INVITATION = /\b(run|running|execute|executing|issue)\s*$/i;
 const QUERY_INVITATION = /\b(use|using|run|running|query|queried|querying|queries|execute|try|enter|paste)\b/i;
 
 /**
@@ -296,15 +296,23 @@ const PROGRAM_SHAPED = /^[\w.~/+-]+(\s|$|=)/;
 
 const readsAsCommand = (text: string) => isCommand(text) || isShellStart(text);
 
+// PowerShell's Verb-Noun cmdlets (`Get-Service`, `Restart-Computer`) typed at `PS>`: bash cannot run them.
+const CMDLET_LINE = /^\s*[A-Z][a-z]+-[A-Z][A-Za-z]*(\s|$)/;
+
+function withoutCmdlets(code: string): string {
+  return code.split('\n').filter((line) => !CMDLET_LINE.test(line)).join('\n');
+}
+
 /** The actions in a transcript; a shell command must at least start like a program name. */
 function transcriptActions(content: string, rootPrompts = false): FenceAction[] {
   return transcriptCommands(content, { rootPrompts, isCommandText: readsAsCommand })
+    .map((c) => (c.kind === 'shell' ? { ...c, code: withoutCmdlets(c.code) } : c))
     .filter((c) => c.kind !== 'shell' || (PROGRAM_SHAPED.test(c.code.trimStart()) && !/^\d/.test(c.code.trimStart())))
     .map((c) => ({ kind: c.kind, code: c.code }));
 }
 
 function hasPrompt(content: string): boolean {
-  return /[$#>%]/.test(content) && content.split('\n').some((line) => matchPrompt(line) !== null);
+  return /[$#>%]/.test(content) && content.split('\n').some((line) => matchPrompt(line, readsAsCommand) !== null);
 }
 
 /**
@@ -321,11 +329,16 @@ function isRootTranscript(lines: string[], session: boolean): boolean {
     const root = /^#(?:\s+(.*))?$/.exec(s);
     if (root) {
       if (root[1] && readsAsCommand(root[1])) commands++;
-    } else if (looksLikeShellLine(s)) return false;
+      // A transcript opens with what was typed; a file that opens with a comment is a file.
+      else if (commands === 0 && output === 0 && !session) return false;
+    } else if (looksLikeShellLine(s) || (!session && CONFIG_LINE.test(s))) return false;
     else output++;
   }
   return commands > 0 && (session || output > 0);
 }
+
+// `key: value`, `key = value`, `[section]`, `- item`, braces: a config file whose comment names a command.
+const CONFIG_LINE = /^([\w."-]+\s*[:=](\s|$)|\[[\w .:"-]+\]$|- |[{}[\]],?$|<\/?[\w-]+[\s>])/;
 
 /** What a fenced block is: actions with the code to run (usually one), none for output, config and examples. */
 export function fenceActions(info: string, content: string): FenceAction[] {
@@ -337,8 +350,9 @@ export function fenceActions(info: string, content: string): FenceAction[] {
       const prompted = transcriptActions(body);
       if (prompted.length) return prompted;
     }
-    // Log lines labelled as shell (`Oct 18 19:39:36 host chronyd[…]: …`) are what a command printed.
-    if (body.split('\n').every((line) => !line.trim() || LOG_LINE.test(line.trim()))) return [];
+    // Log lines and aligned columns labelled as shell (`Oct 18 19:39:36 host chronyd[…]: …`, `NAME
+    // READY STATUS`) are what a command printed.
+    if (body.split('\n').every((line) => !line.trim() || isOutputLine(line.trim()))) return [];
     return [{ kind: 'shell', code: body }];
   }
   if (SESSION_INFO.has(language)) {
@@ -381,6 +395,11 @@ function untypedFenceActions(body: string): FenceAction[] {
   const first = lines.find((l) => l.trim() && !l.trim().startsWith('#'));
   if (first === undefined || !(isCommand(first) || isShellStart(first))) return [];
   return [{ kind: 'shell', code: commandsBeforeOutput(lines) }];
+}
+
+/** A line a program printed: a log line, or columns aligned with runs of spaces that no command has. */
+function isOutputLine(s: string): boolean {
+  return LOG_LINE.test(s) || (/\S {2,}\S/.test(s) && !looksLikeShellLine(s) && !/^#/.test(s));
 }
 
 // A line a program logged: ISO or syslog timestamp, klog's `E0219 01:25:20`, a clock time, logfmt's level.

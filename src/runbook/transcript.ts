@@ -21,10 +21,13 @@ const SHELL_PROMPTS: RegExp[] = [
   /^\s*(?:ba|z|k)?sh-\d[\d.]*[$#](?:\s(.*))?$/, // sh-4.4# cmd (oc rsh, oc debug)
   /^\s*[A-Za-z][\w.~/:-]*\$\s(.*)$/, // worker$ cmd, ~/src$ cmd
   /^\s*PS(?:\s[^>]*)?>\s(.*)$/, // PS> cmd, PS C:\> cmd
-  // `patroni-01-db-gstg $ cmd`, `chef-repo # cmd`: a host or folder name with a hyphen, dot or digit, a
-  // space, then the prompt. A command never has a lone `$` as its second word.
-  /^\s*[a-z][\w.-]*[-.\d][\w.-]* [$#](?:\s(.*))?$/,
+  // `patroni-01-db-gstg $ cmd`: a host or folder name with a hyphen, dot or digit, a space, then the
+  // prompt. A command never has a lone `$` as its second word.
+  /^\s*[a-z][\w.-]*[-.\d][\w.-]* \$(?:\s(.*))?$/,
 ];
+// `patroni-01-db-gstg # cmd`: the same as root, but `run-backup # nightly` is a command and its
+// comment, so it counts only when what follows reads as a command.
+const HOST_ROOT_PROMPT = /^\s*[a-z][\w.-]*[-.\d][\w.-]* #(?:\s+(.*))?$/;
 // root's bare `# `: a prompt only in a root shell (after `sudo -i`, `oc debug`, …) or in a transcript
 // whose every prompt is `#`; anywhere else `# …` is a comment.
 const ROOT_PROMPT = /^\s*#(?:\s+(.*))?$/;
@@ -37,8 +40,11 @@ const REDIS_PROMPT = /^\s*(?:redis\s+)?(?:[\w.-]+|\[[\w:.]+\]):\d{2,5}(?:\[\d+\]
 // Every prompt ends in one of these; most lines have none and need no closer look.
 const PROMPT_CHARS = /[$#>%]/;
 
-/** The prompt a line starts with, if any, and what was typed after it. */
-export function matchPrompt(line: string): Prompted | null {
+/**
+ * The prompt a line starts with, if any, and what was typed after it. `isCommandText` decides whether
+ * `host # text` is root's prompt (without it, never).
+ */
+export function matchPrompt(line: string, isCommandText?: (text: string) => boolean): Prompted | null {
   if (!PROMPT_CHARS.test(line)) return null;
   const redis = REDIS_PROMPT.exec(line);
   if (redis) return { kind: 'redis', text: redis[1] ?? redis[2] ?? '' };
@@ -48,6 +54,8 @@ export function matchPrompt(line: string): Prompted | null {
     const m = prompt.exec(line);
     if (m) return { kind: 'shell', text: m[1] ?? '' };
   }
+  const hostRoot = isCommandText ? HOST_ROOT_PROMPT.exec(line) : null;
+  if (hostRoot && (!hostRoot[1] || isCommandText!(hostRoot[1]))) return { kind: 'shell', text: hostRoot[1] ?? '' };
   return null;
 }
 
@@ -101,7 +109,7 @@ export function transcriptCommands(content: string, options: TranscriptOptions =
     }
     const rootMatch = rootShell ? ROOT_PROMPT.exec(line) : null;
     const root = rootMatch && (!rootMatch[1] || !options.isCommandText || options.isCommandText(rootMatch[1])) ? rootMatch : null;
-    const prompted: Prompted | null = root ? { kind: 'shell', text: root[1] ?? '' } : matchPrompt(line);
+    const prompted: Prompted | null = root ? { kind: 'shell', text: root[1] ?? '' } : matchPrompt(line, options.isCommandText);
     if (!prompted) {
       if (sqlOpen && current?.kind === 'sql' && line.trim() && !PSQL_OUTPUT.test(line)) {
         current.lines.push(line);
