@@ -198,8 +198,15 @@ export function isCommand(text: string): boolean {
 function isUnknownProgramCommand(words: string[], line: string): boolean {
   if (words.length < 2 || !/^[a-z][\w.-]*$/.test(words[0]!) || /\S\s{2,}\S/.test(line.trim())) return false;
   if (words.slice(1).some((w) => /^--?[A-Za-z][\w-]*(=|$)/.test(w) || /\$(\{?[A-Za-z_]|\()/.test(w))) return true;
-  // `gitlab-patronictl list`, `talosctl health`: a name shaped like a control tool, then subcommands.
-  return TOOL_NAME.test(words[0]!) && words.length <= 6 && allAfterFirst(words, LOWERCASE_WORD);
+  // `gitlab-patronictl list`, `talosctl health`, `git-crypt unlock`: a name shaped like a control tool
+  // or a companion of a known program, then subcommands.
+  return (TOOL_NAME.test(words[0]!) || isCompanionTool(words[0]!)) && words.length <= 6 && allAfterFirst(words, LOWERCASE_WORD);
+}
+
+/** `git-crypt`, `kubectl-neat`, `helm-docs`: a known program's name, a hyphen, more (not `free-tier`). */
+function isCompanionTool(name: string): boolean {
+  const m = /^([a-z][a-z0-9]*)-[a-z][a-z0-9-]*$/.exec(name);
+  return m !== null && PROGRAMS.has(m[1]!) && !WORD_PROGRAMS.has(m[1]!);
 }
 
 const TOOL_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*(ctl|adm|-cli|-admin)$/;
@@ -377,6 +384,9 @@ export function fenceActions(info: string, content: string): FenceAction[] {
     return [{ kind: query, code: body }];
   }
   if (TEXT_INFO.has(language)) return queryActions(body);
+  // ```sudo gitlab-redis-cli: the command that opens the session went into the info string; the
+  // block is what was typed in it, read like an untyped one.
+  if (language !== '' && !KNOWN_INFO.has(language) && isCommand(info.trim())) return untypedFenceActions(body);
   if (language !== '') return [];
   return untypedFenceActions(body);
 }
@@ -406,6 +416,8 @@ function isOutputLine(s: string): boolean {
 const LOG_LINE = /^(\[?\d{4}-\d{2}-\d{2}[T _]\d|[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}\b|[IWEF]\d{4} \d{2}:\d{2}:\d{2}|\[?\d{2}:\d{2}:\d{2}[.,\]\s]|level=\w+ )/;
 
 const TEXT_INFO = new Set(['text', 'txt', 'plaintext', 'plain']);
+// Languages that are never a command in an info string, even where a program shares the name.
+const KNOWN_INFO = new Set(['yaml', 'yml', 'json', 'toml', 'ini', 'xml', 'html', 'diff', 'patch', 'ruby', 'python', 'go', 'javascript', 'js', 'ts', 'typescript', 'hcl', 'dockerfile', 'make', 'makefile', 'nginx', 'apache', 'log', 'csv', 'markdown', 'md']);
 
 // A whole block shaped as PromQL: an aggregation or function call, or a lowercase metric name with
 // underscores followed by label matchers, a range, an operator or nothing; only PromQL's characters.

@@ -266,6 +266,13 @@ describe('shells, prompts and fences people paste', () => {
     expect(by['promql-with-comments']).toEqual([['promql', 'sum by (pod) ( # per pod\n  rate(container_cpu_usage_seconds_total[5m])\n)', 110]]);
   });
 
+  it('reads a fence whose info string is the command that opened the session as what was typed in it', () => {
+    expect(by['a-command-in-the-info-string']).toEqual([['redis', 'SLOWLOG GET 10', 117]]);
+    expect(fenceActions('ssh db-1', 'db-1 $ systemctl status postgresql\n● active\n')).toEqual([{ kind: 'shell', code: 'systemctl status postgresql' }]);
+    expect(fenceActions('yaml', '$ not a prompt in yaml\n')).toEqual([]);
+    expect(fenceActions('ruby', '# kubectl get pods\nputs 1\n')).toEqual([]);
+  });
+
   it('reads a CRLF file and tab-indented transcripts like any other', () => {
     expect(actionsBySection(fixture('crlf.md'))).toEqual({ steps: [['shell', 'kubectl get pods -n web', 4], ['shell', 'oc whoami\noc get nodes', 6]] });
     expect(actionsBySection(fixture('tabs.md'))).toEqual({ steps: [['shell', 'kubectl get pods', 4], ['shell', 'cat <<-EOF > /tmp/x\n\tline\n\tEOF', 9]] });
@@ -295,6 +302,14 @@ describe('inline code the sentence asks to run', () => {
       'service haproxy reload',
     ]);
     expect(inline('The `service account`, the `ip address` of it, `ip` alone and the `kubectl` tool.')).toEqual([]);
+  });
+
+  it("takes a known program's companion tool with subcommands, but not a word program's", () => {
+    expect(inline('Unlock it: `git-crypt unlock`, then `kubectl-neat get pod x` and `helm-docs`.')).toEqual([
+      ['shell', 'git-crypt unlock'],
+      ['shell', 'kubectl-neat get pod x'],
+    ]);
+    expect(inline('The `free-tier limits`, `make-up work`, `cat-food brand` and `git-crypt` alone.')).toEqual([]);
   });
 
   it('reads a pg_hba.conf line as text, not host(1)', () => {

@@ -19,6 +19,13 @@
 // and LogQL offered as queries, and a pg_hba line (`host replication … md5`) taken for host(1). The
 // root-prompt, host-prompt, PromQL-comment, control-tool, word-program-subcommand, run/query-invitation
 // and host(1) rules followed.
+//
+// Unseen sample 2 (test/fixtures/sample-unseen-2, 10 files, 5 from GOV.UK, KubeVirt, MoJ and Thanos),
+// judged and committed before the parser ran on it, after the rules above. First run: fenced 17 of 19
+// actions found, no false positive (precision 100%, recall 89.5%): `git-crypt init`, and a redis-cli
+// session whose `sudo gitlab-redis-cli` was written in the info string. Inline 8 of 11, no false
+// positive (precision 100%, recall 72.7%): `git-crypt unlock` / `git-crypt lock` twice. The
+// companion-tool and command-in-info-string rules followed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/runbook/parse.js';
@@ -27,6 +34,7 @@ import { codeElements } from '../helpers/codeElements.js';
 import judged from './sample.judged.json' with { type: 'json' };
 import heldOut from './sample-held-out.judged.json' with { type: 'json' };
 import unseen1 from './sample-unseen-1.judged.json' with { type: 'json' };
+import unseen2 from './sample-unseen-2.judged.json' with { type: 'json' };
 
 interface Judgement {
   source: string;
@@ -47,6 +55,7 @@ const samples: Sample[] = [
   { name: 'sample', folder: 'sample', files: judged as unknown as Record<string, Judgement> },
   { name: 'held-out sample', folder: 'sample-held-out', files: heldOut as unknown as Record<string, Judgement> },
   { name: 'unseen sample 1', folder: 'sample-unseen-1', files: unseen1 as unknown as Record<string, Judgement> },
+  { name: 'unseen sample 2', folder: 'sample-unseen-2', files: unseen2 as unknown as Record<string, Judgement> },
 ];
 
 interface Score {
@@ -90,9 +99,9 @@ const recall = (s: Score) => s.truePositives / (s.truePositives + s.falseNegativ
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 describe('judged sample of public runbooks', () => {
-  it('has the sample it claims: 59 files, a third of the unseen ones from teams outside the three first collections', () => {
+  it('has the sample it claims: 69 files, a third of the unseen ones from teams outside the three first collections', () => {
     const all = samples.flatMap((sample) => Object.values(sample.files));
-    expect(all).toHaveLength(59);
+    expect(all).toHaveLength(69);
     const teams = (files: Record<string, Judgement>) => Object.values(files).map((j) => j.source.split(' ')[0]!);
     const first = new Set(['openshift/runbooks', 'prometheus-operator/runbooks', 'GitLab']);
     expect(new Set(samples.slice(0, 2).flatMap((sample) => teams(sample.files)))).toEqual(first);
