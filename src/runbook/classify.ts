@@ -65,7 +65,10 @@ const WORD_PROGRAM_FORMS: ReadonlyMap<string, RegExp> = new Map([
   ['nomad', /^(status|job|node|alloc|server|operator|deployment)( [\w/.-]+)*$/],
   ['flux', /^(get|reconcile|suspend|resume|logs|check|export|trace)( [\w/.-]+)*$/],
   ['kind', /^(get|create|delete|load|export)( [\w/.-]+)*$/],
+  ['bundle', /^(exec|install|update|check)( [\w:.-]+)+$|^(install|update|check)$/],
+  ['make', /^(install|build|test|clean|deploy|release|lint|check|all|run|migrate)( [\w.-]+)*$/],
 ]);
+const WRAPPERS = new Set(['sudo', 'env', 'watch', 'timeout']);
 
 const SQL_STATEMENT: Array<[RegExp, RegExp]> = [
   // [leading keyword, shape the rest must have]
@@ -175,6 +178,11 @@ export function isCommand(text: string): boolean {
   if (allAfterFirst(words, TITLE_CASE_WORD)) return false;
   // A program name alone (`kubectl`, `psql`) names the tool; with arguments it is a command.
   if (words.length < 2) return false;
+  // `watch kubectl get pods`, `timeout 30 curl …`: a wrapper is a command when what it runs is one.
+  if (WRAPPERS.has(program) && program !== 'sudo') {
+    const at = words.findIndex((w, i) => i > 0 && !w.startsWith('-') && !/^\d+(\.\d+)?[smhd]?$/.test(w) && !/^[A-Za-z_]\w*=/.test(w));
+    if (at > 0 && isCommand(words.slice(at).join(' '))) return true;
+  }
   if (WORD_PROGRAMS.has(program) && !words.slice(1).some((w) => SHELLISH_ARGUMENT.test(w))) {
     return WORD_PROGRAM_FORMS.get(program)?.test(words.slice(1).join(' ')) ?? false;
   }

@@ -312,6 +312,13 @@ describe('inline code the sentence asks to run', () => {
     expect(inline('The `free-tier limits`, `make-up work`, `cat-food brand` and `git-crypt` alone.')).toEqual([]);
   });
 
+  it('judges a wrapper by what it runs, and build tools by their targets', () => {
+    for (const command of ['watch kubectl get pods', 'timeout 30 kubectl rollout status deploy/api', 'env LANG=C sort', 'bundle exec rails c', 'make install', 'service nginx restart'])
+      expect(classifyInline(command), command).toBe('shell');
+    for (const prose of ['watch the logs', 'watch', 'timeout', 'make sure', 'make it so', 'bundle size', 'service level', 'env vars'])
+      expect(classifyInline(prose), prose).toBeNull();
+  });
+
   it('reads a pg_hba.conf line as text, not host(1)', () => {
     expect(inline('Add `host replication replicator 10.0.0.0/8 md5` and run `host -t mx example.com`.')).toEqual([['shell', 'host -t mx example.com']]);
   });
