@@ -248,10 +248,11 @@ const RUN_INVITATION = /\b(run|running|execute|executing|issue)\s*$/i;
 const QUERY_INVITATION = /\b(use|using|run|running|query|queried|querying|queries|execute|try|enter|paste)\b/i;
 
 /**
- * What an inline code span is: an action kind, or null for a name, path or identifier. `before` is
- * the text of the sentence before the span (other spans blanked), when known.
+ * What an inline code span is: an action kind, or null for a name, path or identifier. `sentence`
+ * gives the text of the sentence before the span (other spans blanked), when known; it is asked for
+ * only when the span alone does not decide.
  */
-export function classifyInline(code: string, before = ''): ActionKind | null {
+export function classifyInline(code: string, sentence: () => string = () => ''): ActionKind | null {
   const text = code.trim();
   if (!text || text.includes('\n')) return null;
   if (isUrl(text)) return 'url';
@@ -259,13 +260,14 @@ export function classifyInline(code: string, before = ''): ActionKind | null {
   // `$ kubectl get pods`: a command written with its prompt.
   if (isCommand(text)) return 'shell';
   const words = commandWords(text);
-  if (RUN_INVITATION.test(before) && isIntroducedCommand(words)) return 'shell';
+  const introduced = isIntroducedCommand(words);
+  const query = !text.startsWith('{{') && /[({]/.test(text) ? queryActions(text) : [];
+  if (!introduced && !query.length) return null;
+  const before = sentence();
+  if (introduced && RUN_INVITATION.test(before)) return 'shell';
   // A PromQL or LogQL query in a sentence is shown as one only when the sentence asks for it to be
   // run; `fires when \`min_over_time(x[5m])\` is 0` describes the alert.
-  if (QUERY_INVITATION.test(before) && !text.startsWith('{{')) {
-    const query = queryActions(text);
-    if (query.length) return query[0]!.kind;
-  }
+  if (query.length && QUERY_INVITATION.test(before)) return query[0]!.kind;
   return null;
 }
 

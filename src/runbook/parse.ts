@@ -64,7 +64,7 @@ function inlineActions(inline: Token, firstLine: number): Action[] {
       line += countNewlines(source.slice(at, start));
       const end = source.indexOf(child.markup, start + child.markup.length);
       const close = end < 0 ? start + child.markup.length : end + child.markup.length;
-      const kind = classifyInline(child.content, sentenceBefore(source, start));
+      const kind = classifyInline(child.content, () => sentenceBefore(source, start));
       if (kind) actions.push(makeAction(kind, inlineCode(child.content), line));
       line += countNewlines(source.slice(start, close));
       at = close;
