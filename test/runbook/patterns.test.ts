@@ -47,6 +47,16 @@ describe('transcripts', () => {
     ]);
   });
 
+  it("keeps psql's -> continuation lines of a => prompt, and the shell command that opened psql", () => {
+    expect(fenceActions('', "app=> select id,\napp->   state from jobs\napp-> where state = 'stuck';\n id | state\n----+------\n(0 rows)\n")).toEqual([
+      { kind: 'sql', code: "select id,\n  state from jobs\nwhere state = 'stuck';" },
+    ]);
+    expect(fenceActions('', '$ sudo -u postgres psql\npsql (16.1)\npostgres=# select pg_is_in_recovery();\n pg_is_in_recovery\n-------------------\n f\n')).toEqual([
+      { kind: 'shell', code: 'sudo -u postgres psql' },
+      { kind: 'sql', code: 'select pg_is_in_recovery();' },
+    ]);
+  });
+
   it('does not mistake shell, YAML or log lines for prompts', () => {
     expect(transcriptCommands('kubectl get pods -o=json\nkey: value\nlevel=info msg="x"\n2024-01-01 10:00:00 ERROR a=>b\n')).toEqual([]);
   });
