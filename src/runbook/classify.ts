@@ -29,6 +29,7 @@ const PROGRAMS = new Set(
   curl wget http httpie grpcurl nc netcat telnet dig nslookup host ping traceroute mtr ss netstat ip ifconfig iptables nft tcpdump openssl
   ssh scp rsync sftp git gh hub
   systemctl journalctl service sudo su kill pkill killall ps top htop free df du lsof strace uptime dmesg vmstat iostat
+  apt apt-get apt-cache dpkg yum dnf rpm zypper apk snap
   cat less more head tail grep egrep rg awk sed sort uniq wc cut tr xargs find ls cp mv rm mkdir chmod chown ln touch tar gzip gunzip zcat jq yq
   echo printf export source cd env watch timeout date sleep crontab at tee bash sh zsh
   nginx apachectl certbot sentry-cli datadog-agent promtool amtool logcli`.split(/\s+/),
@@ -69,6 +70,8 @@ const WORD_PROGRAM_FORMS: ReadonlyMap<string, RegExp> = new Map([
   ['make', /^(install|build|test|clean|deploy|release|lint|check|all|run|migrate)( [\w.-]+)*$/],
 ]);
 const WRAPPERS = new Set(['sudo', 'env', 'watch', 'timeout']);
+// A program and the word that opens its interactive console: `rails c`, `gitlab-rails console`, `psql`.
+const OPENS_CONSOLE = /^(sudo\s+)?[\w.-]+\s+(c|console|shell|dbconsole|repl)$|^(sudo\s+(-u\s+\S+\s+)?)?(psql|mysql|redis-cli|mongosh?|gitlab-psql|gitlab-redis-cli)(\s+-[a-zA-Z]\s*\S+)*$/;
 
 const SQL_STATEMENT: Array<[RegExp, RegExp]> = [
   // [leading keyword, shape the rest must have]
@@ -131,6 +134,10 @@ export function isSql(text: string): boolean {
   if (/^(table|cluster)\b/i.test(s) && !/;\s*$|^\w+\s+(verbose\s+)?"?\w*[_."]/i.test(s)) return false;
   // `show sockets` is pgbouncer's console; PostgreSQL settings have an underscore or a dot (`show work_mem`).
   if (/^show\s+\w+\s*$/i.test(s) && !/^show\s+(\w*[_.]\w*|all|timezone|port)\s*$/i.test(s)) return false;
+  // `create index header reader: …` is a log line: a CREATE defines its object (`… on t (…)`, `… as …`).
+  if (/^create\s+(unique\s+)?index\b/i.test(s) && !/\bon\b/i.test(s)) return false;
+  if (/^create\s+(or\s+replace\s+)?(materialized\s+)?view\b/i.test(s) && !/\bas\b/i.test(s)) return false;
+  if (/^create\s+table\b/i.test(s) && !/[(]|\b(as|like|partition\s+of)\b/i.test(s)) return false;
   for (const [keyword, shape] of SQL_STATEMENT) {
     if (keyword.test(s)) return shape.test(s);
   }
@@ -243,6 +250,9 @@ export function isUrl(text: string): boolean {
   return URL.test(text.trim());
 }
 
+// Programs that do their whole job with no argument: `run \`reboot\`` is a command, `the \`top\` view` a name.
+const SOLO_COMMANDS = new Set('reboot poweroff uptime htop top df free dmesg ifconfig ps w who whoami id hostname lsblk lscpu nproc sync iostat vmstat'.split(' '));
+
 // The sentence asks for the span to be run or queried: `Run \`…\``, `use \`sum(…)\``, `queried via \`…\``.
 const RUN_INVITATION = /\b(run|running|execute|executing|issue)\s*$/i;
 const QUERY_INVITATION = /\b(use|using|run|running|query|queried|querying|queries|execute|try|enter|paste)\b/i;
@@ -257,10 +267,11 @@ export function classifyInline(code: string, sentence: () => string = () => ''):
   if (!text || text.includes('\n')) return null;
   if (isUrl(text)) return 'url';
   if (isSql(text)) return 'sql';
-  // `$ kubectl get pods`: a command written with its prompt.
-  if (isCommand(text)) return 'shell';
+  // `$ kubectl get pods`: a command written with its prompt. `In \`gitlab-rails console\`, run:` names
+  // the console the next block is typed into.
+  if (isCommand(text)) return OPENS_CONSOLE.test(text) && /\b(in|inside|within|into|from)\s*(the\s*)?$/i.test(sentence()) ? null : 'shell';
   const words = commandWords(text);
-  const introduced = isIntroducedCommand(words);
+  const introduced = isIntroducedCommand(words) || (words.length === 1 && SOLO_COMMANDS.has(words[0]!));
   const query = !text.startsWith('{{') && /[({]/.test(text) ? queryActions(text) : [];
   if (!introduced && !query.length) return null;
   const before = sentence();

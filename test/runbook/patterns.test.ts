@@ -329,6 +329,25 @@ describe('inline code the sentence asks to run', () => {
       expect(classifyInline(prose), prose).toBeNull();
   });
 
+  it('takes a program that needs no argument only when the sentence says run, and not the console a block is typed into', () => {
+    expect(inline('ssh into the node and run `reboot`, then run `uptime`.')).toEqual([['shell', 'reboot'], ['shell', 'uptime']]);
+    expect(inline('The `reboot` flag, the `top` view and `uptime` stay names; run `kubectl` alone is a name too.')).toEqual([]);
+    expect(inline('In `gitlab-rails console`, run the snippet; inside `sudo -u postgres psql` type it.')).toEqual([]);
+    expect(inline('Open it with `gitlab-rails console` and regenerate keys with `dpkg-reconfigure openssh-server`.')).toEqual([
+      ['shell', 'gitlab-rails console'],
+      ['shell', 'dpkg-reconfigure openssh-server'],
+    ]);
+  });
+
+  it('reads a log line that starts with create index as text, and CREATE statements by their shape', () => {
+    expect(fenceActions('', 'create index header reader: write index header: new index reader: get TOC\n')).toEqual([]);
+    expect(classifyInline('create table of contents')).toBeNull();
+    expect(classifyInline('create view for the team')).toBeNull();
+    expect(classifyInline('CREATE INDEX CONCURRENTLY idx_jobs_state ON jobs (state)')).toBe('sql');
+    expect(classifyInline('create table archive as select * from jobs')).toBe('sql');
+    expect(classifyInline('CREATE VIEW v AS SELECT 1')).toBe('sql');
+  });
+
   it('reads a pg_hba.conf line as text, not host(1)', () => {
     expect(inline('Add `host replication replicator 10.0.0.0/8 md5` and run `host -t mx example.com`.')).toEqual([['shell', 'host -t mx example.com']]);
   });

@@ -26,6 +26,14 @@
 // session whose `sudo gitlab-redis-cli` was written in the info string. Inline 8 of 11, no false
 // positive (precision 100%, recall 72.7%): `git-crypt unlock` / `git-crypt lock` twice. The
 // companion-tool and command-in-info-string rules followed.
+//
+// Unseen sample 3 (test/fixtures/sample-unseen-3, 10 files, 5 from GOV.UK, Mimir and a homelab's
+// runbooks), judged and committed before the parser ran on it, after the rules above. First run:
+// fenced 25 of 25 actions found with 1 false positive (precision 96.2%, recall 100%): a log line
+// `create index header reader: …` taken for SQL. Inline 4 of 6 with 1 false positive (precision
+// 80.0%, recall 66.7%): `run \`reboot\``, `dpkg-reconfigure openssh-server` missed, and `in
+// \`gitlab-rails console\`` (where a snippet is typed) taken for a command. The CREATE-shape,
+// run-a-solo-command, package-manager and console-named-by-"in" rules followed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/runbook/parse.js';
@@ -35,6 +43,7 @@ import judged from './sample.judged.json' with { type: 'json' };
 import heldOut from './sample-held-out.judged.json' with { type: 'json' };
 import unseen1 from './sample-unseen-1.judged.json' with { type: 'json' };
 import unseen2 from './sample-unseen-2.judged.json' with { type: 'json' };
+import unseen3 from './sample-unseen-3.judged.json' with { type: 'json' };
 
 interface Judgement {
   source: string;
@@ -56,6 +65,7 @@ const samples: Sample[] = [
   { name: 'held-out sample', folder: 'sample-held-out', files: heldOut as unknown as Record<string, Judgement> },
   { name: 'unseen sample 1', folder: 'sample-unseen-1', files: unseen1 as unknown as Record<string, Judgement> },
   { name: 'unseen sample 2', folder: 'sample-unseen-2', files: unseen2 as unknown as Record<string, Judgement> },
+  { name: 'unseen sample 3', folder: 'sample-unseen-3', files: unseen3 as unknown as Record<string, Judgement> },
 ];
 
 interface Score {
@@ -99,9 +109,9 @@ const recall = (s: Score) => s.truePositives / (s.truePositives + s.falseNegativ
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 describe('judged sample of public runbooks', () => {
-  it('has the sample it claims: 69 files, a third of the unseen ones from teams outside the three first collections', () => {
+  it('has the sample it claims: 79 files, a third of the unseen ones from teams outside the three first collections', () => {
     const all = samples.flatMap((sample) => Object.values(sample.files));
-    expect(all).toHaveLength(69);
+    expect(all).toHaveLength(79);
     const teams = (files: Record<string, Judgement>) => Object.values(files).map((j) => j.source.split(' ')[0]!);
     const first = new Set(['openshift/runbooks', 'prometheus-operator/runbooks', 'GitLab']);
     expect(new Set(samples.slice(0, 2).flatMap((sample) => teams(sample.files)))).toEqual(first);
