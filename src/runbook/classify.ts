@@ -29,7 +29,8 @@ const PROGRAMS = new Set(
   curl wget http httpie grpcurl nc netcat telnet dig nslookup host ping traceroute mtr ss netstat ip ifconfig iptables nft tcpdump openssl
   ssh scp rsync sftp git gh hub
   systemctl journalctl service sudo su kill pkill killall ps top htop free df du lsof strace uptime dmesg vmstat iostat
-  apt apt-get apt-cache dpkg yum dnf rpm zypper apk snap
+  apt apt-get apt-cache dpkg yum dnf rpm zypper apk snap sysctl ulimit mdadm smartctl ipmitool lvs pvs vgs lvextend lvcreate zpool zfs
+  ceph rbd rados firewall-cmd ufw logrotate socat tmux screen jcmd jstack jmap haproxy gitlab-psql gitlab-redis-cli gitlab-backup s3cmd mc tsh
   cat less more head tail grep egrep rg awk sed sort uniq wc cut tr xargs find ls cp mv rm mkdir chmod chown ln touch tar gzip gunzip zcat jq yq
   echo printf export source cd env watch timeout date sleep crontab at tee bash sh zsh
   nginx apachectl certbot sentry-cli datadog-agent promtool amtool logcli`.split(/\s+/),
@@ -39,7 +40,7 @@ const PROGRAMS = new Set(
 // when an argument looks like shell (a flag, a path, a quote, a pipe, a number, a variable).
 const WORD_PROGRAMS = new Set(
   `at free find host less more kill sort head tail cut watch touch service top date sleep source export cd echo env tee cat
-  http fly go make just kind bundle flux stern hub vault consul nomad packer timeout ping dig ip at bash sh zsh node deno bun`.split(/\s+/),
+  http fly go make just kind bundle flux stern hub vault consul nomad packer timeout ping dig ip at bash sh zsh node deno bun screen mc`.split(/\s+/),
 );
 const NEEDS_OPERAND = new Set(
   `rm mv cp ln chmod chown chgrp kill pkill killall mkdir rmdir touch grep egrep rg sed awk tar scp rsync ssh sftp cat less more
