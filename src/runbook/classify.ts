@@ -453,7 +453,8 @@ function queryActions(body: string): FenceAction[] {
   // PromQL comments run from `#` to the end of the line; the query is judged without them.
   const bare = text.includes('#') ? text.replace(/(^|\s)#[^\n]*/g, '$1').trim() : text;
   if (LOGQL_START.test(text)) return [{ kind: 'logql', code: text }];
-  if (PROMQL_CHARS.test(bare) && PROMQL_START.test(bare) && !/\n\s*\n/.test(bare) && !hasProseWords(bare) && !EXPOSITION_SAMPLE.test(bare)) {
+  // `for: 5m` under an expression is a rule's YAML, not part of a query.
+  if (PROMQL_CHARS.test(bare) && PROMQL_START.test(bare) && !/\n\s*\n/.test(bare) && !hasProseWords(bare) && !EXPOSITION_SAMPLE.test(bare) && !/^\s*[A-Za-z_]\w*:\s/m.test(bare)) {
     return [{ kind: 'promql', code: text }];
   }
   return [];

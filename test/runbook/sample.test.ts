@@ -34,6 +34,12 @@
 // 80.0%, recall 66.7%): `run \`reboot\``, `dpkg-reconfigure openssh-server` missed, and `in
 // \`gitlab-rails console\`` (where a snippet is typed) taken for a command. The CREATE-shape,
 // run-a-solo-command, package-manager and console-named-by-"in" rules followed.
+//
+// Unseen sample 4 (test/fixtures/sample-unseen-4, 10 files, 5 from GOV.UK, MoJ, KubeVirt and Mimir),
+// judged and committed before the parser ran on it, after the rules above. First run: fenced 15 of
+// 15 actions found with 1 false positive (precision 93.8%, recall 100%): an alert rule's
+// `absent(…)` with its `for: 5m` line taken for a PromQL query. Inline 6 of 6, no false positive
+// (100% / 100%). The rule-YAML-is-not-a-query rule followed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/runbook/parse.js';
@@ -44,6 +50,7 @@ import heldOut from './sample-held-out.judged.json' with { type: 'json' };
 import unseen1 from './sample-unseen-1.judged.json' with { type: 'json' };
 import unseen2 from './sample-unseen-2.judged.json' with { type: 'json' };
 import unseen3 from './sample-unseen-3.judged.json' with { type: 'json' };
+import unseen4 from './sample-unseen-4.judged.json' with { type: 'json' };
 
 interface Judgement {
   source: string;
@@ -66,6 +73,7 @@ const samples: Sample[] = [
   { name: 'unseen sample 1', folder: 'sample-unseen-1', files: unseen1 as unknown as Record<string, Judgement> },
   { name: 'unseen sample 2', folder: 'sample-unseen-2', files: unseen2 as unknown as Record<string, Judgement> },
   { name: 'unseen sample 3', folder: 'sample-unseen-3', files: unseen3 as unknown as Record<string, Judgement> },
+  { name: 'unseen sample 4', folder: 'sample-unseen-4', files: unseen4 as unknown as Record<string, Judgement> },
 ];
 
 interface Score {
@@ -109,9 +117,9 @@ const recall = (s: Score) => s.truePositives / (s.truePositives + s.falseNegativ
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 describe('judged sample of public runbooks', () => {
-  it('has the sample it claims: 79 files, a third of the unseen ones from teams outside the three first collections', () => {
+  it('has the sample it claims: 89 files, a third of the unseen ones from teams outside the three first collections', () => {
     const all = samples.flatMap((sample) => Object.values(sample.files));
-    expect(all).toHaveLength(79);
+    expect(all).toHaveLength(89);
     const teams = (files: Record<string, Judgement>) => Object.values(files).map((j) => j.source.split(' ')[0]!);
     const first = new Set(['openshift/runbooks', 'prometheus-operator/runbooks', 'GitLab']);
     expect(new Set(samples.slice(0, 2).flatMap((sample) => teams(sample.files)))).toEqual(first);
