@@ -3,8 +3,9 @@
 // a paragraph, which is exact for the single-line code spans runbooks use.
 
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
-import { classifyInline, fenceActions, inlineCode, parseFenceInfo } from './classify.js';
+import { fenceActions, parseFenceInfo } from './classify.js';
 import { splitFrontMatter } from './frontMatter.js';
+import { classifyInline, inlineCode } from './inline.js';
 import type { Action, ActionKind, Runbook, Section, Step } from './model.js';
 import { findEnvReferences, findPlaceholders } from './placeholders.js';
 import { slugger } from './slug.js';

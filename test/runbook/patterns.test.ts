@@ -253,6 +253,7 @@ describe('shells, prompts and fences people paste', () => {
   it('runs nothing typed at mysql>, mongo, cmd or PowerShell prompts, nor a cmdlet', () => {
     expect(by['other-shells-and-windows']).toEqual([['shell', 'kubectl get nodes', 68]]);
     expect(fenceActions('', '> db.users.find()\n{ "_id": 1 }\n')).toEqual([]);
+    expect(fenceActions('', 'redis> PING\nPONG\n')).toEqual([{ kind: 'redis', code: 'PING' }]);
   });
 
   it('reads a shell fence that holds only aligned output as output', () => {
