@@ -85,6 +85,7 @@ function hasPrompt(content: string): boolean {
  * sit among commands, so a script never reads this way.
  */
 function isRootTranscript(lines: string[], session: boolean): boolean {
+  if (!lines.some((line) => /^\s*#\s+\S/.test(line))) return false;
   let commands = 0;
   let output = 0;
   for (const line of lines) {
