@@ -21,13 +21,13 @@ const SHELL_PROMPTS: RegExp[] = [
   /^\s*(?:ba|z|k)?sh-\d[\d.]*[$#](?:\s(.*))?$/, // sh-4.4# cmd (oc rsh, oc debug)
   /^\s*[A-Za-z][\w.~/:-]*\$\s(.*)$/, // worker$ cmd, ~/src$ cmd
   /^\s*PS(?:\s[^>]*)?>\s(.*)$/, // PS> cmd, PS C:\> cmd
-  // `patroni-01-db-gstg $ cmd`: a host or folder name with a hyphen, dot or digit, a space, then the
-  // prompt. A command never has a lone `$` as its second word.
-  /^\s*[a-z][\w.-]*[-.\d][\w.-]* \$(?:\s(.*))?$/,
 ];
-// `patroni-01-db-gstg # cmd`: the same as root, but `run-backup # nightly` is a command and its
-// comment, so it counts only when what follows reads as a command.
-const HOST_ROOT_PROMPT = /^\s*[a-z][\w.-]*[-.\d][\w.-]* #(?:\s+(.*))?$/;
+// `patroni-01-db-gstg $ cmd`: a host or folder name with a hyphen, dot or digit, a space, then the
+// prompt; a command never has a lone `$` as its second word. `chef-repo # cmd` is the same as root,
+// but `run-backup # nightly` is a command and its comment, so it counts only when what follows reads
+// as a command. (The name is checked apart: one pattern for both would backtrack quadratically.)
+const HOST_PROMPT = /^\s*([a-z][\w.-]*) ([$#])(?:\s+(.*))?$/;
+const HOST_NAME = /[-.\d]/;
 // root's bare `# `: a prompt only in a root shell (after `sudo -i`, `oc debug`, …) or in a transcript
 // whose every prompt is `#`; anywhere else `# …` is a comment.
 const ROOT_PROMPT = /^\s*#(?:\s+(.*))?$/;
@@ -54,9 +54,11 @@ export function matchPrompt(line: string, isCommandText?: (text: string) => bool
     const m = prompt.exec(line);
     if (m) return { kind: 'shell', text: m[1] ?? '' };
   }
-  const hostRoot = isCommandText ? HOST_ROOT_PROMPT.exec(line) : null;
-  if (hostRoot && (!hostRoot[1] || isCommandText!(hostRoot[1]))) return { kind: 'shell', text: hostRoot[1] ?? '' };
-  return null;
+  const host = HOST_PROMPT.exec(line);
+  if (!host || !HOST_NAME.test(host[1]!)) return null;
+  const text = host[3] ?? '';
+  if (host[2] === '$') return { kind: 'shell', text };
+  return isCommandText && (!text || isCommandText(text)) ? { kind: 'shell', text } : null;
 }
 
 export interface TranscriptCommand {
