@@ -32,8 +32,13 @@ const HOST_NAME = /[-.\d]/;
 // whose every prompt is `#`; anywhere else `# …` is a comment.
 const ROOT_PROMPT = /^\s*#(?:\s+(.*))?$/;
 // Commands that leave the person typing in a root shell.
-const OPENS_ROOT_SHELL =
-  /^(sudo\s+(-[is]\b|su\b|-u\s+root\s+-[is]\b)|su(\s+-)?(\s+root)?\s*$|(oc|kubectl)\s+(debug|rsh)\b|(oc|kubectl|docker|podman|crictl)\s+exec\b.*\s-\w*[it]\w*\b.*\b(ba|z)?sh\s*$|chroot\s|nsenter\s|toolbox\s*$)/;
+const OPENS_ROOT_SHELL = /^(sudo\s+(-[is]\b|su\b|-u\s+root\s+-[is]\b)|su(\s+-)?(\s+root)?\s*$|(oc|kubectl)\s+(debug|rsh)\b|chroot\s|nsenter\s|toolbox\s*$)/;
+// `kubectl exec -it pod -- sh`: three patterns in turn, as one they would backtrack quadratically.
+const EXEC_SHELL = [/^(oc|kubectl|docker|podman|crictl)\s+exec\b/, /\s-\w*[it]/, /\b(ba|z)?sh\s*$/];
+
+function opensRootShell(command: string): boolean {
+  return OPENS_ROOT_SHELL.test(command) || EXEC_SHELL.every((pattern) => pattern.test(command));
+}
 const PSQL_PROMPT = /^\s*[A-Za-z_][\w.-]*([=\-('"])[#>](?:\s(.*)|$)/;
 const REDIS_PROMPT = /^\s*(?:redis\s+)?(?:[\w.-]+|\[[\w:.]+\]):\d{2,5}(?:\[\d+\])?>(?:\s(.*)|$)|^\s*redis>(?:\s(.*)|$)/;
 
@@ -110,6 +115,11 @@ export function transcriptCommands(content: string, options: TranscriptOptions =
       return;
     }
     const rootMatch = rootShell ? ROOT_PROMPT.exec(line) : null;
+    // `# exit` leaves the root shell; typed into one script it would end the script, so it is dropped.
+    if (rootMatch && /^(exit|logout)\s*$/.test(rootMatch[1] ?? '')) {
+      rootShell = options.rootPrompts === true;
+      return;
+    }
     const root = rootMatch && (!rootMatch[1] || !options.isCommandText || options.isCommandText(rootMatch[1])) ? rootMatch : null;
     const prompted: Prompted | null = root ? { kind: 'shell', text: root[1] ?? '' } : matchPrompt(line, options.isCommandText);
     if (!prompted) {
@@ -140,8 +150,7 @@ export function transcriptCommands(content: string, options: TranscriptOptions =
     if (prompted.kind === 'shell') {
       shell = feedLine(freshState(), prompted.text);
       shellOpen = isOpen(shell);
-      if (OPENS_ROOT_SHELL.test(prompted.text.trim())) rootShell = true;
-      else if (root && /^(exit|logout)\s*$/.test(prompted.text.trim())) rootShell = options.rootPrompts === true;
+      if (opensRootShell(prompted.text.trim())) rootShell = true;
     } else if (prompted.kind === 'sql') {
       sqlOpen = !endsStatement(prompted.text);
     }

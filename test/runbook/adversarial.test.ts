@@ -54,6 +54,7 @@ describe('what is and is not run', () => {
       'sum(x) ' + '# '.repeat(25000),
       'create index ' + 'x '.repeat(25000),
       'PS> Get-' + 'A'.repeat(50000),
+      '$ kubectl exec' + ' -it'.repeat(15000) + ' x',
     ];
     for (const text of inputs) {
       for (const language of ['', 'console', 'bash', 'text', 'psql']) expect(() => fenceActions(language, text)).not.toThrow();

@@ -225,6 +225,10 @@ describe('shells, prompts and fences people paste', () => {
 
   it("reads root's bare # as a prompt after sudo -i, and a # line that is no command as a comment", () => {
     expect(by['root-after-sudo--i']).toEqual([['shell', 'sudo -i\nsystemctl restart kubelet\njournalctl -u kubelet -n 20 --no-pager', 4]]);
+    expect(fenceActions('console', '$ kubectl exec -it db-0 -- bash\n# psql -c "select 1"\n# exit\n$ kubectl get pods\n# not a prompt again\n')).toEqual([
+      { kind: 'shell', code: 'kubectl exec -it db-0 -- bash\npsql -c "select 1"\nkubectl get pods' },
+    ]);
+    expect(fenceActions('console', '$ kubectl exec db-0 -- ls\n# ls -la /tmp\n')).toEqual([{ kind: 'shell', code: 'kubectl exec db-0 -- ls' }]);
   });
 
   it("reads a block of root's # prompts and their output as a transcript", () => {
