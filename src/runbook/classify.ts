@@ -1,11 +1,19 @@
-// Which code in a runbook is something to run: fenced blocks by info string, inline code by content.
-// General rules rather than a list tuned to one file: a command is a known program (or a ./script)
-// followed by arguments; SQL is a statement keyword followed by the shape of that statement.
+// Which fenced blocks in a runbook are something to run, by info string and content: scripts,
+// transcripts (only what was typed after a prompt), SQL, query languages; output, config and examples
+// are not. Inline code is read in inline.ts; what a command, SQL or a query looks like is in
+// commandShape.ts, sqlShape.ts and queryShape.ts. General rules rather than a list tuned to one file.
 
+import { isCommand, isShellStart, looksLikeShellLine } from './commandShape.js';
 import type { ActionKind } from './model.js';
+import { queryActions } from './queryShape.js';
 import { QUERY_FENCES } from './queryKinds.js';
 import { feedLine, freshState, isOpen } from './shellLines.js';
+import { isSql } from './sqlShape.js';
 import { matchPrompt, transcriptCommands } from './transcript.js';
+
+export { isCommand, isShellStart } from './commandShape.js';
+export { classifyInline, inlineCode, isUrl } from './inline.js';
+export { isSql } from './sqlShape.js';
 
 // A script fence is run as written (minus a pasted transcript's output); a session fence is a
 // transcript, and without a prompt it is only output.
@@ -14,191 +22,6 @@ const SESSION_INFO = new Set(['console', 'shell-session', 'shellsession', 'sh-se
 const SQL_INFO = new Set(['sql', 'psql', 'postgres', 'postgresql', 'pgsql', 'plpgsql', 'pgsql-session']);
 const SUPABASE_INFO = new Set(['supabase']);
 
-// Programs an operator runs from a runbook. A bare program name with no arguments is a name, not a command.
-const PROGRAMS = new Set(
-  `npm npx yarn pnpm bun node deno python python3 pip pip3 poetry uv ruby bundle rake go cargo make just
-  supabase psql pg_dump pg_dumpall pg_restore pg_basebackup pg_ctl pg_isready pgbench createdb dropdb vacuumdb reindexdb
-  mysql mysqldump redis-cli mongo mongosh mongodump mongorestore sqlite3 clickhouse-client cqlsh
-  kubectl k9s helm kustomize oc minikube kind istioctl linkerd argocd flux stern etcdctl virtctl velero eksctl kubectx kubens crane skopeo
-  patronictl pg_controldata pg_waldump pg_resetwal pg_upgrade pg_repack pgbouncer wal-g wal-e repmgr pg_ctlcluster
-  gitlab-ctl gitlab-rake gitlab-rails knife chef-client salt salt-call puppet nodetool rabbitmqctl rabbitmq-diagnostics kafka-topics kafka-consumer-groups
-  openstack rclone restic borg gpg ssh-keygen ssh-add nmcli resolvectl timedatectl hostnamectl loginctl mount umount lsblk blkid fdisk parted mkfs xfs_growfs resize2fs
-  docker docker-compose podman nerdctl crictl ctr
-  terraform terragrunt tofu pulumi ansible ansible-playbook packer vault consul nomad
-  aws gcloud gsutil bq az doctl heroku fly flyctl vercel netlify wrangler firebase
-  curl wget http httpie grpcurl nc netcat telnet dig nslookup host ping traceroute mtr ss netstat ip ifconfig iptables nft tcpdump openssl
-  ssh scp rsync sftp git gh hub
-  systemctl journalctl service sudo su kill pkill killall ps top htop free df du lsof strace uptime dmesg vmstat iostat
-  cat less more head tail grep egrep rg awk sed sort uniq wc cut tr xargs find ls cp mv rm mkdir chmod chown ln touch tar gzip gunzip zcat jq yq
-  echo printf export source cd env watch timeout date sleep crontab at tee bash sh zsh
-  nginx apachectl certbot sentry-cli datadog-agent promtool amtool logcli`.split(/\s+/),
-);
-
-// Programs whose names are also everyday words (`free tier`, `sort order`, `make sure`): a command only
-// when an argument looks like shell (a flag, a path, a quote, a pipe, a number, a variable).
-const WORD_PROGRAMS = new Set(
-  `at free find host less more kill sort head tail cut watch touch service top date sleep source export cd echo env tee cat
-  http fly go make just kind bundle flux stern hub vault consul nomad packer timeout ping dig ip at bash sh zsh node deno bun`.split(/\s+/),
-);
-const NEEDS_OPERAND = new Set(
-  `rm mv cp ln chmod chown chgrp kill pkill killall mkdir rmdir touch grep egrep rg sed awk tar scp rsync ssh sftp cat less more
-  head tail tee xargs source cd unzip gunzip gzip zcat dd shred truncate`.split(/\s+/),
-);
-// Tools driven by subcommands, with the subcommands that do something useful with no argument.
-const COMPLETE_SUBCOMMANDS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
-  Object.entries({
-    kubectl: 'version cluster-info api-resources api-versions',
-    oc: 'whoami version cluster-info projects project status api-resources api-versions',
-    helm: 'list ls version env',
-    docker: 'ps images info version stats',
-    podman: 'ps images info version stats',
-    git: 'status log diff fetch pull branch stash',
-  }).map(([tool, subcommands]) => [tool, new Set(subcommands.split(' '))]),
-);
-const SHELLISH_ARGUMENT = /[-/.=|$*'"~:@0-9<>&;]/;
-
-const SQL_STATEMENT: Array<[RegExp, RegExp]> = [
-  // [leading keyword, shape the rest must have]
-  [/^select\b/i, /^select\s+\S/i],
-  [/^with\b/i, /^with\s+(recursive\s+)?[\w"]+(\s*\([^)]*\))?\s+as\s+(not\s+)?(materialized\s+)?\(/i],
-  [/^insert\b/i, /^insert\s+into\s+\S/i],
-  [/^update\b/i, /^update\s+(only\s+)?[\w."]+(\s+(as\s+)?\w+)?\s+set\s/i],
-  [/^delete\b/i, /^delete\s+from\s+\S/i],
-  [/^merge\b/i, /^merge\s+into\s+\S/i],
-  [/^(alter|create|drop|comment)\b/i, /^(alter|create(\s+or\s+replace)?(\s+unique)?|drop|comment\s+on)\s+(table|index|view|materialized\s+view|policy|role|user|schema|extension|function|procedure|trigger|type|sequence|database|publication|subscription|column|constraint|default|privileges|domain|aggregate|event\s+trigger|foreign\s+table|rule|server|tablespace|owned)\b(\s+(if\s+(not\s+)?exists\s+|concurrently\s+|unique\s+)*[\w"*])/i],
-  [/^truncate\b/i, /^truncate\s+(table\s+)?[\w."]+/i],
-  [/^(grant|revoke)\b/i, /^(grant|revoke)\s+[\w, ]+\s+(on|to|from)\s+\S/i],
-  [/^explain\b/i, /^explain\s+(\([^)]*\)\s*|analy[sz]e\s+|verbose\s+)*(select|insert|update|delete|with|merge|values|table|execute)\b/i],
-  [/^(vacuum|analy[sz]e|reindex|cluster)\b/i, /^(vacuum|analy[sz]e|reindex|cluster)(\s+\([^)]*\))?(\s+(full|verbose|freeze|analy[sz]e|table|index|schema|database|concurrently))*(\s+(?!(full|verbose|freeze|analy[sz]e|concurrently)\b)[\w."]+(\s*\([\w, "]*\))?\s*;?|\s*;)$/i],
-  [/^refresh\b/i, /^refresh\s+materialized\s+view\s+\S/i],
-  [/^(set|reset|show)\b/i, /^(set\s+(local\s+|session\s+)?[\w.]+\s*(=|to)\s*\S|set\s+role\s+\S|reset\s+(role|all|[\w.]+)\s*;?$|show\s+[\w.]+\s*;?$)/i],
-  [/^(copy)\b/i, /^copy\s+[\w."(]+.*\b(to|from)\b/i],
-  [/^(call)\b/i, /^call\s+[\w.]+\s*\(/i],
-  [/^(lock)\b/i, /^lock\s+(table\s+)?[\w."]+/i],
-  [/^(notify|listen|unlisten)\b/i, /^(notify|listen|unlisten)\s+[\w"*]+/i],
-  [/^(begin|start\s+transaction|commit|rollback)\b/i, /^(begin|start\s+transaction|commit|rollback)\s*(;|\s+(read|isolation|transaction|work))/i],
-  [/^values\b/i, /^values\s*\(/i],
-  [/^table\b/i, /^table\s+[\w."]+\s*;?$/i],
-  [/^do\b/i, /^do\s+(\$\w*\$|language\b)/i],
-];
-
-const URL = /^https?:\/\/[^\s<>"'`]+$/i;
-
-/** Strip leading SQL comments and blank lines so the first statement can be looked at. */
-function stripLeadingSqlComments(text: string): string {
-  let s = text.trimStart();
-  for (;;) {
-    if (s.startsWith('--')) {
-      const nl = s.indexOf('\n');
-      s = nl < 0 ? '' : s.slice(nl + 1).trimStart();
-    } else if (s.startsWith('/*')) {
-      const end = s.indexOf('*/');
-      s = end < 0 ? '' : s.slice(end + 2).trimStart();
-    } else if (s.startsWith('(')) {
-      s = s.slice(1).trimStart(); // `(select …) union …`
-    } else {
-      return s;
-    }
-  }
-}
-
-const SQL_KEYWORDS = new Set(
-  `select with insert update delete merge alter create drop comment truncate grant revoke explain vacuum analyze analyse
-  reindex cluster refresh set reset show copy call lock notify listen unlisten begin start commit rollback values table do`.split(/\s+/),
-);
-
-export function isSql(text: string): boolean {
-  const stripped = stripLeadingSqlComments(text);
-  // SQL is written `select` or `SELECT`; `Table`, `Cluster` and `Show` start names and sentences.
-  const keyword = /^[A-Za-z]+/.exec(stripped)?.[0] ?? '';
-  if (!SQL_KEYWORDS.has(keyword.toLowerCase())) return false;
-  if (keyword !== keyword.toLowerCase() && keyword !== keyword.toUpperCase()) return false;
-  const s = stripped.replace(/\s+/g, ' ');
-  // `table type` and `cluster logging` are words; the statements name a table (`table pg_stat_activity;`).
-  if (/^(table|cluster)\b/i.test(s) && !/;\s*$|^\w+\s+(verbose\s+)?"?\w*[_."]/i.test(s)) return false;
-  // `show sockets` is pgbouncer's console; PostgreSQL settings have an underscore or a dot (`show work_mem`).
-  if (/^show\s+\w+\s*$/i.test(s) && !/^show\s+(\w*[_.]\w*|all|timezone|port)\s*$/i.test(s)) return false;
-  for (const [keyword, shape] of SQL_STATEMENT) {
-    if (keyword.test(s)) return shape.test(s);
-  }
-  return false;
-}
-
-const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=("[^"]*"|'[^']*'|\S*)\s+/;
-
-/** The first word of a shell command, past `sudo`, `env`, `VAR=value` prefixes and a `$ ` prompt. */
-function commandWords(line: string): string[] {
-  let s = line.trim().replace(/^\$\s+/, '');
-  for (;;) {
-    const m = ENV_ASSIGNMENT.exec(s);
-    if (!m) break;
-    s = s.slice(m[0].length);
-  }
-  return s.split(/\s+/).filter(Boolean);
-}
-
-const TITLE_CASE_WORD = /^[A-Z][a-z]+$/;
-const OPTION_WORD = /^[-+]/;
-
-function allAfterFirst(words: string[], pattern: RegExp): boolean {
-  for (let i = 1; i < words.length; i++) if (!pattern.test(words[i]!)) return false;
-  return true;
-}
-
-/** Whether a line reads as a shell command; a multi-line snippet is judged by its first line. */
-export function isCommand(text: string): boolean {
-  const line = text.trim().split('\n')[0]!;
-  const words = commandWords(line);
-  const program = words[0];
-  if (!program) return false;
-  // ./script.sh, ../bin/tool, ~/bin/x: a path to run. A path alone that is not executable-looking is text.
-  if (/^(\.{1,2}|~)\/\S+/.test(program)) return /\.(sh|bash|py|rb|js|mjs|ts|pl)$/.test(program) || words.length > 1;
-  if (/^\/\S*\/\S+\.(sh|bash|py)$/.test(program)) return true;
-  // bin/rails console, scripts/failover.sh: a relative path to a program, with arguments or a script's extension.
-  if (/^[\w.-]+\/[\w./-]*[\w-]$/.test(program) && !/^https?:/.test(program)) return words.length > 1 ? !/^[A-Z]/.test(words[1]!) : /\.(sh|bash|py|rb)$/.test(program);
-  // /opt/gitlab/bin/gitlab-ctl restart: an absolute path to a program, with arguments.
-  if (/^\/[\w.@+-]+(\/[\w.@+-]+)+$/.test(program)) return words.length > 1 && !words[1]!.startsWith('/');
-  if (!PROGRAMS.has(program)) return isUnknownProgramCommand(words, line);
-  // `pgbouncer Connection Pooling`: a name followed by Title Case words is a heading or a label.
-  if (allAfterFirst(words, TITLE_CASE_WORD)) return false;
-  // A program name alone (`kubectl`, `psql`) names the tool; with arguments it is a command.
-  if (words.length < 2) return false;
-  if (WORD_PROGRAMS.has(program) && !words.slice(1).some((w) => SHELLISH_ARGUMENT.test(w))) return false;
-  // `rm -rf`, `kill -9`, `chmod +x` in a sentence name the command; run, they need what to act on.
-  if (NEEDS_OPERAND.has(program) && allAfterFirst(words, OPTION_WORD)) return false;
-  // `oc import-image`, `helm status` in a sentence name a subcommand; alone, only a few of them run.
-  const complete = COMPLETE_SUBCOMMANDS.get(program);
-  if (complete && words.length === 2 && !complete.has(words[1]!)) return false;
-  // `sudo`, `env`, `watch`, `timeout` and shells wrap another command: judge what they run.
-  if (program === 'sudo' || program === 'env' || program === 'watch' || program === 'timeout') {
-    const rest = words.slice(1).filter((w) => !w.startsWith('-') && !/^\d+[smh]?$/.test(w));
-    return rest.length > 0;
-  }
-  return true;
-}
-
-/**
- * A program we do not know, given options or variables: `toolbox --bind=/x`, `tf import a b/$POOL`.
- * A column of output is aligned with runs of spaces and has neither.
- */
-function isUnknownProgramCommand(words: string[], line: string): boolean {
-  if (words.length < 2 || !/^[a-z][\w.-]*$/.test(words[0]!) || /\S\s{2,}\S/.test(line.trim())) return false;
-  return words.slice(1).some((w) => /^--?[A-Za-z][\w-]*(=|$)/.test(w) || /\$(\{?[A-Za-z_]|\()/.test(w));
-}
-
-export function isUrl(text: string): boolean {
-  return URL.test(text.trim());
-}
-
-/** What an inline code span is: an action kind, or null for a name, path or identifier. */
-export function classifyInline(code: string): ActionKind | null {
-  const text = code.trim();
-  if (!text || text.includes('\n')) return null;
-  if (isUrl(text)) return 'url';
-  if (isSql(text)) return 'sql';
-  if (isCommand(text)) return 'shell';
-  return null;
-}
 
 export interface FenceInfo {
   language: string;
@@ -235,16 +58,52 @@ export interface FenceAction {
 
 const PROGRAM_SHAPED = /^[\w.~/+-]+(\s|$|=)/;
 
+const readsAsCommand = (text: string) => isCommand(text) || isShellStart(text);
+
+// PowerShell's Verb-Noun cmdlets (`Get-Service`, `Restart-Computer`) typed at `PS>`: bash cannot run them.
+const CMDLET_LINE = /^\s*[A-Z][a-z]+-[A-Z][A-Za-z]*(\s|$)/;
+
+function withoutCmdlets(code: string): string {
+  return code.split('\n').filter((line) => !CMDLET_LINE.test(line)).join('\n');
+}
+
 /** The actions in a transcript; a shell command must at least start like a program name. */
-function transcriptActions(content: string): FenceAction[] {
-  return transcriptCommands(content)
+function transcriptActions(content: string, rootPrompts = false): FenceAction[] {
+  return transcriptCommands(content, { rootPrompts, isCommandText: readsAsCommand })
+    .map((c) => (c.kind === 'shell' ? { ...c, code: withoutCmdlets(c.code) } : c))
     .filter((c) => c.kind !== 'shell' || (PROGRAM_SHAPED.test(c.code.trimStart()) && !/^\d/.test(c.code.trimStart())))
     .map((c) => ({ kind: c.kind, code: c.code }));
 }
 
 function hasPrompt(content: string): boolean {
-  return /[$#>%]/.test(content) && content.split('\n').some((line) => matchPrompt(line) !== null);
+  return /[$#>%]/.test(content) && content.split('\n').some((line) => matchPrompt(line, readsAsCommand) !== null);
 }
+
+/**
+ * A transcript typed at root's bare `# ` prompt: some `# ` line holds a command and, unless the fence
+ * says it is a session, the other lines are what came back (none reads as shell). A script's comments
+ * sit among commands, so a script never reads this way.
+ */
+function isRootTranscript(lines: string[], session: boolean): boolean {
+  if (!lines.some((line) => /^\s*#\s+\S/.test(line))) return false;
+  let commands = 0;
+  let output = 0;
+  for (const line of lines) {
+    const s = line.trim();
+    if (!s) continue;
+    const root = /^#(?:\s+(.*))?$/.exec(s);
+    if (root) {
+      if (root[1] && readsAsCommand(root[1])) commands++;
+      // A transcript opens with what was typed; a file that opens with a comment is a file.
+      else if (commands === 0 && output === 0 && !session) return false;
+    } else if (looksLikeShellLine(s) || (!session && CONFIG_LINE.test(s))) return false;
+    else output++;
+  }
+  return commands > 0 && (session || output > 0);
+}
+
+// `key: value`, `key = value`, `[section]`, `- item`, braces: a config file whose comment names a command.
+const CONFIG_LINE = /^([\w."-]+\s*[:=](\s|$)|\[[\w .:"-]+\]$|- |[{}[\]],?$|<\/?[\w-]+[\s>])/;
 
 /** What a fenced block is: actions with the code to run (usually one), none for output, config and examples. */
 export function fenceActions(info: string, content: string): FenceAction[] {
@@ -256,11 +115,16 @@ export function fenceActions(info: string, content: string): FenceAction[] {
       const prompted = transcriptActions(body);
       if (prompted.length) return prompted;
     }
-    // Log lines labelled as shell (`Oct 18 19:39:36 host chronyd[…]: …`) are what a command printed.
-    if (body.split('\n').every((line) => !line.trim() || LOG_LINE.test(line.trim()))) return [];
+    // Log lines and aligned columns labelled as shell (`Oct 18 19:39:36 host chronyd[…]: …`, `NAME
+    // READY STATUS`) are what a command printed.
+    if (body.split('\n').every((line) => !line.trim() || isOutputLine(line.trim()))) return [];
     return [{ kind: 'shell', code: body }];
   }
-  if (SESSION_INFO.has(language)) return hasPrompt(body) ? transcriptActions(body) : queryActions(body);
+  if (SESSION_INFO.has(language)) {
+    if (hasPrompt(body)) return transcriptActions(body);
+    if (isRootTranscript(body.split('\n'), true)) return transcriptActions(body, true);
+    return queryActions(body);
+  }
   if (SQL_INFO.has(language)) {
     if (hasPrompt(body)) {
       const prompted = transcriptActions(body).filter((a) => a.kind === 'sql');
@@ -278,6 +142,9 @@ export function fenceActions(info: string, content: string): FenceAction[] {
     return [{ kind: query, code: body }];
   }
   if (TEXT_INFO.has(language)) return queryActions(body);
+  // ```sudo gitlab-redis-cli: the command that opens the session went into the info string; the
+  // block is what was typed in it, read like an untyped one.
+  if (language !== '' && !KNOWN_INFO.has(language) && isCommand(info.trim())) return untypedFenceActions(body);
   if (language !== '') return [];
   return untypedFenceActions(body);
 }
@@ -288,74 +155,27 @@ function untypedFenceActions(body: string): FenceAction[] {
     const prompted = transcriptActions(body);
     if (prompted.length) return prompted;
   }
+  const lines = body.split('\n');
+  if (isRootTranscript(lines, false)) return transcriptActions(body, true);
   if (isSql(body)) return [{ kind: 'sql', code: sqlBeforeOutput(body) }];
   const query = queryActions(body);
   if (query.length) return query;
-  const lines = body.split('\n');
   const first = lines.find((l) => l.trim() && !l.trim().startsWith('#'));
   if (first === undefined || !(isCommand(first) || isShellStart(first))) return [];
   return [{ kind: 'shell', code: commandsBeforeOutput(lines) }];
+}
+
+/** A line a program printed: a log line, or columns aligned with runs of spaces that no command has. */
+function isOutputLine(s: string): boolean {
+  return LOG_LINE.test(s) || (/\S {2,}\S/.test(s) && !looksLikeShellLine(s) && !/^#/.test(s));
 }
 
 // A line a program logged: ISO or syslog timestamp, klog's `E0219 01:25:20`, a clock time, logfmt's level.
 const LOG_LINE = /^(\[?\d{4}-\d{2}-\d{2}[T _]\d|[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}\b|[IWEF]\d{4} \d{2}:\d{2}:\d{2}|\[?\d{2}:\d{2}:\d{2}[.,\]\s]|level=\w+ )/;
 
 const TEXT_INFO = new Set(['text', 'txt', 'plaintext', 'plain']);
-
-// A whole block shaped as PromQL: an aggregation or function call, or a lowercase metric name with
-// underscores followed by label matchers, a range, an operator or nothing; only PromQL's characters.
-const PROMQL_START = /^\(*\s*((sum|avg|min|max|count|count_values|stddev|stdvar|topk|bottomk|quantile|group)\s*(\s(by|without)\s*\([\w, ]*\)\s*)?\(|(rate|irate|increase|delta|idelta|deriv|predict_linear|histogram_quantile|absent|absent_over_time|changes|resets|label_replace|label_join|sort|sort_desc|clamp_min|clamp_max|round|abs|time|timestamp|vector|scalar|\w+_over_time)\s*\(|[a-z][a-z0-9]*(_[a-z0-9]+)+(:[\w:]+)?\s*(\{|\[|[-+*/%^]|[<>=!]=|[<>]\s|\b(and|or|unless|offset)\b|\)))/;
-const PROMQL_CHARS = /^[\w:{}()[\]=~!",.'*/+\-<>^%@ \n\t|]+$/;
-const LOGQL_START = /^\{\s*[\w.]+\s*(=|!=|=~|!~)\s*"[^"]*"\s*(,\s*[\w.]+\s*(=|!=|=~|!~)\s*"[^"]*"\s*)*\}(\s*(\|[=~]|!=|!~|\|)|\s*$)/;
-
-/** A block that is all PromQL or LogQL, wherever it was put: shown and copied as that query. */
-function queryActions(body: string): FenceAction[] {
-  const text = body.trim();
-  if (LOGQL_START.test(text)) return [{ kind: 'logql', code: text }];
-  if (PROMQL_CHARS.test(text) && PROMQL_START.test(text) && !/\n\s*\n/.test(text) && !hasProseWords(text) && !EXPOSITION_SAMPLE.test(text)) {
-    return [{ kind: 'promql', code: text }];
-  }
-  return [];
-}
-
-// `metric{labels} 0`: a line of a /metrics page, which is output, not a query.
-const EXPOSITION_SAMPLE = /^\s*[a-zA-Z_:][\w:]*(\{[^}]*\})?\s+[-+]?(\d[\d.eE+-]*|NaN|\+?Inf)(\s+\d+)?\s*$/m;
-
-const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'and', 'or', 'unless', 'offset', 'bool', 'atan2']);
-
-/** Two bare words in a row, neither a PromQL keyword: a sentence, not a query. */
-function hasProseWords(text: string): boolean {
-  const bare = text.replace(/"[^"]*"|'[^']*'|\{[^}]*\}|\[[^\]]*\]/g, ' ');
-  for (const m of bare.matchAll(/([A-Za-z_][\w:]*)\s+(?=([A-Za-z_][\w:]*))/g)) {
-    if (!PROMQL_WORDS.has(m[1]!) && !PROMQL_WORDS.has(m[2]!)) return true;
-  }
-  return false;
-}
-
-/** Whether a single line opens like a shell command: cd, export, source, an assignment, a loop or test. */
-export function isShellStart(line: string): boolean {
-  const s = line.trim();
-  // `level=error ts=… msg="…"` is a logfmt line: only key=value pairs, no command.
-  if (/^[A-Za-z_]\w*=("[^"]*"|\S*)(\s+[A-Za-z_][\w.]*=("[^"]*"|\S*))+\s*$/.test(s)) return false;
-  return (
-    /^(cd|source|\.|pushd)\s+\S/.test(s) ||
-    /^export\s+[A-Za-z_]\w*(=|\s*$)/.test(s) ||
-    /^(readonly\s+|local\s+|declare\s+(-\w+\s+)*)?[A-Za-z_]\w*=(\S|$)/.test(s) ||
-    /^(for\s+[A-Za-z_]\w*\s+in\b|for\s*\(\(|while\s+\S|until\s+\S|if\s+(\[\[?\s|!\s|test\s)|case\s+\S+\s+in\b)/.test(s) ||
-    /^(function\s+)?[A-Za-z_][\w-]*\s*\(\)\s*\{?$/.test(s)
-  );
-}
-
-/** A line that can continue a script: a command, shell syntax, a comment, or a program given flags. */
-function looksLikeShellLine(line: string): boolean {
-  const s = line.trim();
-  if (!s || s.startsWith('#')) return true;
-  if (isCommand(s) || isShellStart(s)) return true;
-  if (/^(done|fi|esac|else|elif\b.*|then|do|\}|\)|;;)\s*(;.*)?$/.test(s) || /^(\{|\(|\[\[?|!|\w+\))\s/.test(s)) return true;
-  // An unknown program given options, variables, pipes or redirections (`ocm get cluster $ID`); a
-  // column of output has none of them and is aligned with runs of spaces.
-  return /^[a-z][\w.-]*\s/.test(s) && /\s--?[A-Za-z][\w-]*|\$[A-Za-z_{(]|\s[|>]\s|\s2>&1/.test(s) && !/\S\s{2,}\S/.test(s);
-}
+// Languages that are never a command in an info string, even where a program shares the name.
+const KNOWN_INFO = new Set(['yaml', 'yml', 'json', 'toml', 'ini', 'xml', 'html', 'diff', 'patch', 'ruby', 'python', 'go', 'javascript', 'js', 'ts', 'typescript', 'hcl', 'dockerfile', 'make', 'makefile', 'nginx', 'apache', 'log', 'csv', 'markdown', 'md']);
 
 /**
  * The commands of an untyped block, without the output pasted after them: the block is cut into

@@ -3,8 +3,9 @@
 // a paragraph, which is exact for the single-line code spans runbooks use.
 
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
-import { classifyInline, fenceActions, parseFenceInfo } from './classify.js';
+import { fenceActions, parseFenceInfo } from './classify.js';
 import { splitFrontMatter } from './frontMatter.js';
+import { classifyInline, inlineCode } from './inline.js';
 import type { Action, ActionKind, Runbook, Section, Step } from './model.js';
 import { findEnvReferences, findPlaceholders } from './placeholders.js';
 import { slugger } from './slug.js';
@@ -64,16 +65,23 @@ function inlineActions(inline: Token, firstLine: number): Action[] {
       line += countNewlines(source.slice(at, start));
       const end = source.indexOf(child.markup, start + child.markup.length);
       const close = end < 0 ? start + child.markup.length : end + child.markup.length;
-      const kind = classifyInline(child.content);
-      if (kind) actions.push(makeAction(kind, child.content.trim(), line));
+      const kind = classifyInline(child.content, () => sentenceBefore(source, start));
+      if (kind) actions.push(makeAction(kind, inlineCode(child.content), line));
       line += countNewlines(source.slice(start, close));
       at = close;
     } else {
       const kind = classifyInline(child.content);
-      if (kind) actions.push(makeAction(kind, child.content.trim(), line));
+      if (kind) actions.push(makeAction(kind, inlineCode(child.content), line));
     }
   }
   return actions;
+}
+
+/** The words of the sentence before a code span (at most 200 characters back), other spans blanked. */
+function sentenceBefore(source: string, at: number): string {
+  const window = source.slice(Math.max(0, at - 200), at).replace(/`[^`]*`/g, ' ');
+  const end = Math.max(window.lastIndexOf('\n\n'), ...[...window.matchAll(/[.!?](?=\s)/g)].map((m) => m.index!));
+  return end >= 0 ? window.slice(end + 1) : window;
 }
 
 /** Where the code span with this markup and content starts at or after `from`, or -1. */

@@ -22,14 +22,34 @@ const SHELL_PROMPTS: RegExp[] = [
   /^\s*[A-Za-z][\w.~/:-]*\$\s(.*)$/, // worker$ cmd, ~/src$ cmd
   /^\s*PS(?:\s[^>]*)?>\s(.*)$/, // PS> cmd, PS C:\> cmd
 ];
+// `patroni-01-db-gstg $ cmd`: a host or folder name with a hyphen, dot or digit, a space, then the
+// prompt; a command never has a lone `$` as its second word. `chef-repo # cmd` is the same as root,
+// but `run-backup # nightly` is a command and its comment, so it counts only when what follows reads
+// as a command. (The name is checked apart: one pattern for both would backtrack quadratically.)
+const HOST_PROMPT = /^\s*([a-z][\w.-]*) ([$#])(?:\s+(.*))?$/;
+const HOST_NAME = /[-.\d]/;
+// root's bare `# `: a prompt only in a root shell (after `sudo -i`, `oc debug`, …) or in a transcript
+// whose every prompt is `#`; anywhere else `# …` is a comment.
+const ROOT_PROMPT = /^\s*#(?:\s+(.*))?$/;
+// Commands that leave the person typing in a root shell.
+const OPENS_ROOT_SHELL = /^(sudo\s+(-[is]\b|su\b|-u\s+root\s+-[is]\b)|su(\s+-)?(\s+root)?\s*$|(oc|kubectl)\s+(debug|rsh)\b|chroot\s|nsenter\s|toolbox\s*$)/;
+// `kubectl exec -it pod -- sh`: three patterns in turn, as one they would backtrack quadratically.
+const EXEC_SHELL = [/^(oc|kubectl|docker|podman|crictl)\s+exec\b/, /\s-\w*[it]/, /\b(ba|z)?sh\s*$/];
+
+function opensRootShell(command: string): boolean {
+  return OPENS_ROOT_SHELL.test(command) || EXEC_SHELL.every((pattern) => pattern.test(command));
+}
 const PSQL_PROMPT = /^\s*[A-Za-z_][\w.-]*([=\-('"])[#>](?:\s(.*)|$)/;
 const REDIS_PROMPT = /^\s*(?:redis\s+)?(?:[\w.-]+|\[[\w:.]+\]):\d{2,5}(?:\[\d+\])?>(?:\s(.*)|$)|^\s*redis>(?:\s(.*)|$)/;
 
 // Every prompt ends in one of these; most lines have none and need no closer look.
 const PROMPT_CHARS = /[$#>%]/;
 
-/** The prompt a line starts with, if any, and what was typed after it. */
-export function matchPrompt(line: string): Prompted | null {
+/**
+ * The prompt a line starts with, if any, and what was typed after it. `isCommandText` decides whether
+ * `host # text` is root's prompt (without it, never).
+ */
+export function matchPrompt(line: string, isCommandText?: (text: string) => boolean): Prompted | null {
   if (!PROMPT_CHARS.test(line)) return null;
   const redis = REDIS_PROMPT.exec(line);
   if (redis) return { kind: 'redis', text: redis[1] ?? redis[2] ?? '' };
@@ -39,7 +59,11 @@ export function matchPrompt(line: string): Prompted | null {
     const m = prompt.exec(line);
     if (m) return { kind: 'shell', text: m[1] ?? '' };
   }
-  return null;
+  const host = HOST_PROMPT.exec(line);
+  if (!host || !HOST_NAME.test(host[1]!)) return null;
+  const text = host[3] ?? '';
+  if (host[2] === '$') return { kind: 'shell', text };
+  return isCommandText && (!text || isCommandText(text)) ? { kind: 'shell', text } : null;
 }
 
 export interface TranscriptCommand {
@@ -66,8 +90,16 @@ const PSQL_OUTPUT = /^\s*(-+(\+-+)*|\(\d+ rows?\)|-\[ RECORD \d+ \]-*.*|(NOTICE|
  * backslash, a heredoc until its terminator, an open quote or block (bash's `> ` is dropped), or a
  * psql statement not ended by `;`. Empty when nothing is prompted.
  */
-export function transcriptCommands(content: string): TranscriptCommand[] {
+export interface TranscriptOptions {
+  /** Read bare `# ` lines as root's prompt from the first line on. */
+  rootPrompts?: boolean;
+  /** Whether what follows a bare `# ` reads as a command; otherwise the line is a comment. */
+  isCommandText?: (text: string) => boolean;
+}
+
+export function transcriptCommands(content: string, options: TranscriptOptions = {}): TranscriptCommand[] {
   const lines = content.split('\n');
+  let rootShell = options.rootPrompts === true;
   const groups: Array<{ kind: PromptKind; lines: string[]; offset: number }> = [];
   let current: (typeof groups)[number] | undefined;
   let shell: ShellLineState = freshState();
@@ -82,7 +114,14 @@ export function transcriptCommands(content: string): TranscriptCommand[] {
       shellOpen = isOpen(shell);
       return;
     }
-    const prompted = matchPrompt(line);
+    const rootMatch = rootShell ? ROOT_PROMPT.exec(line) : null;
+    // `# exit` leaves the root shell; typed into one script it would end the script, so it is dropped.
+    if (rootMatch && /^(exit|logout)\s*$/.test(rootMatch[1] ?? '')) {
+      rootShell = options.rootPrompts === true;
+      return;
+    }
+    const root = rootMatch && (!rootMatch[1] || !options.isCommandText || options.isCommandText(rootMatch[1])) ? rootMatch : null;
+    const prompted: Prompted | null = root ? { kind: 'shell', text: root[1] ?? '' } : matchPrompt(line, options.isCommandText);
     if (!prompted) {
       if (sqlOpen && current?.kind === 'sql' && line.trim() && !PSQL_OUTPUT.test(line)) {
         current.lines.push(line);
@@ -111,6 +150,7 @@ export function transcriptCommands(content: string): TranscriptCommand[] {
     if (prompted.kind === 'shell') {
       shell = feedLine(freshState(), prompted.text);
       shellOpen = isOpen(shell);
+      if (opensRootShell(prompted.text.trim())) rootShell = true;
     } else if (prompted.kind === 'sql') {
       sqlOpen = !endsStatement(prompted.text);
     }

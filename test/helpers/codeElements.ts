@@ -39,7 +39,8 @@ export function codeElements(source: string): CodeElement[] {
   }));
   const inlineActions = actions.filter((a) => !fenceLines.has(a.line));
   for (const code of inline) {
-    const at = inlineActions.findIndex((a) => a.code === code);
+    // An inline command written with its prompt (`$ kubectl get pods`) runs without it.
+    const at = inlineActions.findIndex((a) => a.code === code || a.code === code.replace(/^\$\s+/, ''));
     const predicted = at >= 0 ? [inlineActions.splice(at, 1)[0]!.kind] : [];
     elements.push({ type: 'inline', key: code, predicted });
   }

@@ -43,11 +43,25 @@ describe('what is and is not run', () => {
       '$ cat <<' + 'E'.repeat(30000) + '\n' + 'x\n'.repeat(20000),
       'kubectl get x\n' + 'if [ x ]; then\n'.repeat(20000),
       "x'".repeat(20000),
+      // host prompts (`db-01 $ `, `chef-repo # `), root prompts, console names, PromQL comments, CREATE shapes, cmdlets
+      'a' + '-'.repeat(50000) + ' x $ y',
+      'a' + '.'.repeat(50000) + ' #',
+      'a' + '-'.repeat(50000) + '$',
+      '#' + ' '.repeat(50000) + 'x',
+      '# kubectl get pods\n' + 'output line\n'.repeat(20000),
+      '$ sudo -i\n' + '# x\n'.repeat(20000),
+      'psql' + ' -a -b'.repeat(8000),
+      'sum(x) ' + '# '.repeat(25000),
+      'create index ' + 'x '.repeat(25000),
+      'PS> Get-' + 'A'.repeat(50000),
+      '$ kubectl exec' + ' -it'.repeat(15000) + ' x',
     ];
     for (const text of inputs) {
       for (const language of ['', 'console', 'bash', 'text', 'psql']) expect(() => fenceActions(language, text)).not.toThrow();
       expect(() => classifyInline(text.split('\n')[0]!)).not.toThrow();
       expect(() => parseRunbook('## S\n- `' + text.split('\n')[0] + '`\n')).not.toThrow();
+      // The sentence before a span is read too: a long one, then run and use invitations.
+      expect(() => parseRunbook('## S\n' + 'word '.repeat(20000) + 'run `' + text.split('\n')[0]!.replace(/`/g, '') + '` and use `sum(x_total)`\n')).not.toThrow();
     }
   });
 });

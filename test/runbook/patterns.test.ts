@@ -47,6 +47,16 @@ describe('transcripts', () => {
     ]);
   });
 
+  it("keeps psql's -> continuation lines of a => prompt, and the shell command that opened psql", () => {
+    expect(fenceActions('', "app=> select id,\napp->   state from jobs\napp-> where state = 'stuck';\n id | state\n----+------\n(0 rows)\n")).toEqual([
+      { kind: 'sql', code: "select id,\n  state from jobs\nwhere state = 'stuck';" },
+    ]);
+    expect(fenceActions('', '$ sudo -u postgres psql\npsql (16.1)\npostgres=# select pg_is_in_recovery();\n pg_is_in_recovery\n-------------------\n f\n')).toEqual([
+      { kind: 'shell', code: 'sudo -u postgres psql' },
+      { kind: 'sql', code: 'select pg_is_in_recovery();' },
+    ]);
+  });
+
   it('does not mistake shell, YAML or log lines for prompts', () => {
     expect(transcriptCommands('kubectl get pods -o=json\nkey: value\nlevel=info msg="x"\n2024-01-01 10:00:00 ERROR a=>b\n')).toEqual([]);
   });
@@ -206,5 +216,156 @@ describe('structure', () => {
     expect(rb2.meta).toEqual({ title: 'T' });
     expect(rb2.warnings).toBeUndefined();
     expect(allSections(rb2).map((s) => s.id)).toEqual(['a']);
+  });
+});
+
+describe('shells, prompts and fences people paste', () => {
+  const rb = fixture('shells.md');
+  const by = actionsBySection(rb);
+
+  it("reads root's bare # as a prompt after sudo -i, and a # line that is no command as a comment", () => {
+    expect(by['root-after-sudo--i']).toEqual([['shell', 'sudo -i\nsystemctl restart kubelet\njournalctl -u kubelet -n 20 --no-pager', 4]]);
+    expect(fenceActions('console', '$ kubectl exec -it db-0 -- bash\n# psql -c "select 1"\n# exit\n$ kubectl get pods\n# not a prompt again\n')).toEqual([
+      { kind: 'shell', code: 'kubectl exec -it db-0 -- bash\npsql -c "select 1"\nkubectl get pods' },
+    ]);
+    expect(fenceActions('console', '$ kubectl exec db-0 -- ls\n# ls -la /tmp\n')).toEqual([{ kind: 'shell', code: 'kubectl exec db-0 -- ls' }]);
+  });
+
+  it("reads a block of root's # prompts and their output as a transcript", () => {
+    expect(by['root-prompt-only']).toEqual([['shell', 'service haproxy reload', 13]]);
+  });
+
+  it('keeps a commented-out command of a script a comment, and a config file with one no action', () => {
+    expect(by['a-comment-in-a-script-is-not-a-prompt']).toEqual([['shell', '# rm -rf /var/cache/app   (old way, do not use)\nsystemctl restart app', 20]]);
+    expect(by['a-config-file-whose-comment-names-a-command']).toBeUndefined();
+    expect(fenceActions('', '# systemctl restart x\n[Service]\nRestart=always\n')).toEqual([]);
+    expect(fenceActions('', '# kubectl delete ns prod\n')).toEqual([]);
+    expect(fenceActions('', '# Notes\n# kubectl get pods\nNAME READY\n')).toEqual([]);
+  });
+
+  it('reads host and folder prompts, and a command followed by a comment as a command', () => {
+    expect(by['host-and-folder-prompts']).toEqual([['shell', 'pg_lsclusters\n./bin/rotate-keys --dry-run', 33]]);
+    expect(by['a-command-with-a-comment-is-not-a-host-prompt']).toBeUndefined();
+    expect(fenceActions('bash', 'run-backup # nightly\nsystemctl restart app\n')).toEqual([{ kind: 'shell', code: 'run-backup # nightly\nsystemctl restart app' }]);
+    expect(fenceActions('', 'web-1 # Check the disk\nweb-1 # df -h /\n/dev/sda1  40G  39G\n')).toEqual([{ kind: 'shell', code: 'df -h /' }]);
+  });
+
+  it("drops bash's > continuation prompts and keeps the loop whole", () => {
+    expect(by['continuation-prompts']).toEqual([['shell', 'for ns in a b; do\nkubectl -n "$ns" get pods\ndone', 46]]);
+  });
+
+  it('runs nothing typed at mysql>, mongo, cmd or PowerShell prompts, nor a cmdlet', () => {
+    expect(by['other-shells-and-windows']).toEqual([['shell', 'kubectl get nodes', 68]]);
+    expect(fenceActions('', '> db.users.find()\n{ "_id": 1 }\n')).toEqual([]);
+    expect(fenceActions('', 'redis> PING\nPONG\n')).toEqual([{ kind: 'redis', code: 'PING' }]);
+  });
+
+  it('reads a shell fence that holds only aligned output as output', () => {
+    expect(by['a-script-fence-full-of-output']).toBeUndefined();
+    expect(fenceActions('sh', 'kubectl get pods\nNAME      READY   STATUS\n')).toEqual([{ kind: 'shell', code: 'kubectl get pods\nNAME      READY   STATUS' }]);
+  });
+
+  it('takes nothing from a diff, nor from an example fence inside a longer fence', () => {
+    expect(by['diff-fences']).toBeUndefined();
+    expect(by['nested-fences']).toEqual([['shell', 'kubectl -n checkout rollout restart deploy/api', 94]]);
+  });
+
+  it('finds fences inside list items and blockquotes on their own lines', () => {
+    expect(by['fences-in-lists-and-quotes']).toEqual([
+      ['shell', 'systemctl restart api', 101],
+      ['shell', 'systemctl status api', 105],
+    ]);
+  });
+
+  it('reads PromQL with # comments as PromQL, comments kept', () => {
+    expect(by['promql-with-comments']).toEqual([['promql', 'sum by (pod) ( # per pod\n  rate(container_cpu_usage_seconds_total[5m])\n)', 110]]);
+  });
+
+  it('reads a fence whose info string is the command that opened the session as what was typed in it', () => {
+    expect(by['a-command-in-the-info-string']).toEqual([['redis', 'SLOWLOG GET 10', 117]]);
+    expect(fenceActions('ssh db-1', 'db-1 $ systemctl status postgresql\n● active\n')).toEqual([{ kind: 'shell', code: 'systemctl status postgresql' }]);
+    expect(fenceActions('yaml', '$ not a prompt in yaml\n')).toEqual([]);
+    expect(fenceActions('ruby', '# kubectl get pods\nputs 1\n')).toEqual([]);
+  });
+
+  it('reads a CRLF file and tab-indented transcripts like any other', () => {
+    expect(actionsBySection(fixture('crlf.md'))).toEqual({ steps: [['shell', 'kubectl get pods -n web', 4], ['shell', 'oc whoami\noc get nodes', 6]] });
+    expect(actionsBySection(fixture('tabs.md'))).toEqual({ steps: [['shell', 'kubectl get pods', 4], ['shell', 'cat <<-EOF > /tmp/x\n\tline\n\tEOF', 9]] });
+  });
+});
+
+describe('inline code the sentence asks to run', () => {
+  const inline = (markdown: string) => allActions(parseRunbook(`## S\n${markdown}\n`)).map(({ action }) => [action.kind, action.code]);
+
+  it('runs a command written with its prompt without the prompt', () => {
+    expect(inline('Confirm it: `$ kubectl get pods -n kube-system`')).toEqual([['shell', 'kubectl get pods -n kube-system']]);
+    expect(inline('The `$ HOME` variable and `$` alone')).toEqual([]);
+  });
+
+  it('takes an unknown program with subcommands when the sentence says run, but not a console verb or two words', () => {
+    expect(inline('Run `thanos tools bucket retention` to mark blocks.')).toEqual([['shell', 'thanos tools bucket retention']]);
+    expect(inline('Run `show pools` in the console, running `frozen vacuum` later, run `disable server web/1` on the socket.')).toEqual([]);
+    expect(inline('Use `bucket ls`, `bucket inspect` and the `bucket web` UI.')).toEqual([]);
+    expect(inline('Run the `cluster logging operator` and `Cluster Logging Operator` once.')).toEqual([]);
+  });
+
+  it('takes control tools and the subcommands of everyday-word programs', () => {
+    expect(inline('On the box, `gitlab-patronictl list`; then `calicoctl get nodes`, `ip addr` and `service haproxy reload`.').map(([, code]) => code)).toEqual([
+      'gitlab-patronictl list',
+      'calicoctl get nodes',
+      'ip addr',
+      'service haproxy reload',
+    ]);
+    expect(inline('The `service account`, the `ip address` of it, `ip` alone and the `kubectl` tool.')).toEqual([]);
+  });
+
+  it("takes a known program's companion tool with subcommands, but not a word program's", () => {
+    expect(inline('Unlock it: `git-crypt unlock`, then `kubectl-neat get pod x` and `helm-docs`.')).toEqual([
+      ['shell', 'git-crypt unlock'],
+      ['shell', 'kubectl-neat get pod x'],
+    ]);
+    expect(inline('The `free-tier limits`, `make-up work`, `cat-food brand` and `git-crypt` alone.')).toEqual([]);
+  });
+
+  it('judges a wrapper by what it runs, and build tools by their targets', () => {
+    for (const command of ['watch kubectl get pods', 'timeout 30 kubectl rollout status deploy/api', 'env LANG=C sort', 'bundle exec rails c', 'make install', 'service nginx restart'])
+      expect(classifyInline(command), command).toBe('shell');
+    for (const prose of ['watch the logs', 'watch', 'timeout', 'make sure', 'make it so', 'bundle size', 'service level', 'env vars'])
+      expect(classifyInline(prose), prose).toBeNull();
+  });
+
+  it('takes a program that needs no argument only when the sentence says run, and not the console a block is typed into', () => {
+    expect(inline('ssh into the node and run `reboot`, then run `uptime`.')).toEqual([['shell', 'reboot'], ['shell', 'uptime']]);
+    expect(inline('The `reboot` flag, the `top` view and `uptime` stay names; run `kubectl` alone is a name too.')).toEqual([]);
+    expect(inline('In `gitlab-rails console`, run the snippet; inside `sudo -u postgres psql` type it.')).toEqual([]);
+    expect(inline('Open it with `gitlab-rails console` and regenerate keys with `dpkg-reconfigure openssh-server`.')).toEqual([
+      ['shell', 'gitlab-rails console'],
+      ['shell', 'dpkg-reconfigure openssh-server'],
+    ]);
+  });
+
+  it('reads a log line that starts with create index as text, and CREATE statements by their shape', () => {
+    expect(fenceActions('', 'create index header reader: write index header: new index reader: get TOC\n')).toEqual([]);
+    expect(classifyInline('create table of contents')).toBeNull();
+    expect(classifyInline('create view for the team')).toBeNull();
+    expect(classifyInline('CREATE INDEX CONCURRENTLY idx_jobs_state ON jobs (state)')).toBe('sql');
+    expect(classifyInline('create table archive as select * from jobs')).toBe('sql');
+    expect(classifyInline('CREATE VIEW v AS SELECT 1')).toBe('sql');
+  });
+
+  it('reads a pg_hba.conf line as text, not host(1)', () => {
+    expect(inline('Add `host replication replicator 10.0.0.0/8 md5` and run `host -t mx example.com`.')).toEqual([['shell', 'host -t mx example.com']]);
+  });
+
+  it('offers PromQL and LogQL in a sentence only when it asks for a query', () => {
+    expect(inline('For example, use `sum(thanos_compact_todo_compaction)`, or `sum(x_total) by (group)`.')).toEqual([
+      ['promql', 'sum(thanos_compact_todo_compaction)'],
+      ['promql', 'sum(x_total) by (group)'],
+    ]);
+    expect(inline('The limit can be queried via `cortex_limits{limit="max_series"}`.')).toEqual([['promql', 'cortex_limits{limit="max_series"}']]);
+    expect(inline('(example query: `{app="api"} |= "timeout"`)')).toEqual([['logql', '{app="api"} |= "timeout"']]);
+    expect(inline('The alert fires when `min_over_time(node_timex_sync_status[5m])` is `0`.')).toEqual([]);
+    expect(inline('Use the labels `{{ $labels.node }}` and `severity="info"`, and the metric `etcd_server_has_leader`.')).toEqual([]);
+    expect(inline('It uses `rate(x_total[5m])`. Then `sum(y_total)` is shown.')).toEqual([]);
   });
 });

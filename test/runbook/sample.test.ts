@@ -9,6 +9,37 @@
 // run: fenced 11 of 12 actions found with 1 false positive (log lines in a `shell` fence; `show
 // databases;` missed), inline 3 of 3 with 1 false positive (`pgbouncer Connection Pooling`); the
 // log-line, SHOW-with-semicolon and Title Case rules followed.
+//
+// Unseen sample 1 (test/fixtures/sample-unseen-1, 23 files, 9 of them from teams the rules had never
+// seen: GOV.UK, MoJ Cloud Platform, Thanos, Mimir) was judged and committed before the parser ran on
+// it. First run: fenced 28 of 33 actions found, no false positive (precision 100%, recall 84.8%):
+// root's bare `#` prompt (pacemaker, `# sysctl` after `oc debug`), `host $ ` / `host # ` prompts and a
+// PromQL block with `#` comments were missed. Inline 22 of 33 found with 1 false positive (precision
+// 95.7%, recall 66.7%): `gitlab-patronictl list`, `ip addr`, `thanos tools bucket retention`, PromQL
+// and LogQL offered as queries, and a pg_hba line (`host replication … md5`) taken for host(1). The
+// root-prompt, host-prompt, PromQL-comment, control-tool, word-program-subcommand, run/query-invitation
+// and host(1) rules followed.
+//
+// Unseen sample 2 (test/fixtures/sample-unseen-2, 10 files, 5 from GOV.UK, KubeVirt, MoJ and Thanos),
+// judged and committed before the parser ran on it, after the rules above. First run: fenced 17 of 19
+// actions found, no false positive (precision 100%, recall 89.5%): `git-crypt init`, and a redis-cli
+// session whose `sudo gitlab-redis-cli` was written in the info string. Inline 8 of 11, no false
+// positive (precision 100%, recall 72.7%): `git-crypt unlock` / `git-crypt lock` twice. The
+// companion-tool and command-in-info-string rules followed.
+//
+// Unseen sample 3 (test/fixtures/sample-unseen-3, 10 files, 5 from GOV.UK, Mimir and a homelab's
+// runbooks), judged and committed before the parser ran on it, after the rules above. First run:
+// fenced 25 of 25 actions found with 1 false positive (precision 96.2%, recall 100%): a log line
+// `create index header reader: …` taken for SQL. Inline 4 of 6 with 1 false positive (precision
+// 80.0%, recall 66.7%): `run \`reboot\``, `dpkg-reconfigure openssh-server` missed, and `in
+// \`gitlab-rails console\`` (where a snippet is typed) taken for a command. The CREATE-shape,
+// run-a-solo-command, package-manager and console-named-by-"in" rules followed.
+//
+// Unseen sample 4 (test/fixtures/sample-unseen-4, 10 files, 5 from GOV.UK, MoJ, KubeVirt and Mimir),
+// judged and committed before the parser ran on it, after the rules above. First run: fenced 15 of
+// 15 actions found with 1 false positive (precision 93.8%, recall 100%): an alert rule's
+// `absent(…)` with its `for: 5m` line taken for a PromQL query. Inline 6 of 6, no false positive
+// (100% / 100%). The rule-YAML-is-not-a-query rule followed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseRunbook } from '../../src/runbook/parse.js';
@@ -16,6 +47,10 @@ import { allActions } from '../../src/runbook/walk.js';
 import { codeElements } from '../helpers/codeElements.js';
 import judged from './sample.judged.json' with { type: 'json' };
 import heldOut from './sample-held-out.judged.json' with { type: 'json' };
+import unseen1 from './sample-unseen-1.judged.json' with { type: 'json' };
+import unseen2 from './sample-unseen-2.judged.json' with { type: 'json' };
+import unseen3 from './sample-unseen-3.judged.json' with { type: 'json' };
+import unseen4 from './sample-unseen-4.judged.json' with { type: 'json' };
 
 interface Judgement {
   source: string;
@@ -30,11 +65,15 @@ interface Sample {
   files: Record<string, Judgement>;
 }
 
-// The first sample was read while the rules were written; the held-out one was judged and committed
-// before the parser first ran on it.
+// The first sample was read while the rules were written; the held-out and unseen ones were judged and
+// committed before the parser first ran on them.
 const samples: Sample[] = [
   { name: 'sample', folder: 'sample', files: judged as unknown as Record<string, Judgement> },
   { name: 'held-out sample', folder: 'sample-held-out', files: heldOut as unknown as Record<string, Judgement> },
+  { name: 'unseen sample 1', folder: 'sample-unseen-1', files: unseen1 as unknown as Record<string, Judgement> },
+  { name: 'unseen sample 2', folder: 'sample-unseen-2', files: unseen2 as unknown as Record<string, Judgement> },
+  { name: 'unseen sample 3', folder: 'sample-unseen-3', files: unseen3 as unknown as Record<string, Judgement> },
+  { name: 'unseen sample 4', folder: 'sample-unseen-4', files: unseen4 as unknown as Record<string, Judgement> },
 ];
 
 interface Score {
@@ -78,10 +117,16 @@ const recall = (s: Score) => s.truePositives / (s.truePositives + s.falseNegativ
 const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 describe('judged sample of public runbooks', () => {
-  it('has the sample it claims: 36 files from three collections', () => {
+  it('has the sample it claims: 89 files, a third of the unseen ones from teams outside the three first collections', () => {
     const all = samples.flatMap((sample) => Object.values(sample.files));
-    expect(all).toHaveLength(36);
-    expect(new Set(all.map((j) => j.source.split(' ')[0]))).toEqual(new Set(['openshift/runbooks', 'prometheus-operator/runbooks', 'GitLab']));
+    expect(all).toHaveLength(89);
+    const teams = (files: Record<string, Judgement>) => Object.values(files).map((j) => j.source.split(' ')[0]!);
+    const first = new Set(['openshift/runbooks', 'prometheus-operator/runbooks', 'GitLab']);
+    expect(new Set(samples.slice(0, 2).flatMap((sample) => teams(sample.files)))).toEqual(first);
+    for (const sample of samples.slice(2)) {
+      const others = teams(sample.files).filter((team) => !first.has(team));
+      expect(others.length * 3, sample.name).toBeGreaterThanOrEqual(Object.keys(sample.files).length);
+    }
   });
 
   const report = (name: string, type: string, s: Score) =>
@@ -109,7 +154,7 @@ describe('judged sample of public runbooks', () => {
       if (!judgement.code) continue;
       const actions = allActions(parseRunbook(readFileSync(new URL(`../fixtures/${folder}/${file}`, import.meta.url), 'utf8'))).map(({ action }) => action);
       for (const [line, code] of Object.entries(judgement.code)) {
-        expect(actions.filter((a) => a.line === Number(line)).map((a) => a.code).join('\n---\n'), `${file} line ${line}`).toBe(code);
+        expect.soft(actions.filter((a) => a.line === Number(line)).map((a) => a.code).join('\n---\n'), `${file} line ${line}`).toBe(code);
       }
     }
   });
