@@ -16,6 +16,12 @@ export interface Action {
   env?: string[];
   /** Fence attributes such as `{timeout=120}`; present only when given. */
   attrs?: Record<string, string>;
+  /**
+   * The line that opens an interactive session (`oc debug node/x`, `sudo -i`, `ssh host`) when the
+   * lines after it are typed inside that session: such an action is shown and copied, never run here
+   * (interactive.ts). Present only then.
+   */
+  typedInside?: string;
 }
 
 export interface Step {

@@ -6,6 +6,7 @@ import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
 import { fenceActions, parseFenceInfo } from './classify.js';
 import { splitFrontMatter } from './frontMatter.js';
 import { classifyInline, inlineCode } from './inline.js';
+import { typedInside } from './interactive.js';
 import type { Action, ActionKind, Runbook, Section, Step } from './model.js';
 import { findEnvReferences, findPlaceholders } from './placeholders.js';
 import { slugger } from './slug.js';
@@ -45,6 +46,10 @@ export function makeAction(kind: ActionKind, code: string, line: number, attrs?:
   if (kind === 'shell' || kind === 'supabase') {
     const env = findEnvReferences(code);
     if (env.length) action.env = env;
+  }
+  if (kind === 'shell') {
+    const opener = typedInside(code);
+    if (opener) action.typedInside = opener;
   }
   if (attrs && Object.keys(attrs).length) action.attrs = attrs;
   return action;
