@@ -23,14 +23,28 @@ function keyOf(bytes: Buffer, fileName: string, parserId: string): string {
 }
 
 export async function cachedModel(bytes: Buffer, fileName: string, parse: () => Runbook | Promise<Runbook>, env: NodeJS.ProcessEnv = process.env, parserId = PARSER_ID): Promise<Runbook> {
-  if (!parserId || env.RUNBOOK_NO_CACHE) return parse();
-  const path = join(cacheDir(env), `${keyOf(bytes, fileName, parserId)}.json`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Runbook;
-  } catch {
-    // Not cached yet, or unreadable: parse, and keep the result when the cache can be written.
-  }
+  const cached = readCachedModel(bytes, fileName, env, parserId);
+  if (cached) return cached;
   const model = await parse();
+  writeCachedModel(bytes, fileName, model, env, parserId);
+  return model;
+}
+
+/** The model parsed before from exactly these bytes, if the cache has it. */
+export function readCachedModel(bytes: Buffer, fileName: string, env: NodeJS.ProcessEnv = process.env, parserId = PARSER_ID): Runbook | undefined {
+  if (!parserId || env.RUNBOOK_NO_CACHE) return undefined;
+  try {
+    return JSON.parse(readFileSync(join(cacheDir(env), `${keyOf(bytes, fileName, parserId)}.json`), 'utf8')) as Runbook;
+  } catch {
+    // Not cached yet, or unreadable: the caller parses.
+    return undefined;
+  }
+}
+
+/** Keep a parsed model for next time, when the cache can be written. */
+export function writeCachedModel(bytes: Buffer, fileName: string, model: Runbook, env: NodeJS.ProcessEnv = process.env, parserId = PARSER_ID): void {
+  if (!parserId || env.RUNBOOK_NO_CACHE) return;
+  const path = join(cacheDir(env), `${keyOf(bytes, fileName, parserId)}.json`);
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(cacheDir(env), { recursive: true });
@@ -44,5 +58,4 @@ export async function cachedModel(bytes: Buffer, fileName: string, parse: () => 
       // The cache folder itself cannot be read: there is nothing of ours in it.
     }
   }
-  return model;
 }
