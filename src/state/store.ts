@@ -5,6 +5,7 @@ import { createStore } from 'zustand/vanilla';
 import { SessionController } from '../session/controller.js';
 import type { AppStore } from './context.js';
 import { navigationActions } from './navigation.js';
+import { fillPickerEntries } from './pickerFill.js';
 import { dialogPrompts } from './prompts.js';
 import { locateStep } from './rows.js';
 import { sessionActions } from './sessionActions.js';
@@ -14,7 +15,7 @@ export type * from './types.js';
 export type { AppStore } from './context.js';
 
 export function createAppStore(options: AppOptions): AppStore {
-  return createStore<AppState & AppActions>()((set, get) => {
+  const store = createStore<AppState & AppActions>()((set, get) => {
     let pendingAnswer: ((value: string | undefined) => void) | undefined;
     const say = (text: string, tone: 'info' | 'error' | 'ok' = 'info') => set({ message: { text, tone } });
     /** Ask the operator something; resolves with the answer, or undefined when they press Esc. */
@@ -36,6 +37,8 @@ export function createAppStore(options: AppOptions): AppStore {
     const context = { set, get, options, controller, ask, say };
     return { ...initialState(options, controller), answer, ...navigationActions(context), ...sessionActions(context) };
   });
+  fillPickerEntries(store, options.describeEntries);
+  return store;
 }
 
 /** What the screens show of the session, copied from the controller whenever it changes. */
