@@ -3,10 +3,10 @@
 // The key is the SHA-256 of the exact bytes and of the parser's own source, so a changed file or a
 // changed parser never hits.
 
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { sha256Hex } from '../session/chain.js';
 import type { Runbook } from './model.js';
 
 declare const __PARSER_ID__: string | undefined;
@@ -19,7 +19,8 @@ function cacheDir(env: NodeJS.ProcessEnv): string {
 }
 
 function keyOf(bytes: Buffer, fileName: string, parserId: string): string {
-  return sha256Hex(Buffer.concat([Buffer.from(`${parserId}\0${fileName}\0`), bytes]));
+  // The same digest as of the concatenation, without copying the file.
+  return createHash('sha256').update(`${parserId}\0${fileName}\0`).update(bytes).digest('hex');
 }
 
 export async function cachedModel(bytes: Buffer, fileName: string, parse: () => Runbook | Promise<Runbook>, env: NodeJS.ProcessEnv = process.env, parserId = PARSER_ID): Promise<Runbook> {
@@ -33,25 +34,36 @@ export async function cachedModel(bytes: Buffer, fileName: string, parse: () => 
 /** The model parsed before from exactly these bytes, if the cache has it. */
 export function readCachedModel(bytes: Buffer, fileName: string, env: NodeJS.ProcessEnv = process.env, parserId = PARSER_ID): Runbook | undefined {
   if (!parserId || env.RUNBOOK_NO_CACHE) return undefined;
+  const path = join(cacheDir(env), `${keyOf(bytes, fileName, parserId)}.json`);
+  // A miss is asked without an exception: a thrown ENOENT costs ten times the question (a cold folder of 3,000 pays it 3,000 times).
+  if (!existsSync(path)) return undefined;
   try {
-    return JSON.parse(readFileSync(join(cacheDir(env), `${keyOf(bytes, fileName, parserId)}.json`), 'utf8')) as Runbook;
+    return JSON.parse(readFileSync(path, 'utf8')) as Runbook;
   } catch {
     // Not cached yet, or unreadable: the caller parses.
     return undefined;
   }
 }
 
+const madeDirs = new Set<string>();
+
 /** Keep a parsed model for next time, when the cache can be written. */
 export function writeCachedModel(bytes: Buffer, fileName: string, model: Runbook, env: NodeJS.ProcessEnv = process.env, parserId = PARSER_ID): void {
   if (!parserId || env.RUNBOOK_NO_CACHE) return;
   const path = join(cacheDir(env), `${keyOf(bytes, fileName, parserId)}.json`);
   const tmp = `${path}.${process.pid}.tmp`;
+  const dir = cacheDir(env);
   try {
-    mkdirSync(cacheDir(env), { recursive: true });
+    if (!madeDirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      madeDirs.add(dir);
+    }
     writeFileSync(tmp, JSON.stringify(model));
     renameSync(tmp, path);
   } catch {
-    // A read-only home or a full disk only costs speed; a half-written temporary is not left behind.
+    // A read-only home or a full disk only costs speed; a half-written temporary is not left behind, and
+    // a cache folder removed meanwhile is made again next time.
+    madeDirs.delete(dir);
     try {
       rmSync(tmp, { force: true });
     } catch {
