@@ -1,7 +1,7 @@
 // Loading a folder of runbooks: in order, a batch at a time, every bad file one sentence and never a
 // hang or a crash of the whole folder; summaries cache first.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -182,5 +182,32 @@ describe('list DIR --json, written a batch at a time', () => {
       stderr.mockRestore();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the parse cache under a folder load', () => {
+  it('treats a truncated or foreign entry as a miss, and makes its folder again when it was removed meanwhile', async () => {
+    const { readCachedModel } = await import('../../src/runbook/cache.js');
+    const files = await findRunbookFiles(folder(3), () => undefined);
+    const root = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
+    const cache = { env: { XDG_CACHE_HOME: root }, parserId: 'test-parser' };
+    const titles = async () => (await loadRunbooks(files)).map((o) => ('loaded' in o ? o.loaded.runbook.title : o.problem));
+    // Nothing cached yet: every file parsed and written.
+    const expected = await titles();
+    await loadRunbooksInBatches(files, () => undefined, { cache });
+    const models = join(root, 'runbook', 'models');
+    const bytes = readFileSync(files[0]!);
+    expect(readCachedModel(bytes, basename(files[0]!), cache.env, cache.parserId)?.title).toBe(expected[0]);
+    // A half-written entry (a crash mid-write) is a miss, never a wrong model.
+    for (const name of readdirSync(models)) writeFileSync(join(models, name), '{"title":"trunc');
+    const outcomes: LoadOutcome[] = [];
+    await loadRunbooksInBatches(files, (batch) => void outcomes.push(...batch), { cache });
+    expect(outcomes.map((o) => ('loaded' in o ? o.loaded.runbook.title : o.problem))).toEqual(expected);
+    // The cache folder removed while the program runs: the next write makes it again.
+    rmSync(root, { recursive: true, force: true });
+    await loadRunbooksInBatches(files, () => undefined, { cache });
+    await loadRunbooksInBatches(files, () => undefined, { cache });
+    expect(readdirSync(models).filter((n) => n.endsWith('.json'))).toHaveLength(3);
+    expect(readdirSync(models).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });
