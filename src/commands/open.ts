@@ -1,7 +1,7 @@
 // `runbook [FILE|DIR]` and `runbook resume [ID]`: the interactive navigator.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import { resolveEnvironment } from '../exec/environment.js';
 import { sha256Hex } from '../session/chain.js';
@@ -35,13 +35,16 @@ export async function openCommand(target: string, options: OpenOptions = {}): Pr
     await runTui({ ...common, loaded: await loadRunbook(target) });
     return;
   }
-  const files = await findRunbookFiles(target);
+  // Readability is not asked file by file before the first frame: a file that cannot be read says so in its row.
+  const files = await findRunbookFiles(target, undefined, { readableOnly: false });
   if (files.length === 1) {
     await runTui({ ...common, loaded: await loadRunbook(files[0]!) });
     return;
   }
   // The first frame lists the files by name; titles, counts and problems fill in after it.
-  const entries: RunbookEntry[] = files.map((file) => ({ file, title: basename(file).replace(/\.[^.]+$/, '') }));
+  const inside = join(target, '/');
+  const label = (file: string) => (file.startsWith(inside) ? file.slice(inside.length) : relative(target, file));
+  const entries: RunbookEntry[] = files.map((file) => ({ file, label: label(file), title: basename(file).replace(/\.[^.]+$/, '') }));
   await runTui({ ...common, entries, loadRunbook: loadChosen, describeEntries: (apply, between) => describeFolder(files, apply, between) });
 }
 

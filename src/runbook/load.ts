@@ -137,7 +137,7 @@ export function readRunbookBytesSync(path: string): Buffer {
  * The walk is synchronous: it is what the picker's first frame waits for, and a folder read costs far
  * less than the event-loop turn an asynchronous one waits for.
  */
-export async function findRunbookFiles(dir: string, warn: (message: string) => void = warnOnStderr): Promise<string[]> {
+export async function findRunbookFiles(dir: string, warn: (message: string) => void = warnOnStderr, { readableOnly = true } = {}): Promise<string[]> {
   const found: string[] = [];
   const byName = new Intl.Collator().compare;
   const visit = (folder: string): void => {
@@ -158,7 +158,7 @@ export async function findRunbookFiles(dir: string, warn: (message: string) => v
         if (!SKIPPED_DIRS.has(entry.name)) visit(path);
       } else if (entry.isFile() && MARKDOWN_FILE.test(entry.name)) {
         try {
-          accessSync(path, fsConstants.R_OK);
+          if (readableOnly) accessSync(path, fsConstants.R_OK);
           found.push(path);
         } catch (error) {
           warn(`skipped the runbook ${path}: ${unreadableReason(error as NodeJS.ErrnoException)}`);

@@ -61,6 +61,7 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** What a picker row says after the title: where the file is and what is in it, that it is still being read, or why it cannot be opened. */
 export function entryDetails(entry: RunbookEntry | undefined, file: string): string {
   if (entry?.problem) return entry.problem;
+  file = entry?.label ?? file;
   if (entry?.sections === undefined) return `${file} · reading…`;
   const last = entry.lastSession ? entry.lastSession.slice(0, 16).replace('T', ' ') : 'never';
   return `${file} · ${plural(entry.sections, 'section')} · ${plural(entry.steps ?? 0, 'step')} · last session ${last}`;

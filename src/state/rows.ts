@@ -103,8 +103,8 @@ export function locateStep(runbook: Runbook, stepId: string): { section: Section
 }
 
 /** The Picker screen: runbooks whose title or file matches the filter, as section-like rows. */
-export function pickerRows(entries: ReadonlyArray<{ file: string; title: string; sections?: number }>, filter = ''): Row[] {
+export function pickerRows(entries: ReadonlyArray<{ file: string; label?: string; title: string; sections?: number }>, filter = ''): Row[] {
   return entries
-    .filter((e) => !filter || matches(`${e.title} ${e.file}`, filter))
+    .filter((e) => !filter || matches(`${e.title} ${e.label ?? e.file}`, filter))
     .map((e) => ({ kind: 'section', section: { id: e.file, title: e.title, level: 1, line: 0, steps: [], sections: [] }, depth: 0, total: e.sections ?? 0, finished: 0 }));
 }

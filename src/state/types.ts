@@ -25,6 +25,8 @@ export type PromptSpec =
 
 export interface RunbookEntry {
   file: string;
+  /** The file as shown and filtered on: its path inside the folder opened. */
+  label?: string;
   /** The runbook's title; its file name until the file has been read. */
   title: string;
   /** Unknown until the file has been read. */

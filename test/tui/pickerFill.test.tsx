@@ -11,6 +11,8 @@ import { findRunbookFiles, loadRunbook } from '../../src/runbook/load.js';
 import { summarizeRunbooks } from '../../src/runbook/loadMany.js';
 import { isTerminalSafe } from '../../src/format/terminal.js';
 import { createAppStore, type DescribeEntries, type EntryPatch, type RunbookEntry } from '../../src/state/store.js';
+import { entryDetails } from '../../src/state/pickerFill.js';
+import { pickerRows } from '../../src/state/rows.js';
 import { KEY, renderInk } from '../helpers/ink.js';
 
 const env = resolveEnvironment({ name: 'local', processEnv: {} });
@@ -48,6 +50,19 @@ function heldReader() {
 
 const entriesOf = (files: string[]): RunbookEntry[] => files.map((file) => ({ file, title: nameOf(file) }));
 const cursorRow = (frame: string) => frame.split('\n').find((l) => l.includes('❯')) ?? '';
+
+describe('picker rows', () => {
+  it('show and filter on the path inside the folder opened, never on the folder around it', () => {
+    const entries: RunbookEntry[] = [
+      { file: '/home/me/runbooks/db/disk.md', label: 'db/disk.md', title: 'Disk full' },
+      { file: '/home/me/runbooks/api/down.md', label: 'api/down.md', title: 'API down' },
+    ];
+    expect(pickerRows(entries, 'runbooks')).toEqual([]);
+    expect(pickerRows(entries, 'db/').map((r) => r.section.id)).toEqual(['/home/me/runbooks/db/disk.md']);
+    expect(entryDetails({ ...entries[0]!, sections: 2, steps: 1 }, entries[0]!.file)).toBe('db/disk.md · 2 sections · 1 step · last session never');
+    expect(entryDetails(entries[1], entries[1]!.file)).toBe('api/down.md · reading…');
+  });
+});
 
 describe('a big folder in the picker', () => {
   it('draws the files by name before any runbook is read, then fills in titles, counts and the last session', async () => {
