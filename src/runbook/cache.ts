@@ -5,6 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Runbook } from './model.js';
@@ -70,4 +71,41 @@ export function writeCachedModel(bytes: Buffer, fileName: string, model: Runbook
       // The cache folder itself cannot be read: there is nothing of ours in it.
     }
   }
+}
+
+/**
+ * Keeps models for next time in the background, a few writes in flight: a folder's first parse then
+ * overlaps the disk's work instead of waiting for it (3,000 small files take as long to write as to
+ * parse). `write` waits only when that many are already in flight; `flush` waits for the last.
+ */
+export function backgroundCacheWriter(env: NodeJS.ProcessEnv = process.env, parserId = PARSER_ID, inFlight = 4) {
+  const pending = new Set<Promise<void>>();
+  let serial = 0;
+  return {
+    async write(bytes: Buffer, fileName: string, model: Runbook): Promise<void> {
+      if (!parserId || env.RUNBOOK_NO_CACHE) return;
+      while (pending.size >= inFlight) await Promise.race(pending);
+      const dir = cacheDir(env);
+      const path = join(dir, `${keyOf(bytes, fileName, parserId)}.json`);
+      const tmp = `${path}.${process.pid}.${serial++}.tmp`;
+      const text = JSON.stringify(model);
+      const done: Promise<void> = (async () => {
+        try {
+          if (!madeDirs.has(dir)) {
+            mkdirSync(dir, { recursive: true });
+            madeDirs.add(dir);
+          }
+          await writeFile(tmp, text);
+          await rename(tmp, path);
+        } catch {
+          madeDirs.delete(dir);
+          await rm(tmp, { force: true }).catch(() => undefined);
+        }
+      })().finally(() => pending.delete(done));
+      pending.add(done);
+    },
+    flush: async (): Promise<void> => {
+      await Promise.all(pending);
+    },
+  };
 }

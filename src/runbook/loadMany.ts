@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { UsageError } from '../errors.js';
-import { readCachedModel, writeCachedModel } from './cache.js';
+import { backgroundCacheWriter, readCachedModel } from './cache.js';
 import { decodeRunbookBytes, parseRunbookText, readRunbookBytesSync, type LoadedRunbook } from './load.js';
 import type { Runbook } from './model.js';
 import { allSections, flattenSteps } from './walk.js';
@@ -29,7 +29,9 @@ export interface BatchOptions {
 /** Every file loaded in the folder's order, handed to `onBatch` a batch at a time. */
 export async function loadRunbooksInBatches(files: string[], onBatch: (outcomes: LoadOutcome[]) => void | Promise<void>, options: BatchOptions = {}): Promise<void> {
   const parser = lazyParser();
-  await inBatches(files, async (file) => outcomeOf(file, async () => ({ file, loaded: await loadOne(file, parser, options.cache) })), onBatch, options);
+  const writer = backgroundCacheWriter(options.cache?.env, options.cache?.parserId);
+  await inBatches(files, async (file) => outcomeOf(file, async () => ({ file, loaded: await loadOne(file, parser, options.cache, writer) })), onBatch, options);
+  await writer.flush();
 }
 
 /** Every file loaded, in the folder's order. */
@@ -59,7 +61,9 @@ export async function summarizeRunbooks(files: string[], onBatch: (summaries: Ru
     options,
   );
   const parser = lazyParser();
-  await inBatches(misses, async (file) => outcomeOf(file, async () => summaryOf(file, (await loadOne(file, parser, options.cache)).runbook)), onBatch, options);
+  const writer = backgroundCacheWriter(options.cache?.env, options.cache?.parserId);
+  await inBatches(misses, async (file) => outcomeOf(file, async () => summaryOf(file, (await loadOne(file, parser, options.cache, writer)).runbook)), onBatch, options);
+  await writer.flush();
 }
 
 function summaryOf(file: string, runbook: Runbook): RunbookSummary {
@@ -85,13 +89,13 @@ function lazyParser(): Parser {
   return () => (loading ??= import('./parse.js'));
 }
 
-async function loadOne(file: string, parser: Parser, cache: BatchOptions['cache']): Promise<LoadedRunbook> {
+async function loadOne(file: string, parser: Parser, cache: BatchOptions['cache'], writer: ReturnType<typeof backgroundCacheWriter>): Promise<LoadedRunbook> {
   const bytes = readRunbookBytesSync(file);
   const cached = readCachedModel(bytes, basename(file), cache?.env, cache?.parserId);
   if (cached) return { file, runbook: cached, bytes };
   const text = decodeRunbookBytes(bytes, file);
   const runbook = parseRunbookText(await parser(), text, file);
-  writeCachedModel(bytes, basename(file), runbook, cache?.env, cache?.parserId);
+  await writer.write(bytes, basename(file), runbook);
   return { file, runbook, bytes };
 }
 
