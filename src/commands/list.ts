@@ -42,7 +42,7 @@ export async function listCommand(target: string, options: ListOptions, out: Nod
       : `${listed ? '\n' : ''}${runbooks.map(({ file, runbook }) => renderSummary(runbook, file, style)).join('\n')}`;
     listed += runbooks.length;
     await write(chunk);
-  });
+  }, { folder: target });
   await write(options.json ? (listed ? '\n]\n' : '[]\n') : '\n');
   if (!listed) throw new UsageError(`None of the ${files.length} Markdown files in ${target} could be read as a runbook.`);
 }

@@ -45,7 +45,7 @@ export async function openCommand(target: string, options: OpenOptions = {}): Pr
   const inside = join(target, '/');
   const label = (file: string) => (file.startsWith(inside) ? file.slice(inside.length) : relative(target, file));
   const entries: RunbookEntry[] = files.map((file) => ({ file, label: label(file), title: basename(file).replace(/\.[^.]+$/, '') }));
-  await runTui({ ...common, entries, loadRunbook: loadChosen, describeEntries: (apply, between) => describeFolder(files, apply, between) });
+  await runTui({ ...common, entries, loadRunbook: loadChosen, describeEntries: (apply, between) => describeFolder(target, files, apply, between) });
 }
 
 /** The runbook chosen in the picker, read at once: it does not wait behind the folder still being read. */
@@ -56,11 +56,11 @@ async function loadChosen(file: string): Promise<LoadedRunbook> {
 }
 
 /** Each runbook's last session, then its title and counts (cache first), a batch at a time. */
-async function describeFolder(files: string[], apply: (patches: EntryPatch[]) => void, between: () => Promise<void>): Promise<void> {
+async function describeFolder(folder: string, files: string[], apply: (patches: EntryPatch[]) => void, between: () => Promise<void>): Promise<void> {
   const last = lastSessions(files);
   if (last.length) apply(last);
   await between();
-  await summarizeRunbooks(files, (summaries) => apply(summaries.map((s) => ('problem' in s ? { file: s.file, problem: oneLine(s.problem) } : s))), { between });
+  await summarizeRunbooks(files, (summaries) => apply(summaries.map((s) => ('problem' in s ? { file: s.file, problem: oneLine(s.problem) } : s))), { between, folder });
 }
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');

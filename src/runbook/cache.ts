@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Runbook } from './model.js';
 
 declare const __PARSER_ID__: string | undefined;
@@ -108,4 +108,78 @@ export function backgroundCacheWriter(env: NodeJS.ProcessEnv = process.env, pars
       await Promise.all(pending);
     },
   };
+}
+
+/**
+ * The models of one folder's runbooks kept together in one file (a line per model: key, tab, JSON), so
+ * a folder of 3,000 small runbooks costs one read and one write instead of 3,000 of each; writing 3,000
+ * small files took as long as parsing them. Entries are keyed like single models, so a changed file or
+ * parser simply misses; the file is rewritten (whole, then renamed) only when something changed, and
+ * then holds exactly the folder's current runbooks. A line that does not parse is a miss.
+ */
+export class FolderCache {
+  private readonly known = new Map<string, string>();
+  private readonly kept = new Map<string, string>();
+  private changed = false;
+
+  private constructor(private readonly path: string | undefined, private readonly env: NodeJS.ProcessEnv, private readonly parserId: string | undefined) {}
+
+  static open(folder: string, env: NodeJS.ProcessEnv = process.env, parserId = PARSER_ID): FolderCache {
+    if (!parserId || env.RUNBOOK_NO_CACHE) return new FolderCache(undefined, env, parserId);
+    const path = join(cacheDir(env), 'folders', `${createHash('sha256').update(resolve(folder)).digest('hex')}.tsv`);
+    const cache = new FolderCache(path, env, parserId);
+    if (!existsSync(path)) return cache;
+    try {
+      for (const line of readFileSync(path, 'utf8').split('\n')) {
+        const tab = line.indexOf('\t');
+        if (tab === 64) cache.known.set(line.slice(0, 64), line.slice(65));
+      }
+    } catch {
+      // Unreadable: every runbook misses and the file is written again.
+    }
+    return cache;
+  }
+
+  get(bytes: Buffer, fileName: string): Runbook | undefined {
+    if (!this.path) return undefined;
+    const key = keyOf(bytes, fileName, this.parserId!);
+    const text = this.known.get(key);
+    if (text !== undefined) {
+      try {
+        const model = JSON.parse(text) as Runbook;
+        this.kept.set(key, text);
+        return model;
+      } catch {
+        // A damaged line: parsed again, and replaced.
+      }
+    }
+    // Opened on its own before (the navigator keeps single models): taken into the folder's file.
+    const single = readCachedModel(bytes, fileName, this.env, this.parserId);
+    if (single) {
+      this.kept.set(key, JSON.stringify(single));
+      this.changed = true;
+    }
+    return single;
+  }
+
+  put(bytes: Buffer, fileName: string, model: Runbook): void {
+    if (!this.path) return;
+    this.kept.set(keyOf(bytes, fileName, this.parserId!), JSON.stringify(model));
+    this.changed = true;
+  }
+
+  /** Writes the folder's file when anything changed (a full disk or a read-only home only costs speed). */
+  async save(): Promise<void> {
+    if (!this.path || (!this.changed && this.kept.size === this.known.size)) return;
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    try {
+      mkdirSync(join(this.path, '..'), { recursive: true });
+      let text = '';
+      for (const [key, json] of this.kept) text += `${key}\t${json}\n`;
+      await writeFile(tmp, text);
+      await rename(tmp, this.path);
+    } catch {
+      await rm(tmp, { force: true }).catch(() => undefined);
+    }
+  }
 }

@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { UsageError } from '../errors.js';
-import { backgroundCacheWriter, readCachedModel } from './cache.js';
+import { backgroundCacheWriter, FolderCache, readCachedModel } from './cache.js';
 import { decodeRunbookBytes, parseRunbookText, readRunbookBytesSync, type LoadedRunbook } from './load.js';
 import type { Runbook } from './model.js';
 import { allSections, flattenSteps } from './walk.js';
@@ -24,14 +24,34 @@ export interface BatchOptions {
   between?: () => Promise<void>;
   /** Which parse cache to use (tests); by default the user's, keyed by this build's parser. */
   cache?: { env: NodeJS.ProcessEnv; parserId?: string };
+  /** The folder the files were found in: its models are then cached together, in one file. */
+  folder?: string;
+}
+
+/** Where parsed models are looked up and kept during one load. */
+interface Models {
+  get(bytes: Buffer, fileName: string): Runbook | undefined;
+  put(bytes: Buffer, fileName: string, model: Runbook): Promise<void>;
+  /** Everything kept is written. */
+  done(): Promise<void>;
+}
+
+function modelsFor(options: BatchOptions): Models {
+  const { env, parserId } = options.cache ?? {};
+  if (options.folder) {
+    const folder = FolderCache.open(options.folder, env, parserId);
+    return { get: (bytes, name) => folder.get(bytes, name), put: async (bytes, name, model) => folder.put(bytes, name, model), done: () => folder.save() };
+  }
+  const writer = backgroundCacheWriter(env, parserId);
+  return { get: (bytes, name) => readCachedModel(bytes, name, env, parserId), put: (bytes, name, model) => writer.write(bytes, name, model), done: () => writer.flush() };
 }
 
 /** Every file loaded in the folder's order, handed to `onBatch` a batch at a time. */
 export async function loadRunbooksInBatches(files: string[], onBatch: (outcomes: LoadOutcome[]) => void | Promise<void>, options: BatchOptions = {}): Promise<void> {
   const parser = lazyParser();
-  const writer = backgroundCacheWriter(options.cache?.env, options.cache?.parserId);
-  await inBatches(files, async (file) => outcomeOf(file, async () => ({ file, loaded: await loadOne(file, parser, options.cache, writer) })), onBatch, options);
-  await writer.flush();
+  const models = modelsFor(options);
+  await inBatches(files, async (file) => outcomeOf(file, async () => ({ file, loaded: await loadOne(file, parser, models) })), onBatch, options);
+  await models.done();
 }
 
 /** Every file loaded, in the folder's order. */
@@ -47,12 +67,13 @@ export async function loadRunbooks(files: string[]): Promise<LoadOutcome[]> {
  */
 export async function summarizeRunbooks(files: string[], onBatch: (summaries: RunbookSummary[]) => void, options: BatchOptions = {}): Promise<void> {
   const misses: string[] = [];
+  const models = modelsFor(options);
   await inBatches(
     files,
     (file) =>
       outcomeOf(file, () => {
         const bytes = readRunbookBytesSync(file);
-        const cached = readCachedModel(bytes, basename(file), options.cache?.env, options.cache?.parserId);
+        const cached = models.get(bytes, basename(file));
         if (cached) return summaryOf(file, cached);
         misses.push(file);
         return undefined;
@@ -61,9 +82,8 @@ export async function summarizeRunbooks(files: string[], onBatch: (summaries: Ru
     options,
   );
   const parser = lazyParser();
-  const writer = backgroundCacheWriter(options.cache?.env, options.cache?.parserId);
-  await inBatches(misses, async (file) => outcomeOf(file, async () => summaryOf(file, (await loadOne(file, parser, options.cache, writer)).runbook)), onBatch, options);
-  await writer.flush();
+  await inBatches(misses, async (file) => outcomeOf(file, async () => summaryOf(file, (await loadOne(file, parser, models)).runbook)), onBatch, options);
+  await models.done();
 }
 
 function summaryOf(file: string, runbook: Runbook): RunbookSummary {
@@ -89,13 +109,13 @@ function lazyParser(): Parser {
   return () => (loading ??= import('./parse.js'));
 }
 
-async function loadOne(file: string, parser: Parser, cache: BatchOptions['cache'], writer: ReturnType<typeof backgroundCacheWriter>): Promise<LoadedRunbook> {
+async function loadOne(file: string, parser: Parser, models: Models): Promise<LoadedRunbook> {
   const bytes = readRunbookBytesSync(file);
-  const cached = readCachedModel(bytes, basename(file), cache?.env, cache?.parserId);
+  const cached = models.get(bytes, basename(file));
   if (cached) return { file, runbook: cached, bytes };
   const text = decodeRunbookBytes(bytes, file);
   const runbook = parseRunbookText(await parser(), text, file);
-  await writer.write(bytes, basename(file), runbook);
+  await models.put(bytes, basename(file), runbook);
   return { file, runbook, bytes };
 }
 

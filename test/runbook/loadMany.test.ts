@@ -1,7 +1,7 @@
 // Loading a folder of runbooks: in order, a batch at a time, every bad file one sentence and never a
 // hang or a crash of the whole folder; summaries cache first.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -209,5 +209,58 @@ describe('the parse cache under a folder load', () => {
     await loadRunbooksInBatches(files, () => undefined, { cache });
     expect(readdirSync(models).filter((n) => n.endsWith('.json'))).toHaveLength(3);
     expect(readdirSync(models).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('the folder cache', () => {
+  it('keeps a folder in one file with a line per runbook, follows changes, drops removed files, and survives damage', async () => {
+    const { FolderCache } = await import('../../src/runbook/cache.js');
+    const dir = folder(3);
+    const root = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
+    const cache = { env: { XDG_CACHE_HOME: root }, parserId: 'test-parser' };
+    const titles = async () => {
+      const seen: string[] = [];
+      await loadRunbooksInBatches(await findRunbookFiles(dir, () => undefined), (batch) => void seen.push(...batch.map((o) => ('loaded' in o ? o.loaded.runbook.title : o.problem))), { cache, folder: dir });
+      return seen;
+    };
+    const packFile = () => {
+      const folders = join(root, 'runbook', 'models', 'folders');
+      const [name, ...more] = readdirSync(folders);
+      expect(more).toEqual([]);
+      return join(folders, name!);
+    };
+    const lines = () => readFileSync(packFile(), 'utf8').split('\n').filter(Boolean);
+    expect(await titles()).toEqual(['Alert 0', 'Alert 1', 'Alert 2']);
+    expect(lines()).toHaveLength(3);
+    // Served from the folder's file: a line that says otherwise is believed (it is the cache, keyed by content).
+    const files = await findRunbookFiles(dir, () => undefined);
+    const folderCache = FolderCache.open(dir, cache.env, cache.parserId);
+    expect(folderCache.get(readFileSync(files[1]!), basename(files[1]!))?.title).toBe('Alert 1');
+    // A changed file misses and replaces its line; a removed one loses its line.
+    writeFileSync(files[0]!, '# Changed\n## S\n- `df -h`\n');
+    rmSync(files[2]!);
+    expect(await titles()).toEqual(['Changed', 'Alert 1']);
+    expect(lines()).toHaveLength(2);
+    // A damaged file: every damaged line misses and is parsed again.
+    writeFileSync(packFile(), lines().map((l) => l.slice(0, 80)).join('\n') + '\n\u0000garbage\n');
+    expect(await titles()).toEqual(['Changed', 'Alert 1']);
+    expect(lines().map((l) => JSON.parse(l.slice(65)).title)).toEqual(['Changed', 'Alert 1']);
+  });
+
+  it('is not written again when nothing changed', async () => {
+    const dir = folder(2);
+    const root = mkdtempSync(join(tmpdir(), 'runbook-cache-'));
+    const cache = { env: { XDG_CACHE_HOME: root }, parserId: 'test-parser' };
+    const files = await findRunbookFiles(dir, () => undefined);
+    await loadRunbooksInBatches(files, () => undefined, { cache, folder: dir });
+    const folders = join(root, 'runbook', 'models', 'folders');
+    const path = join(folders, readdirSync(folders)[0]!);
+    const first = statSync(path).ino;
+    await loadRunbooksInBatches(files, () => undefined, { cache, folder: dir });
+    // A rewrite renames a new file into place: the same inode means it was left alone.
+    expect(statSync(path).ino).toBe(first);
+    writeFileSync(files[1]!, '# New\n');
+    await loadRunbooksInBatches(files, () => undefined, { cache, folder: dir });
+    expect(statSync(path).ino).not.toBe(first);
   });
 });
