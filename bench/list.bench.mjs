@@ -53,27 +53,25 @@ export async function run() {
   const floorScript = join(TMP, 'parse-folder.mjs');
   await bundle('bench/parse-folder.ts', floorScript);
   const inProcess = (dir, mode) => median(Array.from({ length: 5 }, () => Number(execFileSync(process.execPath, [floorScript, dir, mode], { encoding: 'utf8' }).trim())));
-  /** `list DIR --json` over a generated folder: cold (a new, empty cache each run) and warm (the cache the run before filled). */
-  const listTimes = (dir) => {
-    const cold = median(Array.from({ length: RUNS }, () => {
+  // `list DIR --json`, cold (a new, empty cache each run) and warm (the cache the run before filled); the
+  // sizes alternate within each round, so a change in the machine's load falls on all of them alike.
+  const sizes = [300, 1500, 3000];
+  const dirs = Object.fromEntries(sizes.map((size) => [size, generateFolder(join(TMP, `folder-${size}`), size)]));
+  const caches = Object.fromEntries(sizes.map((size) => [size, mkdtempSync(join(TMP, 'cache-'))]));
+  for (const size of sizes) once(['list', dirs[size], '--json'], { ...base, XDG_CACHE_HOME: caches[size] });
+  const samples = Object.fromEntries(sizes.map((size) => [size, { cold: [], warm: [] }]));
+  for (let i = 0; i < RUNS; i++) {
+    for (const size of sizes) {
       const cache = mkdtempSync(join(TMP, 'cache-'));
-      const ms = once(['list', dir, '--json'], { ...base, XDG_CACHE_HOME: cache });
+      samples[size].cold.push(once(['list', dirs[size], '--json'], { ...base, XDG_CACHE_HOME: cache }));
       rmSync(cache, { recursive: true, force: true });
-      return ms;
-    }));
-    const cache = mkdtempSync(join(TMP, 'cache-'));
-    once(['list', dir, '--json'], { ...base, XDG_CACHE_HOME: cache });
-    const warm = median(Array.from({ length: RUNS }, () => once(['list', dir, '--json'], { ...base, XDG_CACHE_HOME: cache })));
-    rmSync(cache, { recursive: true, force: true });
-    return { cold, warm };
-  };
-  const times = {};
-  for (const size of [300, 1500, 3000]) {
-    const dir = generateFolder(join(TMP, `folder-${size}`), size);
-    times[size] = listTimes(dir);
-    if (!SIZES.includes(size)) continue;
-    const reads = inProcess(dir, 'read');
-    const parse = inProcess(dir, 'parse');
+      samples[size].warm.push(once(['list', dirs[size], '--json'], { ...base, XDG_CACHE_HOME: caches[size] }));
+    }
+  }
+  const times = Object.fromEntries(sizes.map((size) => [size, { cold: median(samples[size].cold), warm: median(samples[size].warm) }]));
+  for (const size of SIZES) {
+    const reads = inProcess(dirs[size], 'read');
+    const parse = inProcess(dirs[size], 'parse');
     const n = size.toLocaleString('en');
     const goal = `≤ 3× node -e 0 + parse = ${(3 * node0 + parse).toFixed(0)} ms`;
     rows.push({ what: `list DIR --json, ${n} runbooks, cold cache`, value: times[size].cold, unit: 'ms', floor: node0 + parse, floorWhat: `node -e 0 + parse ${parse.toFixed(0)} ms`, goal });
@@ -104,6 +102,6 @@ export async function run() {
   for (const size of SIZES) {
     rows.push({ what: `picker first frame, ${size.toLocaleString('en')} runbooks (pty 120×40)`, value: median(frames[size]), unit: 'ms', floor: median(frames.floor), floorWhat: 'bare bundled Ink app', goal: '≤ 2× floor' });
   }
-  for (const dir of [...[300, 1500, 3000].map((size) => join(TMP, `folder-${size}`)), home, warmEnv.XDG_CACHE_HOME, env.XDG_CACHE_HOME]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [...Object.values(dirs), ...Object.values(caches), home, warmEnv.XDG_CACHE_HOME, env.XDG_CACHE_HOME]) rmSync(dir, { recursive: true, force: true });
   return rows;
 }
