@@ -1,9 +1,9 @@
+import { once } from 'node:events';
 import { relative } from 'node:path';
 import { renderSummary, renderTree } from '../format/tree.js';
 import { colorEnabled, makeStyle } from '../format/style.js';
 import { findRunbookFiles, isDirectory, loadRunbook } from '../runbook/load.js';
-import { loadRunbooks } from '../runbook/loadMany.js';
-import type { Runbook } from '../runbook/model.js';
+import { loadRunbooksInBatches } from '../runbook/loadMany.js';
 import { UsageError } from '../errors.js';
 
 export interface ListOptions {
@@ -25,17 +25,24 @@ export async function listCommand(target: string, options: ListOptions, out: Nod
     return;
   }
   const files = await findRunbookFiles(target);
-  const loaded: Array<{ file: string; runbook: Runbook }> = [];
-  const problems: string[] = [];
-  for (const outcome of await loadRunbooks(files)) {
-    if ('loaded' in outcome) loaded.push(outcome.loaded);
-    else problems.push(outcome.problem);
-  }
-  for (const problem of problems) process.stderr.write(`runbook: skipped: ${problem}\n`);
-  if (options.json) {
-    out.write(JSON.stringify(loaded.map(({ file, runbook }) => ({ file: displayPath(file), ...runbook })), null, 2) + '\n');
-  } else {
-    out.write(loaded.map(({ file, runbook }) => renderSummary(runbook, displayPath(file), style)).join('\n') + '\n');
-  }
-  if (!loaded.length) throw new UsageError(`None of the ${files.length} Markdown files in ${target} could be read as a runbook.`);
+  // Written as it is loaded, a batch at a time: memory stays that of one batch whatever the folder's size.
+  let listed = 0;
+  const write = (text: string) => (out.write(text) ? undefined : once(out, 'drain'));
+  await loadRunbooksInBatches(files, async (outcomes) => {
+    const runbooks = [];
+    for (const outcome of outcomes) {
+      if ('loaded' in outcome) runbooks.push({ file: displayPath(outcome.loaded.file), runbook: outcome.loaded.runbook });
+      else process.stderr.write(`runbook: skipped: ${outcome.problem}\n`);
+    }
+    if (!runbooks.length) return;
+    // The same text as JSON.stringify of the whole array with an indent of 2, written a batch at a time:
+    // a batch's array without its brackets is those elements, indented as in the whole one.
+    const chunk = options.json
+      ? `${listed ? ',' : '['}\n${JSON.stringify(runbooks.map(({ file, runbook }) => ({ file, ...runbook })), null, 2).slice(2, -2)}`
+      : `${listed ? '\n' : ''}${runbooks.map(({ file, runbook }) => renderSummary(runbook, file, style)).join('\n')}`;
+    listed += runbooks.length;
+    await write(chunk);
+  }, { folder: target });
+  await write(options.json ? (listed ? '\n]\n' : '[]\n') : '\n');
+  if (!listed) throw new UsageError(`None of the ${files.length} Markdown files in ${target} could be read as a runbook.`);
 }

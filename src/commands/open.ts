@@ -1,16 +1,16 @@
 // `runbook [FILE|DIR]` and `runbook resume [ID]`: the interactive navigator.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { UsageError } from '../errors.js';
 import { resolveEnvironment } from '../exec/environment.js';
 import { sha256Hex } from '../session/chain.js';
-import { findRunbookFiles, isDirectory, loadRunbook } from '../runbook/load.js';
-import { allSections } from '../runbook/walk.js';
-import { listSessions, resolveSession } from '../session/catalog.js';
+import { findRunbookFiles, isDirectory, loadRunbook, type LoadedRunbook } from '../runbook/load.js';
+import { loadRunbooks, summarizeRunbooks } from '../runbook/loadMany.js';
+import { listSessions, resolveSession, type SessionSummary } from '../session/catalog.js';
 import { LOG_FILE } from '../session/log.js';
 import { purposeFrom } from '../session/purpose.js';
-import type { RunbookEntry } from '../state/store.js';
+import type { EntryPatch, RunbookEntry } from '../state/store.js';
 
 export interface OpenOptions {
   env?: string;
@@ -34,23 +34,54 @@ export async function openCommand(target: string, options: OpenOptions = {}): Pr
     await runTui({ ...common, loaded: await loadRunbook(target) });
     return;
   }
-  const files = await findRunbookFiles(target);
-  const sessions = listSessions();
-  const entries: RunbookEntry[] = [];
-  for (const file of files) {
-    try {
-      const { runbook } = await loadRunbook(file);
-      const last = sessions.find((s) => s.runbook && s.runbook.endsWith(file.replace(/^\.\//, '')));
-      entries.push({ file, title: runbook.title, sections: allSections(runbook).length, ...(last?.start ? { lastSession: last.start } : {}) });
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-    }
-  }
-  if (entries.length === 1) {
-    await runTui({ ...common, loaded: await loadRunbook(entries[0]!.file) });
+  // Readability is not asked file by file before the first frame: a file that cannot be read says so in its row.
+  const files = await findRunbookFiles(target, undefined, { readableOnly: false });
+  if (files.length === 1) {
+    await runTui({ ...common, loaded: await loadRunbook(files[0]!) });
     return;
   }
-  await runTui({ ...common, entries, loadRunbook });
+  // The first frame lists the files by name; titles, counts and problems fill in after it.
+  const inside = join(target, '/');
+  const label = (file: string) => (file.startsWith(inside) ? file.slice(inside.length) : relative(target, file));
+  const entries: RunbookEntry[] = files.map((file) => ({ file, label: label(file), title: basename(file).replace(/\.[^.]+$/, '') }));
+  await runTui({ ...common, entries, loadRunbook: loadChosen, describeEntries: (apply, between) => describeFolder(target, files, apply, between) });
+}
+
+/** The runbook chosen in the picker, read at once: it does not wait behind the folder still being read. */
+async function loadChosen(file: string): Promise<LoadedRunbook> {
+  const [outcome] = await loadRunbooks([file]);
+  if (outcome && 'loaded' in outcome) return outcome.loaded;
+  throw new UsageError(outcome?.problem ?? `Cannot read ${file}.`);
+}
+
+/** Each runbook's last session, then its title and counts (cache first), a batch at a time. */
+async function describeFolder(folder: string, files: string[], apply: (patches: EntryPatch[]) => void, between: () => Promise<void>): Promise<void> {
+  const last = lastSessions(files);
+  if (last.length) apply(last);
+  await between();
+  await summarizeRunbooks(files, (summaries) => apply(summaries.map((s) => ('problem' in s ? { file: s.file, problem: oneLine(s.problem) } : s))), { between, folder });
+}
+
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');
+
+/** The newest session on each file (sessions name their runbook by the path they were opened with). */
+function lastSessions(files: string[]): EntryPatch[] {
+  const byName = new Map<string, SessionSummary[]>();
+  // Newest first, so the first match is the last session.
+  for (const session of listSessions()) {
+    if (!session.runbook || !session.start) continue;
+    const name = basename(session.runbook);
+    const same = byName.get(name);
+    if (same) same.push(session);
+    else byName.set(name, [session]);
+  }
+  const patches: EntryPatch[] = [];
+  for (const file of files) {
+    const path = file.replace(/^\.\//, '');
+    const found = byName.get(basename(file))?.find((s) => s.runbook!.endsWith(path));
+    if (found) patches.push({ file, lastSession: found.start! });
+  }
+  return patches;
 }
 
 export async function resumeCommand(ref: string | undefined, options: OpenOptions = {}): Promise<void> {

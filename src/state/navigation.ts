@@ -1,7 +1,7 @@
 // Moving around: screens, cursors, the filter, help and scrolling. UI state only.
 
 import { screenKey, screenSection, type StoreContext } from './context.js';
-import { checklistRows, homeRows, locateStep, pickerRows } from './rows.js';
+import { cachedPickerRows, checklistRows, homeRows, locateStep } from './rows.js';
 import type { AppActions, Screen } from './types.js';
 
 type NavigationActions = Pick<AppActions, 'setSize' | 'rows' | 'selectedStep' | 'move' | 'open' | 'back' | 'startFilter' | 'setFilter' | 'endFilter' | 'help' | 'scrollOutput'>;
@@ -12,7 +12,7 @@ export function navigationActions({ set, get, options, controller, say }: StoreC
 
     rows: () => {
       const { screen, runbook, view, filter, entries } = get();
-      if (screen.name === 'picker') return pickerRows(entries ?? [], filter);
+      if (screen.name === 'picker') return cachedPickerRows(entries ?? [], filter);
       if (!runbook) return [];
       if (screen.name === 'home') return homeRows(runbook, view, filter);
       const section = screen.name === 'section' ? screenSection(get) : undefined;

@@ -102,9 +102,17 @@ export function locateStep(runbook: Runbook, stepId: string): { section: Section
   return visit(runbook.sections);
 }
 
+let lastPicker: { entries: unknown; filter: string; rows: Row[] } | undefined;
+
+/** The Picker's rows, made again only when the entries or the filter changed (a folder of 3,000 asks on every key and frame). */
+export function cachedPickerRows(entries: ReadonlyArray<{ file: string; label?: string; title: string; sections?: number }>, filter = ''): Row[] {
+  if (lastPicker?.entries !== entries || lastPicker.filter !== filter) lastPicker = { entries, filter, rows: pickerRows(entries, filter) };
+  return lastPicker.rows;
+}
+
 /** The Picker screen: runbooks whose title or file matches the filter, as section-like rows. */
-export function pickerRows(entries: ReadonlyArray<{ file: string; title: string; sections: number }>, filter = ''): Row[] {
+export function pickerRows(entries: ReadonlyArray<{ file: string; label?: string; title: string; sections?: number }>, filter = ''): Row[] {
   return entries
-    .filter((e) => !filter || matches(`${e.title} ${e.file}`, filter))
-    .map((e) => ({ kind: 'section', section: { id: e.file, title: e.title, level: 1, line: 0, steps: [], sections: [] }, depth: 0, total: e.sections, finished: 0 }));
+    .filter((e) => !filter || matches(`${e.title} ${e.label ?? e.file}`, filter))
+    .map((e) => ({ kind: 'section', section: { id: e.file, title: e.title, level: 1, line: 0, steps: [], sections: [] }, depth: 0, total: e.sections ?? 0, finished: 0 }));
 }

@@ -6,6 +6,7 @@ import { SessionController } from '../session/controller.js';
 import type { AppStore } from './context.js';
 import { navigationActions } from './navigation.js';
 import { initialState, snapshot } from './initial.js';
+import { fillPickerEntries } from './pickerFill.js';
 import { dialogPrompts } from './prompts.js';
 import { sessionActions } from './sessionActions.js';
 import type { AppActions, AppOptions, AppState, PromptSpec } from './types.js';
@@ -14,7 +15,7 @@ export type * from './types.js';
 export type { AppStore } from './context.js';
 
 export function createAppStore(options: AppOptions): AppStore {
-  return createStore<AppState & AppActions>()((set, get) => {
+  const store = createStore<AppState & AppActions>()((set, get) => {
     let pendingAnswer: ((value: string | undefined) => void) | undefined;
     const say = (text: string, tone: 'info' | 'error' | 'ok' = 'info') => set({ message: { text, tone } });
     /** Ask the operator something; resolves with the answer, or undefined when they press Esc. */
@@ -36,6 +37,8 @@ export function createAppStore(options: AppOptions): AppStore {
     const context = { set, get, options, controller, ask, say };
     return { ...initialState(options, controller), answer, ...navigationActions(context), ...sessionActions(context) };
   });
+  fillPickerEntries(store, options.describeEntries);
+  return store;
 }
 
 /** The session controller the TUI drives, from its options (the store answers its questions). */

@@ -25,10 +25,23 @@ export type PromptSpec =
 
 export interface RunbookEntry {
   file: string;
+  /** The file as shown and filtered on: its path inside the folder opened. */
+  label?: string;
+  /** The runbook's title; its file name until the file has been read. */
   title: string;
-  sections: number;
+  /** Unknown until the file has been read. */
+  sections?: number;
+  steps?: number;
   lastSession?: string;
+  /** Why the file cannot be opened, in one sentence. */
+  problem?: string;
 }
+
+/** News about one picker entry. */
+export type EntryPatch = Partial<RunbookEntry> & { file: string };
+
+/** Reads the picker's runbooks, handing `apply` what it learns a batch at a time and awaiting `between` between batches. */
+export type DescribeEntries = (apply: (patches: EntryPatch[]) => void, between: () => Promise<void>) => Promise<void>;
 
 export interface RunningAction {
   actionId: string;
@@ -133,6 +146,8 @@ export interface AppOptions {
   cwd?: string;
   /** Load a runbook from the picker. */
   loadRunbook?: (file: string) => Promise<LoadedRunbook>;
+  /** Fill in the picker's entries after its first frame (titles, counts, problems). */
+  describeEntries?: DescribeEntries;
   /** Write to the terminal (OSC 52 copy). */
   writeTerminal?: (data: string) => void;
   /** Draft a report next to the session; returns its path. */
