@@ -14,6 +14,8 @@ import type { CarriedEntry, EventFields } from './events.js';
 import { looksLikeToken } from './secrets.js';
 import { looksSecretName } from './secretName.js';
 
+export { stepAndAction } from './actionLabel.js';
+
 /**
  * What one action may carry in all: its event must stay well under the team store's 1 MiB line limit,
  * and later actions' environments under the kernel's limit for a program's arguments and environment.
@@ -41,16 +43,6 @@ export interface ExportsInput {
   /** Names carried before this action. */
   carriedNames: Iterable<string>;
   redact: (text: string) => string;
-}
-
-/** `section/2.1#3` → `step 2.1, action 3` (the section is named when it is not the current one). */
-export function stepAndAction(actionId: string, currentSection?: string): string {
-  const hash = actionId.lastIndexOf('#');
-  const stepId = hash < 0 ? actionId : actionId.slice(0, hash);
-  const slash = stepId.lastIndexOf('/');
-  const section = slash < 0 ? undefined : stepId.slice(0, slash);
-  const number = slash < 0 ? stepId : stepId.slice(slash + 1);
-  return `step ${number}${section && section !== currentSection ? ` of ${section}` : ''}${hash < 0 ? '' : `, action ${actionId.slice(hash + 1)}`}`;
 }
 
 /** Whether a value must never be recorded or shown. */

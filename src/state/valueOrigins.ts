@@ -3,7 +3,7 @@
 
 import type { Environment } from '../exec/environment.js';
 import type { Step } from '../runbook/model.js';
-import { stepAndAction } from '../session/carried.js';
+import { stepAndAction } from '../session/actionLabel.js';
 import type { SessionView } from '../session/view.js';
 
 export interface ValueOrigin {
