@@ -14,6 +14,7 @@ export type RedactionKind =
   | 'supabase-secret-key'
   | 'url-password'
   | 'password-parameter'
+  | 'password-hash'
   | 'aws-access-key-id'
   | 'aws-secret-access-key'
   | 'auth-header'
@@ -90,7 +91,8 @@ const CLASS_SHAPES: Array<[hint: RegExp, regex: RegExp]> = [
 // Values that are not secrets even after a secret-looking label: references, placeholders, booleans.
 const IDENTIFIER_END = /[A-Za-z0-9_.-]*$/;
 
-const NOT_A_VALUE = /^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>]*>|\{\{[^{}]*\}\}|true|false|null|nil|none|undefined|\[REDACTED.*|\*+|\.\.\.|…)$/i;
+const NOT_A_VALUE = /^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>]*>|\{\{[^{}]*\}\}|true|false|null|nil|none|undefined|(?:\[REDACTED:[a-z-]+\])+|\*+|\.\.\.|…)$/i;
+const MARKERS_AT_START = /^(?:\[REDACTED:[a-z-]+\])+/;
 
 function usableValue(value: string | undefined): boolean {
   if (!value) return false;
@@ -145,7 +147,7 @@ const PATTERNS: Pattern[] = [
   },
   {
     kind: 'auth-header',
-    regex: /\b(?:authorization|proxy-authorization|apikey|x-api-key|api-key|cookie|set-cookie|x-auth-token|x-access-token|private-token|dd-api-key|dd-application-key)[ \t]*:[ \t]*([^"'\r\n]+)/gi,
+    regex: /\b(?:authorization|proxy-authorization|apikey|x-api-key|api-key|cookie|set-cookie|x-auth-token|x-access-token|private-token|dd-api-key|dd-application-key)[ \t]*:[ \t]*([^"'\s][^"'\r\n]*)/gi,
     group: 1,
     hint: (t) => /authorization|api-?key|cookie|token/i.test(t),
   },
@@ -156,6 +158,38 @@ const PATTERNS: Pattern[] = [
     group: 1,
     hint: (t) => /bearer|basic|digest|token/i.test(t),
     accept: ([m, v]) => (/^basic/i.test(m!) ? basicCredentials(v!) : /[0-9._~+/=-]/.test(v!) || v!.length >= 20),
+  },
+  // Password hashes are as good as the password to anyone who can try guesses offline, and PostgreSQL's md5
+  // and SCRAM verifiers log in as they stand (pass-the-hash): PostgreSQL `md5…` and `SCRAM-SHA-256$…`,
+  // crypt(3) and htpasswd (`$2b$`, `$6$`, `$y$`, `$apr1$`), argon2, Django's pbkdf2, LDAP `{SSHA}`, MySQL `*…`.
+  {
+    kind: 'password-hash',
+    regex: new RegExp(
+      [
+        '(?<![A-Za-z0-9_])md5[0-9a-f]{32}(?![A-Za-z0-9_])',
+        'SCRAM-SHA-256\\$\\d{1,7}:[A-Za-z0-9+/]+={0,2}\\$[A-Za-z0-9+/]+={0,2}:[A-Za-z0-9+/]+={0,2}',
+        '\\$2[abxy]?\\$\\d\\d\\$[./A-Za-z0-9]{53}',
+        '\\$(?:1|5|6|md5|sha1|apr1)\\$(?:rounds=\\d+\\$)?[./A-Za-z0-9]{1,64}\\$[./A-Za-z0-9]{22,}',
+        '\\$(?:y|gy|7)\\$[./A-Za-z0-9]+\\$[./A-Za-z0-9]+\\$[./A-Za-z0-9]{20,}',
+        '\\$argon2(?:id|i|d)\\$(?:v=\\d+\\$)?m=\\d+,t=\\d+,p=\\d+\\$[A-Za-z0-9+/]+\\$[A-Za-z0-9+/]+',
+        'pbkdf2_sha(?:1|256|512)\\$\\d+\\$[A-Za-z0-9./+=]+\\$[A-Za-z0-9./+=]{20,}',
+        '\\{(?:SSHA|SSHA256|SSHA512|SHA|SHA256|SHA512|SMD5|MD5|CRYPT|PBKDF2(?:-SHA\\d+)?)\\}[A-Za-z0-9+/=.$]{20,}',
+        '(?<![A-Za-z0-9*])\\*[0-9A-F]{40}(?![A-Za-z0-9])',
+      ].join('|'),
+      'g',
+    ),
+    hint: (t) => t.includes('md5') || t.includes('SCRAM-SHA-256$') || t.includes('$') || t.includes('}') || /\*[0-9A-F]{40}/.test(t),
+  },
+  // A .pgpass line, `host:port:database:user:password` (`\:` and `\\` escaped), as `cat` shows it or as it
+  // is echoed into the file. The host is `*` or holds a letter, a dot or an escape; the port is `*` or a
+  // number; exactly five fields, so /etc/passwd lines, times and MAC addresses are not one.
+  {
+    kind: 'password-parameter',
+    regex: /(?<![^\s'"])(\*|(?:[^:\s\\'"]|\\.)*(?:[A-Za-z.]|\\.)(?:[^:\s\\'"]|\\.)*):(\*|\d{1,5}):((?:[^:\s\\'"]|\\.)+):((?:[^:\s\\'"]|\\.)+):((?:[^:\s\\'"]|\\.)+)(?=$|[\s'"])/gm,
+    group: 5,
+    hint: (t) => /:(?:\*|\d{1,5}):/.test(t),
+    accept: ([, host, , database, user, password]) =>
+      ![host, database, user, password].every((field) => /^[0-9a-f]{1,4}$/i.test(field!)) && usableValue(password) && !/^(?:password|passwd|\*)$/i.test(password!),
   },
   // SQL: CREATE/ALTER ROLE … PASSWORD 'secret', MySQL IDENTIFIED BY 'secret'.
   { kind: 'password-parameter', regex: /\b(?:PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+'((?:[^'\n]|'')*)'/gi, group: 1, hint: (t) => /password|identified/i.test(t) },
@@ -209,15 +243,58 @@ const PEM_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
 const PEM_END = /-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----/;
 // CSI, OSC and two-character escapes.
 const ANSI = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
+// Characters that draw nothing, as the UTF-8 bytes they are in latin1 text: zero-width space, (non-)joiner,
+// word joiner and invisible operators (U+200B–D, U+2060–4), BOM (U+FEFF), variation selectors (U+FE00–F),
+// soft hyphen, combining grapheme joiner, Mongolian vowel separator, tag characters and variation
+// selectors 17–256 (U+E0000–E007F, U+E0100–E01EF). One inside a token splits it for a pattern but not for
+// a reader, so they are removed for matching, like colour codes.
+const INVISIBLE = /\u00e2\u0080[\u008b-\u008d]|\u00e2\u0081[\u00a0-\u00a4]|\u00ef\u00bb\u00bf|\u00ef\u00b8[\u0080-\u008f]|\u00c2\u00ad|\u00cd\u008f|\u00e1\u00a0\u008e|\u00f3\u00a0[\u0080\u0081\u0084-\u0087][\u0080-\u00bf]/g;
+const MAYBE_INVISIBLE = /[\u00c2\u00cd\u00e1\u00e2\u00ef\u00f3]/;
 
-/** A line longer than this with no newline is redacted as it stands, so memory stays bounded. */
+function hasInvisible(text: string): boolean {
+  if (!MAYBE_INVISIBLE.test(text)) return false;
+  INVISIBLE.lastIndex = 0;
+  const found = INVISIBLE.test(text);
+  INVISIBLE.lastIndex = 0;
+  return found;
+}
+
+/** The text as a reader sees it: no colour codes, nothing invisible. */
+function seen(text: string): string {
+  const plain = text.includes('\u001b') ? text.replace(ANSI, '') : text;
+  return hasInvisible(plain) ? plain.replace(INVISIBLE, '') : plain;
+}
+
+/**
+ * A line longer than this with no newline is redacted in pieces, so memory stays bounded. A piece ends
+ * after a character no token holds (a space, a quote, `=`, `:`), never inside a known secret, and the
+ * next piece is matched after the end of the one before, so a label and its value still meet.
+ */
 const MAX_PENDING = 1024 * 1024;
+/** How far back from the end of the held text a piece's end is looked for. */
+const CUT_SEARCH = 64 * 1024;
+/** How much of a piece's (redacted) end is put before the next piece when matching it. */
+const CONTEXT = 1024;
+const TOKEN_CHAR = /[A-Za-z0-9_+/=.~%\-\u0080-\u00ff]/;
 const MIN_KNOWN_SECRET = 4;
 
-/** A known secret as it may appear in output: as typed, URL-encoded, JSON-escaped, base64. */
+/**
+ * A known secret as it may appear in output: as typed, URL-encoded, JSON-escaped, hex (psql's bytea,
+ * `xxd -p`), and base64 (standard and URL-safe) of any text that holds it. Inside base64 a secret's bytes
+ * are encoded whole only in the 3-byte groups that lie within it, and which those are depends on its
+ * offset; so for each of the three offsets the encoding of those groups is a form of its own.
+ */
 function encodings(secret: string): string[] {
   const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
-  if (secret.length >= 8) forms.push(Buffer.from(secret).toString('base64').replace(/=+$/, ''));
+  const bytes = Buffer.from(secret, 'utf8');
+  if (bytes.length >= 6) forms.push(bytes.toString('hex'), bytes.toString('hex').toUpperCase());
+  if (secret.length >= 8) {
+    forms.push(bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64url'));
+    for (let start = 0; start < 3; start++) {
+      const whole = bytes.subarray(start, start + Math.floor((bytes.length - start) / 3) * 3);
+      if (whole.length >= 6) forms.push(whole.toString('base64'), whole.toString('base64url'));
+    }
+  }
   return forms;
 }
 
@@ -243,7 +320,8 @@ export class Redactor {
     // the latin1 form of their UTF-8 bytes, the form the text is handled in.
     this.known = [...new Set((options.knownSecrets ?? []).filter((s) => s.length >= MIN_KNOWN_SECRET).flatMap(encodings))]
       .filter((s) => s.length >= MIN_KNOWN_SECRET)
-      .map((s) => Buffer.from(s, 'utf8').toString('latin1'))
+      .map((s) => seen(Buffer.from(s, 'utf8').toString('latin1')))
+      .filter((s) => s.length >= MIN_KNOWN_SECRET)
       .sort((a, b) => b.length - a.length);
   }
 
@@ -253,26 +331,34 @@ export class Redactor {
 
   /** Feed a chunk; returns the redacted bytes of every line completed so far. */
   write(chunk: Buffer | string): Buffer {
-    this.pending += typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : chunk.toString('latin1');
-    const lastNewline = this.pending.lastIndexOf('\n');
+    const text = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8').toString('latin1') : chunk.toString('latin1');
+    // Only the new text can hold a newline: the held text has none (a long line fed in small chunks stays linear).
+    const newline = text.lastIndexOf('\n');
+    const lastNewline = newline < 0 ? -1 : this.pending.length + newline;
+    this.pending += text;
     let ready: string;
     if (lastNewline >= 0) {
       ready = this.pending.slice(0, lastNewline + 1);
       this.pending = this.pending.slice(lastNewline + 1);
     } else if (this.pending.length > MAX_PENDING) {
-      ready = this.pending;
-      this.pending = '';
+      const cut = this.pieceEnd(this.pending);
+      const piece = this.redactAfterContext(this.pending.slice(0, cut));
+      this.pending = this.pending.slice(cut);
+      this.context = (this.context + piece).slice(-CONTEXT);
+      return Buffer.from(piece, 'latin1');
     } else {
       return Buffer.alloc(0);
     }
-    return Buffer.from(this.redactLines(ready), 'latin1');
+    return Buffer.from(this.redactAfterContext(ready), 'latin1');
   }
 
   /** The redacted rest, after the last chunk. */
   end(): Buffer {
     const rest = this.pending;
     this.pending = '';
-    return Buffer.from(rest ? this.redactLines(rest) : '', 'latin1');
+    const out = rest ? this.redactAfterContext(rest) : '';
+    this.context = '';
+    return Buffer.from(out, 'latin1');
   }
 
   /** Redact a whole string at once (a command line, a note). */
@@ -280,6 +366,49 @@ export class Redactor {
     const out = Buffer.concat([this.write(text), this.end()]);
     this.inPrivateKey = false;
     return out.toString('utf8');
+  }
+
+  /** The redacted end of the last piece of an unfinished line, matched again before what follows it. */
+  private context = '';
+
+  private redactAfterContext(text: string): string {
+    const context = this.context;
+    this.context = '';
+    if (!context) return this.redactLines(text);
+    const counts = { ...this.counts };
+    const inPrivateKey = this.inPrivateKey;
+    const out = this.redactLines(context + text);
+    if (out.startsWith(context)) return out.slice(context.length);
+    // A match reached back into text already written: match the new text alone instead.
+    for (const kind of Object.keys(this.counts) as RedactionKind[]) this.counts[kind] = counts[kind];
+    this.inPrivateKey = inPrivateKey;
+    return this.redactLines(text);
+  }
+
+  /** Where to end a piece of a line too long to hold: after a character no token holds, outside every known secret. */
+  private pieceEnd(text: string): number {
+    let cut = text.length - 4096;
+    for (let i = text.length - 1; i >= Math.max(1, text.length - CUT_SEARCH); i--) {
+      if (!TOKEN_CHAR.test(text[i]!)) {
+        cut = i + 1;
+        break;
+      }
+    }
+    // A known secret (whole, or begun and perhaps still arriving) must not be split: end before it.
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const secret of this.known) {
+        for (let start = Math.max(0, cut - secret.length + 1); start < cut; start++) {
+          const shown = Math.min(secret.length, text.length - start);
+          if (text.startsWith(secret.slice(0, shown), start)) {
+            cut = start;
+            moved = true;
+            break;
+          }
+        }
+      }
+    }
+    return cut;
   }
 
   private counting = true;
@@ -291,7 +420,7 @@ export class Redactor {
 
   private redactLines(text: string): string {
     // The common case: no escape codes and no private key, so the whole block is redacted at once.
-    if (!this.inPrivateKey && !text.includes('\u001b') && !text.includes('PRIVATE KEY')) return this.redactSimple(text);
+    if (!this.inPrivateKey && !text.includes('\u001b') && !text.includes('PRIVATE KEY') && !hasInvisible(text)) return this.redactSimple(text);
     let out = '';
     let start = 0;
     while (start < text.length) {
@@ -304,7 +433,7 @@ export class Redactor {
   }
 
   private redactLine(line: string): string {
-    const plain = line.includes('\u001b') ? line.replace(ANSI, '') : line;
+    const plain = seen(line);
     // PEM private keys span lines: everything from BEGIN to END goes.
     if (this.inPrivateKey) {
       if (PEM_END.test(plain)) {
@@ -330,12 +459,13 @@ export class Redactor {
     // A line with no secret is written back exactly as it came, escapes and all.
     if (redacted === plain) return line;
     if (plain === line) return redacted;
-    // When the secrets are found in the line as it came too, keep its escapes: evidence stays exact
-    // but for the secrets. Otherwise an escape split a secret, and the line goes without escapes.
+    // When the secrets are found in the line as it came too, keep its escapes and invisible characters:
+    // evidence stays exact but for the secrets. Otherwise one of them split a secret, and the line goes
+    // without them.
     this.counting = false;
     const direct = this.redactSimple(line);
     this.counting = true;
-    return direct.replace(ANSI, '') === redacted ? direct : redacted;
+    return seen(direct) === redacted ? direct : redacted;
   }
 
   private redactSimple(text: string): string {
@@ -368,10 +498,15 @@ export class Redactor {
         let secret = groups[group - 1];
         // A quoted value keeps its quotes: only what is inside them is secret.
         if (secret && secret.length >= 2 && (secret[0] === '"' || secret[0] === "'") && secret.endsWith(secret[0])) secret = secret.slice(1, -1);
-        if (!secret || secret.startsWith('[REDACTED')) return match;
+        // A value already redacted is left; what follows a marker in it is the rest of that value (the
+        // next piece of a line too long to hold), and goes too.
+        if (secret) secret = secret.replace(MARKERS_AT_START, '');
+        if (!secret) return match;
         this.count(kind);
         const at = match.lastIndexOf(secret);
-        return match.slice(0, at) + marker(kind) + match.slice(at + secret.length);
+        const before = match.slice(0, at);
+        // The rest of a value already marked joins its marker rather than making a second one.
+        return before + (before.endsWith(marker(kind)) ? '' : marker(kind)) + match.slice(at + secret.length);
       });
     }
     return out;
