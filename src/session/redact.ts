@@ -5,7 +5,7 @@
 // no secret is written back byte for byte. Output is buffered by line so a secret split across two
 // chunks is still seen whole; ANSI escapes are stripped for matching only.
 
-import { looksSecretAssignment } from './secretName.js';
+import { looksSecretAssignment, looksSecretName } from './secretName.js';
 
 export type RedactionKind =
   | 'private-key'
@@ -76,6 +76,10 @@ const TOKEN_SHAPES: Array<[prefix: RegExp, shape: string]> = [
   [/GR1348941/, 'GR1348941[A-Za-z0-9_-]{20,}'], // GitLab runner registration
   [/FwoGZXIvYXdz|IQoJb3JpZ2lu/, '(?:FwoGZXIvYXdz|IQoJb3JpZ2lu)[A-Za-z0-9/+=]{40,}'], // AWS session tokens
   [/LS0tLS1CRUdJTi/, 'LS0tLS1CRUdJTi[A-Za-z0-9+/=]{20,}'], // a PEM block in base64 (Kubernetes tls.key)
+  [/pul-/, 'pul-[a-f0-9]{40}'], // Pulumi
+  [/sk\.eyJ/, 'sk\\.eyJ[A-Za-z0-9_-]{20,}\\.[A-Za-z0-9_-]{20,}'], // Mapbox secret token
+  [/ATBB/, 'ATBB[A-Za-z0-9_=.-]{32,}'], // Bitbucket app password
+  [/sl\./, 'sl\\.[A-Za-z0-9_-]{130,}'], // Dropbox short-lived token
 ];
 const TOKEN_HINT = new RegExp(TOKEN_SHAPES.map(([p]) => p.source).join('|'));
 // No lookbehind in front, so the engine can look for the literal prefixes; the start is checked in `accept`.
@@ -85,6 +89,9 @@ const TOKEN_START_OK = (before: string) => !/[A-Za-z0-9_-]$/.test(before);
 const CLASS_SHAPES: Array<[hint: RegExp, regex: RegExp]> = [
   [/\dQ~/, /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g], // Azure AD client secret
   [/\d{8}:AA/, /(?<![0-9])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g], // Telegram bot
+  [/\.atlasv1\./, /(?<![A-Za-z0-9])[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=-]{60,}/g], // Terraform Cloud
+  [/pat[A-Za-z0-9]{14}\./, /(?<![A-Za-z0-9])pat[A-Za-z0-9]{14}\.[a-f0-9]{64}(?![A-Za-z0-9])/g], // Airtable
+  [/-us\d/, /(?<![A-Za-z0-9])[0-9a-f]{32}-us\d{1,2}(?![A-Za-z0-9])/g], // Mailchimp
   [/\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27}/, /(?<![A-Za-z0-9_.-])[MNO][A-Za-z0-9]{23,25}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,38}(?![A-Za-z0-9_-])/g], // Discord bot
 ];
 
@@ -97,7 +104,21 @@ const MARKERS_AT_START = /^(?:\[REDACTED:[a-z-]+\])+/;
 function usableValue(value: string | undefined): boolean {
   if (!value) return false;
   const v = value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0]) ? value.slice(1, -1) : value;
-  return v.trim() !== '' && !NOT_A_VALUE.test(v.trim());
+  // `<your key>` cut at its space is a placeholder too.
+  return v.trim() !== '' && !NOT_A_VALUE.test(v.trim()) && !/^<[A-Za-z][^<>]*$/.test(v.trim());
+}
+
+/** `"pass": …`, `"pwd": …`: too short a name to call secret in prose, but a quoted key in JSON is a field. */
+function quotedShortPasswordKey(name: string, before: string, separator: string): boolean {
+  return /^(?:pass|pwd|pw)$/i.test(name) && /\\?"$/.test(before) && /^\\?"/.test(separator);
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 /** Shannon entropy in bits per character: how random a run of characters reads. */
@@ -194,7 +215,7 @@ const PATTERNS: Pattern[] = [
   // SQL: CREATE/ALTER ROLE … PASSWORD 'secret', MySQL IDENTIFIED BY 'secret'.
   { kind: 'password-parameter', regex: /\b(?:PASSWORD|IDENTIFIED[ \t]+BY)[ \t]+'((?:[^'\n]|'')*)'/gi, group: 1, hint: (t) => /password|identified/i.test(t) },
   // .netrc: machine HOST login USER password SECRET; connection strings: …;Pwd=secret;
-  { kind: 'password-parameter', regex: /\blogin[ \t]+\S+[ \t]+(?:password|passwd)[ \t]+(\S+)/gi, group: 1, hint: (t) => /login/i.test(t) },
+  { kind: 'password-parameter', regex: /\blogin[ \t]+\S+(?:[ \t]+|[ \t]*\r?\n[ \t]*)(?:password|passwd)[ \t]+(\S+)/gi, group: 1, hint: (t) => /login/i.test(t) },
   { kind: 'password-parameter', regex: /;[ \t]*(?:pwd|pass)[ \t]*=[ \t]*([^;'"\s]+)/gi, group: 1, hint: (t) => /pwd|pass/i.test(t) },
   // libpq conninfo and friends: password=secret, password='sec ret'.
   { kind: 'password-parameter', regex: /\bpassword[ \t]*=[ \t]*('[^'\n]*'|"[^"\n]*"|[^\s'";&]+)/gi, group: 1, hint: (t) => /password/i.test(t) },
@@ -203,12 +224,14 @@ const PATTERNS: Pattern[] = [
   {
     kind: 'secret-assignment',
     // Anchored on a secret-ish word (fast); the whole identifier around it is judged in `accept`.
-    regex: /(secret|passw|passphrase|pwd|pass|token|key|private|credential|auth|cookie|jwt|dsn|bearer|pat(?![a-z])|docker|htpasswd)([A-Za-z0-9_.-]{0,80})(["']?[ \t]*(?::=|=>|[=:])[ \t]*)("(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s'",;&]+)/gi,
+    regex: /(secret|passw|passphrase|pwd|pass|token|key|private|credential|auth|cookie|jwt|dsn|bearer|pat(?![a-z])|docker|htpasswd)([A-Za-z0-9_.-]{0,80})((?:\\?["'])?[ \t]*(?::=|=>|[=:])[ \t]*)(\\"(?:[^"\\\r\n]|\\(?!")|\\\\)*\\"|"(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|[^\s'",;&\\]+)/gi,
     group: 4,
     hint: (t) => /[=:]/.test(t) && /secret|passw|passphrase|pwd|pass\b|token|key|private|credential|auth|cookie|jwt|dsn|bearer|_pat|\bpat\b|docker|htpasswd/i.test(t),
     // `'…'::text` is a SQL cast, not an assignment.
     accept: ([, word, tail, separator, value], before) =>
-      !(separator!.trim().endsWith(':') && value!.startsWith(':')) && looksSecretAssignment((IDENTIFIER_END.exec(before)?.[0] ?? '') + word! + tail!) && usableValue(value),
+      !(separator!.trim().endsWith(':') && value!.startsWith(':')) &&
+      (looksSecretAssignment((IDENTIFIER_END.exec(before)?.[0] ?? '') + word! + tail!) || quotedShortPasswordKey(word! + tail!, before, separator!)) &&
+      usableValue(value!.replace(/^\\"(.*)\\"$/, '$1')),
   },
   // --password hunter2, --client-secret x, --token x (the `=` form is an assignment above).
   {
@@ -221,8 +244,91 @@ const PATTERNS: Pattern[] = [
   // mysql -pPASSWORD, sshpass -p PASSWORD, redis-cli -a PASSWORD, curl -u user:PASSWORD.
   {
     kind: 'secret-flag',
-    regex: /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n|;&]*?[ \t]-p(?!\s)([^\s'"]+)|\bsshpass[ \t]+-p[ \t]*([^\s'"]+)|\bredis-cli\b[^\n|;&]*?[ \t]-a[ \t]+([^\s'"]+)|(?:^|[ \t])(?:-u|--user)[ \t]+['"]?[^\s:'"]+:([^\s'"@]+)/gm,
+    regex: /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n|;&]*?[ \t]-p(?!\s)([^\s'"]+)|\bsshpass[ \t]+-p[ \t]*([^\s'"]+)|\bredis-cli\b[^\n|;&]*?[ \t]-a[ \t]*([^\s'"]+)|(?:^|[ \t])(?:-u|--user)[ \t]+['"]?[^\s:'"]+:([^\s'"@]+)/gm,
     hint: (t) => /mysql|mariadb|sshpass|redis-cli|-u|--user/.test(t),
+  },
+  // Passwords other tools take as arguments, each after its own program name: keytool and jarsigner
+  // `-storepass`, openssl `-pass pass:X` and `-k X`, ldap* `-w`, smbclient `-U user%X`, sqlcmd/bcp `-P`,
+  // mongo tools `-p`, `htpasswd -b … X`, `docker|podman|helm registry login -p`, `ssh-keygen -N|-P`,
+  // zip/unzip `-P`, 7z `-pX`, `gh secret set --body X`, redis `AUTH [user] X`, MySQL `SET PASSWORD … = 'X'`.
+  {
+    kind: 'secret-flag',
+    regex: new RegExp(
+      [
+        '\\b(?:keytool|jarsigner)\\b[^\\n|;&]*?[ \\t]-(?:src|dest)?(?:store|key)pass[ \\t]+([^\\s\'"]+)',
+        '\\bopenssl\\b[^\\n|;&]*?[ \\t]-(?:pass|passin|passout)[ \\t]+pass:([^\\s\'"]+)',
+        '\\bopenssl\\b[^\\n|;&]*?[ \\t]-k[ \\t]+([^\\s\'"-][^\\s\'"]*)',
+        '\\bldap(?:search|modify|add|delete|whoami|passwd|compare|modrdn)\\b[^\\n|;&]*?[ \\t]-w[ \\t]+([^\\s\'"]+)',
+        '\\b(?:smbclient|rpcclient|smbmap|smbcacls)\\b[^\\n|;&]*?[ \\t](?:-U|--user(?:name)?=?)[ \\t]*[^\\s%\'"]+%([^\\s\'"]+)',
+        '\\b(?:sqlcmd|bcp|osql|isql)\\b[^\\n|;&]*?[ \\t]-P[ \\t]*([^\\s\'"-][^\\s\'"]*)',
+        '\\bmongo(?:sh|dump|restore|export|import|stat|top)?\\b[^\\n|;&]*?[ \\t]-p[ \\t]+([^\\s\'"-][^\\s\'"]*)',
+        '\\bhtpasswd\\b[^\\n|;&]*?[ \\t]-[A-Za-z]*b[A-Za-z]*\\b[^\\n|;&]*?[ \\t]([^\\s\'"|;&]+)[ \\t]*(?=$|[|;&])',
+        '\\b(?:docker|podman|nerdctl|buildah|skopeo|helm[ \\t]+registry|oras|crane)\\b[^\\n|;&]*?\\blogin\\b[^\\n|;&]*?[ \\t]-p[ \\t]+([^\\s\'"-][^\\s\'"]*)',
+        '\\bssh-keygen\\b[^\\n|;&]*?[ \\t]-[NP][ \\t]+(?:\'([^\'\\n]+)\'|"([^"\\n]+)"|([^\\s\'"-][^\\s\'"]*))',
+        '\\b(?:zip|unzip|zipcloak)\\b[^\\n|;&]*?[ \\t]-P[ \\t]+([^\\s\'"]+)',
+        '\\b7z[az]?\\b[^\\n|;&]*?[ \\t]-p([^\\s\'"]+)',
+        '\\bgh[ \\t]+secret[ \\t]+set\\b[^\\n|;&]*?[ \\t](?:--body|-b)(?:[ \\t]+|=)([^\\s\'"]+)',
+        '(?:^|> )(?:AUTH|auth)[ \\t]+(?:[^\\s\'"]+[ \\t]+)?([^\\s\'"]+)[ \\t]*$',
+        '\\bSET[ \\t]+PASSWORD\\b[^\\n;]*?=[ \\t]*(?:PASSWORD\\([ \\t]*)?\'((?:[^\'\\n]|\'\')+)\'',
+      ].join('|'),
+      'gm',
+    ),
+    hint: (t) => /keytool|jarsigner|openssl|ldap|smb|rpcclient|sqlcmd|bcp|osql|isql|mongo|htpasswd|login|ssh-keygen|zip|7z|secret[ \t]+set|AUTH|auth|PASSWORD/.test(t),
+  },
+  // A URL whose user is a token (`https://TOKEN@github.com`, a Sentry DSN `https://KEY@o1.ingest.sentry.io`).
+  {
+    kind: 'url-password',
+    regex: /\b[a-z][a-z0-9+.-]*:\/\/([^\s:/@'"]{16,})@/gi,
+    group: 1,
+    hint: (t) => t.includes('://') && t.includes('@'),
+    accept: ([, user]) => randomLooking(user!, 3.5) || /^[0-9a-f]{32,}$/i.test(user!),
+  },
+  // The value of a secret-named variable given as a name/value pair: a Kubernetes container's env
+  // (`- name: DB_PASSWORD` then `value: …`, also as JSON) and ECS/CloudFormation's `{"Name": …, "Value": …}`.
+  {
+    kind: 'secret-assignment',
+    regex: /"(?:name|Name|key|Key)"[ \t]*:[ \t]*"([A-Za-z_][A-Za-z0-9_.-]*)"[ \t]*,[ \t]*"(?:value|Value)"[ \t]*:[ \t]*"((?:[^"\\\r\n]|\\.)+)"/g,
+    group: 2,
+    hint: (t) => /"value"/i.test(t),
+    accept: ([, name]) => looksSecretName(name!),
+  },
+  {
+    kind: 'secret-assignment',
+    regex: /\bname:[ \t]*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*\r?\n[ \t]*(?:-[ \t]+)?value:[ \t]*("[^"\n]+"|'[^'\n]+'|[^\s'"]+)/g,
+    group: 2,
+    hint: (t) => t.includes('value:') && t.includes('name:'),
+    accept: ([, name, value]) => looksSecretName(name!) && usableValue(value),
+  },
+  // `<password>…</password>` in XML (Maven settings.xml, .NET configs).
+  {
+    kind: 'secret-assignment',
+    regex: /<([A-Za-z_][A-Za-z0-9_.:-]*)>([^<>\s][^<>\n]*)<\/\1>/g,
+    group: 2,
+    hint: (t) => t.includes('</'),
+    accept: ([, name, value]) => looksSecretAssignment(name!.replace(/^.*:/, '')) && usableValue(value),
+  },
+  // URL-encoded labels: `password%3Dhunter2` in a logged query string, `%22password%22%3A%22…%22` in an encoded JSON body.
+  {
+    kind: 'secret-assignment',
+    regex: /([A-Za-z_][A-Za-z0-9_.-]*)(?:%22)?(?:%3[Dd]|%3[Aa])(?:%20)*(?:%22)?((?:[^\s&'"%;,]|%(?!2[26]|3[Bb]|2[Cc])[0-9A-Fa-f]{2})+)/g,
+    group: 2,
+    hint: (t) => /%3[DdAa]/.test(t),
+    accept: ([, name, value]) => looksSecretAssignment(name!) && usableValue(safeDecode(value!)),
+  },
+  // Two columns, a secret-named label and its value: psql's expanded display (`password | …`), `vault kv get`.
+  {
+    kind: 'secret-assignment',
+    regex: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*\|[ \t]*(\S(?:[^\n|]*\S)?)[ \t]*$/gm,
+    group: 2,
+    hint: (t) => t.includes('|') && /passw|secret|token|key|credential|pass\b|pwd/i.test(t),
+    accept: ([, name, value]) => looksSecretAssignment(name!) && usableValue(value),
+  },
+  {
+    kind: 'secret-assignment',
+    regex: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]{2,}([^\s'"]+)[ \t]*$/gm,
+    group: 2,
+    hint: (t) => /passw|secret|token|key|credential|pass\b|pwd/i.test(t),
+    accept: ([, name, value]) => looksSecretAssignment(name!) && usableValue(value),
   },
   // An unnamed vendor's credential: a word prefix (`pscale_`, `xkeysib-`, `zk_live_`), then a long random
   // run. Without a prefix a random run is as likely to be base64 data, which is left alone.
@@ -233,6 +339,38 @@ const PATTERNS: Pattern[] = [
     accept: ([m]) => randomLooking(m!.replace(/^[A-Za-z][A-Za-z0-9]{1,11}(?:[_-][A-Za-z0-9]{1,8})?[_-]/, ''), 3.9),
   },
 ];
+
+// Values that span lines. A YAML block scalar under a secret-named key (`password: |` and the lines
+// indented below it) and a Kubernetes env entry (`- name: DB_PASSWORD` then `value: …`) are matched on
+// the block of complete lines; `heldBack` keeps an entry that is still open at the end of a block for the
+// next one, so a chunk boundary between its lines does not split it.
+const YAML_BLOCK = /^([ \t]*)(?:-[ \t]+)?["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?[ \t]*:[ \t]*[|>][+-]?\d?[ \t]*\r?\n((?:\1[ \t]+[^\n]*(?:\n|$)|[ \t]*\r?\n)+)/gm;
+const OPEN_AT_END = /(?:^|\n)(?:Private-Lines:[ \t]*\d+[ \t]*\r?\n(?:[A-Za-z0-9+/=]{4,}\r?\n)*|[ \t]*(?:-[ \t]+)?name:[ \t]*\S+[ \t]*\r?\n|[ \t]*(?:machine[ \t]+\S+[ \t]+)?login[ \t]+\S+[ \t]*\r?\n|([ \t]*)(?:-[ \t]+)?["']?[A-Za-z_][A-Za-z0-9_.-]*["']?[ \t]*:[ \t]*[|>][+-]?\d?[ \t]*\r?\n(?:\1[ \t]+[^\n]*\n|[ \t]*\r?\n)*)$/;
+const HOLD_AT_MOST = 64 * 1024;
+
+/** Where the lines of a block that can go now end: before an entry still open at its end. */
+function heldBack(block: string): number {
+  if (!block.includes('name:') && !block.includes('login') && !block.includes('Private-Lines:') && !block.includes('|') && !block.includes('>')) return block.length;
+  const tail = block.slice(-HOLD_AT_MOST);
+  const open = OPEN_AT_END.exec(tail);
+  if (!open) return block.length;
+  const start = block.length - tail.length + open.index + (open[0].startsWith('\n') ? 1 : 0);
+  return start === 0 && block.length >= HOLD_AT_MOST ? block.length : start;
+}
+
+function redactYamlBlocks(text: string, count: () => void): string {
+  if (!text.includes('|') && !text.includes('>')) return text;
+  YAML_BLOCK.lastIndex = 0;
+  return text.replace(YAML_BLOCK, (match: string, indent: string, name: string, body: string) => {
+    if (!looksSecretAssignment(name) || !body.trim()) return match;
+    count();
+    const header = match.slice(0, match.length - body.length);
+    const lines = body.split('\n');
+    const inner = lines.find((line) => line.trim())!.match(/^[ \t]*/)![0];
+    // One marker in place of the value; the lines keep their number so line references still hold.
+    return header + lines.map((line, i) => (i === 0 ? `${inner}${marker('secret-assignment')}` : line.trim() ? inner : line)).join('\n');
+  });
+}
 
 /** Whether the text holds anything the patterns call a secret (a placeholder value typed by hand). */
 export function findsSecret(text: string): boolean {
@@ -338,8 +476,10 @@ export class Redactor {
     this.pending += text;
     let ready: string;
     if (lastNewline >= 0) {
-      ready = this.pending.slice(0, lastNewline + 1);
-      this.pending = this.pending.slice(lastNewline + 1);
+      const held = heldBack(this.pending.slice(0, lastNewline + 1));
+      ready = this.pending.slice(0, held);
+      this.pending = this.pending.slice(held);
+      if (!ready) return Buffer.alloc(0);
     } else if (this.pending.length > MAX_PENDING) {
       const cut = this.pieceEnd(this.pending);
       const piece = this.redactAfterContext(this.pending.slice(0, cut));
@@ -476,6 +616,14 @@ export class Redactor {
       for (let i = 1; i < parts.length; i++) this.count('known-secret');
       out = parts.join(marker('known-secret'));
     }
+    out = redactYamlBlocks(out, () => this.count('secret-assignment'));
+    if (out.includes('Private-Lines:')) {
+      // A PuTTY key file: the lines after `Private-Lines: N` are the private key.
+      out = out.replace(/(Private-Lines:[ \t]*\d+[ \t]*\r?\n)(?:[A-Za-z0-9+/=]{4,}\r?\n?)+/g, (_m, header: string) => {
+        this.count('private-key');
+        return `${header}${marker('private-key')}\n`;
+      });
+    }
     for (const { kind, regex, group, hint, accept } of PATTERNS) {
       if (!hint(out)) continue;
       regex.lastIndex = 0;
@@ -486,7 +634,8 @@ export class Redactor {
         if (accept && !accept([match, ...groups], whole.slice(Math.max(0, offset - 100), offset))) return match;
         if (group === undefined && groups.some((g) => typeof g === 'string')) {
           // Alternatives with one capture each: the one that matched is the secret.
-          const secret = groups.find((g) => typeof g === 'string' && g)!;
+          const secret = groups.find((g) => typeof g === 'string' && g);
+          if (!secret) return match;
           this.count(kind);
           const at = match.lastIndexOf(secret);
           return match.slice(0, at) + marker(kind) + match.slice(at + secret.length);
@@ -497,7 +646,8 @@ export class Redactor {
         }
         let secret = groups[group - 1];
         // A quoted value keeps its quotes: only what is inside them is secret.
-        if (secret && secret.length >= 2 && (secret[0] === '"' || secret[0] === "'") && secret.endsWith(secret[0])) secret = secret.slice(1, -1);
+        if (secret && secret.length >= 4 && secret.startsWith('\\"') && secret.endsWith('\\"')) secret = secret.slice(2, -2);
+        else if (secret && secret.length >= 2 && (secret[0] === '"' || secret[0] === "'") && secret.endsWith(secret[0])) secret = secret.slice(1, -1);
         // A value already redacted is left; what follows a marker in it is the rest of that value (the
         // next piece of a line too long to hold), and goes too.
         if (secret) secret = secret.replace(MARKERS_AT_START, '');
