@@ -273,7 +273,8 @@ const PATTERNS: Pattern[] = [
       ].join('|'),
       'gm',
     ),
-    hint: (t) => /keytool|jarsigner|openssl|ldap|smb|rpcclient|sqlcmd|bcp|osql|isql|mongo|htpasswd|login|ssh-keygen|zip|7z|secret[ \t]+set|AUTH|auth|PASSWORD/.test(t),
+    // Every flag form has ` -` (a cheap test on text that has none); AUTH and SET PASSWORD have none.
+    hint: (t) => (t.includes(' -') && /keytool|jarsigner|openssl|ldap|smb|rpcclient|sqlcmd|bcp|osql|isql|mongo|htpasswd|login|ssh-keygen|zip|7z|secret[ \t]+set/.test(t)) || /AUTH|auth|PASSWORD/.test(t),
   },
   // A URL whose user is a token (`https://TOKEN@github.com`, a Sentry DSN `https://KEY@o1.ingest.sentry.io`).
   {
@@ -327,7 +328,7 @@ const PATTERNS: Pattern[] = [
     kind: 'secret-assignment',
     regex: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]{2,}([^\s'"]+)[ \t]*$/gm,
     group: 2,
-    hint: (t) => /passw|secret|token|key|credential|pass\b|pwd/i.test(t),
+    hint: (t) => /passw|secret|token|key|credential|pass\b|pwd/i.test(t) && /[A-Za-z0-9_.-][ \t]{2,}[^\s'"]+[ \t]*$/m.test(t),
     accept: ([, name, value]) => looksSecretAssignment(name!) && usableValue(value),
   },
   // An unnamed vendor's credential: a word prefix (`pscale_`, `xkeysib-`, `zk_live_`), then a long random
