@@ -5,6 +5,7 @@
 // no secret is written back byte for byte. Output is buffered by line so a secret split across two
 // chunks is still seen whole; ANSI escapes are stripped for matching only.
 
+import { SecretColumns } from './secretColumns.js';
 import { looksSecretAssignment, looksSecretName } from './secretName.js';
 
 export type RedactionKind =
@@ -446,6 +447,8 @@ export function marker(kind: RedactionKind): string {
 export interface RedactorOptions {
   /** Exact values always redacted: secret placeholder values, the database password, service keys. */
   knownSecrets?: string[];
+  /** How much of a line with no newline is held before it is redacted in pieces (default 1 MiB; tests use less). */
+  maxLineBytes?: number;
 }
 
 export class Redactor {
@@ -453,8 +456,10 @@ export class Redactor {
   private pending = '';
   private inPrivateKey = false;
   private readonly known: string[];
+  private readonly maxPending: number;
 
   constructor(options: RedactorOptions = {}) {
+    this.maxPending = options.maxLineBytes ?? MAX_PENDING;
     // Longest first, so a secret that contains another is replaced whole. Known secrets are matched on
     // the latin1 form of their UTF-8 bytes, the form the text is handled in.
     this.known = [...new Set((options.knownSecrets ?? []).filter((s) => s.length >= MIN_KNOWN_SECRET).flatMap(encodings))]
@@ -481,7 +486,7 @@ export class Redactor {
       ready = this.pending.slice(0, held);
       this.pending = this.pending.slice(held);
       if (!ready) return Buffer.alloc(0);
-    } else if (this.pending.length > MAX_PENDING) {
+    } else if (this.pending.length > this.maxPending) {
       const cut = this.pieceEnd(this.pending);
       const piece = this.redactAfterContext(this.pending.slice(0, cut));
       this.pending = this.pending.slice(cut);
@@ -528,8 +533,8 @@ export class Redactor {
 
   /** Where to end a piece of a line too long to hold: after a character no token holds, outside every known secret. */
   private pieceEnd(text: string): number {
-    let cut = text.length - 4096;
-    for (let i = text.length - 1; i >= Math.max(1, text.length - CUT_SEARCH); i--) {
+    let cut = text.length - Math.min(4096, this.maxPending >> 4);
+    for (let i = text.length - 1; i >= Math.max(1, text.length - Math.min(CUT_SEARCH, this.maxPending >> 2)); i--) {
       if (!TOKEN_CHAR.test(text[i]!)) {
         cut = i + 1;
         break;
@@ -553,6 +558,8 @@ export class Redactor {
   }
 
   private counting = true;
+  /** Cells under secret-named columns of a CSV or psql table, followed from line to line. */
+  private readonly columns = new SecretColumns();
 
   private count(kind: RedactionKind): void {
     if (!this.counting) return;
@@ -561,6 +568,12 @@ export class Redactor {
 
   private redactLines(text: string): string {
     // The common case: no escape codes and no private key, so the whole block is redacted at once.
+    if (this.columns.needed(text)) {
+      text = text
+        .split(/(?<=\n)/)
+        .map((line) => this.columns.line(line, marker('secret-assignment'), () => this.count('secret-assignment')))
+        .join('');
+    } else this.columns.skip(text);
     if (!this.inPrivateKey && !text.includes('\u001b') && !text.includes('PRIVATE KEY') && !hasInvisible(text)) return this.redactSimple(text);
     let out = '';
     let start = 0;

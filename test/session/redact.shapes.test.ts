@@ -128,3 +128,41 @@ describe('what must stay readable', () => {
     expect(redactString(text).text).toBe(text);
   });
 });
+
+describe('cells under a secret-named column', () => {
+  const streamed = (text: string, chunk: number) => {
+    const redactor = new Redactor();
+    const bytes = Buffer.from(text);
+    const parts: Buffer[] = [];
+    for (let i = 0; i < bytes.length; i += chunk) parts.push(redactor.write(bytes.subarray(i, i + chunk)));
+    parts.push(redactor.end());
+    return Buffer.concat(parts).toString('utf8');
+  };
+
+  it('a query result as CSV evidence: the first line names the columns', () => {
+    const csv = 'id,username,api_token,"password"\n1,app,plain-words-1,"Pl4in, quoted ""pw"""\n2,ops,,plain-words-2\n';
+    for (const chunk of [3, 7, 64, 4096]) {
+      const out = streamed(csv, chunk);
+      expect(out).not.toContain('plain-words');
+      expect(out).not.toContain('Pl4in');
+      expect(out).toBe('id,username,api_token,"password"\n1,app,[REDACTED:secret-assignment],[REDACTED:secret-assignment]\n2,ops,,[REDACTED:secret-assignment]\n');
+    }
+  });
+
+  it('a psql table in command output', () => {
+    const table = ' id | username |  api_token   | note\n----+----------+--------------+------\n  1 | app      | plain-words1 | ok\n  2 | ops      | plain-words2 | ok\n(2 rows)\n\nafter | plain-words3\n';
+    for (const chunk of [5, 4096]) {
+      const out = streamed(`$ psql -c 'select …'\n${table}`, chunk);
+      expect(out).not.toContain('plain-words1');
+      expect(out).not.toContain('plain-words2');
+      expect(out).toContain('  1 | app      | [REDACTED:secret-assignment] | ok');
+      // The table ended: what follows is judged as usual.
+      expect(out).toContain('after | plain-words3');
+    }
+  });
+
+  it('leaves tables without a secret column alone', () => {
+    for (const text of ['id,name,sort_key,max_tokens\n1,app,3,100\n', ' name | setting\n------+---------\n password_encryption | scram-sha-256\n', 'tablename,policyname,qual\nebooks,owner,(auth.uid() = owner_id)\n'])
+      expect(streamed(text, 4096)).toBe(text);
+  });
+});
