@@ -97,7 +97,16 @@ const CLASS_SHAPES: Array<[hint: RegExp, regex: RegExp]> = [
 ];
 
 // Values that are not secrets even after a secret-looking label: references, placeholders, booleans.
-const IDENTIFIER_END = /[A-Za-z0-9_.-]*$/;
+/** The identifier that `text` ends with (`[A-Za-z0-9_.-]*`), found from the end: a regular expression anchored at `$` tries every start. */
+function identifierEnd(text: string): string {
+  let i = text.length;
+  while (i > 0) {
+    const c = text.charCodeAt(i - 1);
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45)) break;
+    i--;
+  }
+  return text.slice(i);
+}
 
 const NOT_A_VALUE = /^(?:\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>]*>|\{\{[^{}]*\}\}|true|false|null|nil|none|undefined|(?:\[REDACTED:[a-z-]+\])+|\*+|\.\.\.|…)$/i;
 const MARKERS_AT_START = /^(?:\[REDACTED:[a-z-]+\])+/;
@@ -120,6 +129,18 @@ function safeDecode(value: string): string {
   } catch {
     return value;
   }
+}
+
+/** Whether text holds `length` base64 characters (`[A-Za-z0-9/+]`) in a row: one pass, where a regular expression tries every start. */
+function hasBase64Run(text: string, length: number): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47) {
+      if (++run >= length) return true;
+    } else run = 0;
+  }
+  return false;
 }
 
 /** Shannon entropy in bits per character: how random a run of characters reads. */
@@ -164,7 +185,7 @@ const PATTERNS: Pattern[] = [
   {
     kind: 'aws-secret-access-key',
     regex: /(?<![A-Za-z0-9/+=_.-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=_-])/g,
-    hint: (t) => /[A-Za-z0-9/+]{40}/.test(t),
+    hint: (t) => hasBase64Run(t, 40),
     accept: ([m]) => randomLooking(m!, 3.5) && /[/+]|^[A-Za-z0-9]{40}$/.test(m!) && !/^[0-9a-f]{40}$/i.test(m!),
   },
   {
@@ -200,7 +221,7 @@ const PATTERNS: Pattern[] = [
       ].join('|'),
       'g',
     ),
-    hint: (t) => t.includes('md5') || t.includes('SCRAM-SHA-256$') || t.includes('$') || t.includes('}') || /\*[0-9A-F]{40}/.test(t),
+    hint: (t) => t.includes('md5') || t.includes('$') || t.includes('}') || (t.includes('*') && /\*[0-9A-F]{40}/.test(t)),
   },
   // A .pgpass line, `host:port:database:user:password` (`\:` and `\\` escaped), as `cat` shows it or as it
   // is echoed into the file. The host is `*` or holds a letter, a dot or an escape; the port is `*` or a
@@ -231,7 +252,7 @@ const PATTERNS: Pattern[] = [
     // `'…'::text` is a SQL cast, not an assignment.
     accept: ([, word, tail, separator, value], before) =>
       !(separator!.trim().endsWith(':') && value!.startsWith(':')) &&
-      (looksSecretAssignment((IDENTIFIER_END.exec(before)?.[0] ?? '') + word! + tail!) || quotedShortPasswordKey(word! + tail!, before, separator!)) &&
+      (looksSecretAssignment(identifierEnd(before) + word! + tail!) || quotedShortPasswordKey(word! + tail!, before, separator!)) &&
       usableValue(value!.replace(/^\\"(.*)\\"$/, '$1')),
   },
   // --password hunter2, --client-secret x, --token x (the `=` form is an assignment above).
@@ -291,7 +312,7 @@ const PATTERNS: Pattern[] = [
     kind: 'secret-assignment',
     regex: /"(?:name|Name|key|Key)"[ \t]*:[ \t]*"([A-Za-z_][A-Za-z0-9_.-]*)"[ \t]*,[ \t]*"(?:value|Value)"[ \t]*:[ \t]*"((?:[^"\\\r\n]|\\.)+)"/g,
     group: 2,
-    hint: (t) => /"value"/i.test(t),
+    hint: (t) => t.includes('"value"') || t.includes('"Value"'),
     accept: ([, name]) => looksSecretName(name!),
   },
   {
@@ -314,7 +335,7 @@ const PATTERNS: Pattern[] = [
     kind: 'secret-assignment',
     regex: /([A-Za-z_][A-Za-z0-9_.-]*)(?:%22)?(?:%3[Dd]|%3[Aa])(?:%20)*(?:%22)?((?:[^\s&'"%;,]|%(?!2[26]|3[Bb]|2[Cc])[0-9A-Fa-f]{2})+)/g,
     group: 2,
-    hint: (t) => /%3[DdAa]/.test(t),
+    hint: (t) => t.includes('%3') && /%3[DdAa]/.test(t),
     accept: ([, name, value]) => looksSecretAssignment(name!) && usableValue(safeDecode(value!)),
   },
   // Two columns, a secret-named label and its value: psql's expanded display (`password | …`), `vault kv get`.
@@ -329,7 +350,7 @@ const PATTERNS: Pattern[] = [
     kind: 'secret-assignment',
     regex: /^[ \t]*([A-Za-z_][A-Za-z0-9_.-]*)[ \t]{2,}([^\s'"]+)[ \t]*$/gm,
     group: 2,
-    hint: (t) => /passw|secret|token|key|credential|pass\b|pwd/i.test(t) && /[A-Za-z0-9_.-][ \t]{2,}[^\s'"]+[ \t]*$/m.test(t),
+    hint: (t) => (t.includes('  ') || t.includes('\t')) && /passw|secret|token|key|credential|pass\b|pwd/i.test(t) && /[A-Za-z0-9_.-][ \t]{2,}[^\s'"]+[ \t]*$/m.test(t),
     accept: ([, name, value]) => looksSecretAssignment(name!) && usableValue(value),
   },
   // An unnamed vendor's credential: a word prefix (`pscale_`, `xkeysib-`, `zk_live_`), then a long random
