@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { create } from 'tar';
 import { UsageError } from '../errors.js';
-import { visible } from '../format/visible.js';
+import { visible } from '../format/terminal.js';
 import { draftReport, renderMarkdown } from '../report/index.js';
 import { inlineText, tableCell } from '../report/inline.js';
 import { allowedSignerLine } from '../session/allowedSigners.js';

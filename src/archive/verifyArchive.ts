@@ -4,7 +4,7 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { visible } from '../format/visible.js';
+import { visible } from '../format/terminal.js';
 import { isAllowed, parseAllowedSigners } from '../session/allowedSigners.js';
 import { fingerprint, parsePublicKeyLine } from '../session/keys.js';
 import { EVIDENCE_DIR, LOG_FILE } from '../session/log.js';

@@ -2,11 +2,10 @@ import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from
 import { basename, join } from 'node:path';
 import { CheckFailedError, UsageError } from '../errors.js';
 import { colorEnabled, makeStyle } from '../format/style.js';
-import { visible } from '../format/visible.js';
 import { resolveSession } from '../session/catalog.js';
 import { keyFiles } from '../session/signer.js';
 import { verifySession, type VerifyResult } from '../session/verify.js';
-import { terminalSafe } from '../format/terminal.js';
+import { terminalSafe, visible } from '../format/terminal.js';
 
 export interface VerifyCommandOptions {
   json?: boolean;

@@ -8,6 +8,8 @@ import { findPlaceholderSpans, MissingPlaceholdersError } from '../runbook/place
 import type { EvidenceRef } from '../session/evidence.js';
 import { StorageFault } from '../session/fault.js';
 import type { Session, Where } from '../session/session.js';
+import { marker } from '../session/redact.js';
+import { isSecretColumn } from '../session/secretColumns.js';
 import type { Environment } from './environment.js';
 import { exportedChanges, wrapForExports, type ExportChanges } from './exports.js';
 import { fillShell, fillSql } from './guard/fill.js';
@@ -94,8 +96,10 @@ export function refusalReason(env: Environment, verdict: Verdict, permissions: P
   return undefined;
 }
 
-function redactPage(session: Session, page: Array<Array<string | null>>): Array<Array<string | null>> {
-  return page.map((row) => row.map((value) => (value === null ? null : session.redact(value).text)));
+function redactPage(session: Session, page: Array<Array<string | null>>, columns: string[]): Array<Array<string | null>> {
+  // A value under a secret-named column (`password`, `api_token`) goes whatever its shape, as in the evidence.
+  const secret = columns.map(isSecretColumn);
+  return page.map((row) => row.map((value, i) => (value === null ? null : secret[i] && value !== '' ? marker('secret-assignment') : session.redact(value).text)));
 }
 
 const READ_ONLY_PGOPTIONS = '-c default_transaction_read_only=on';
@@ -201,10 +205,10 @@ async function runJudged(action: Action, options: RunActionOptions, verdict: Ver
       ...(verdict.copyable && !env.sandbox ? { copyable: verdict.copyable } : {}),
       evidence: () => session.evidenceWriter(),
       ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onFirstPage ? { onFirstPage: (first) => options.onFirstPage!({ ...first, page: redactPage(session, first.page) }) } : {}),
+      ...(options.onFirstPage ? { onFirstPage: (first) => options.onFirstPage!({ ...first, page: redactPage(session, first.page, first.columns) }) } : {}),
     });
     // The screen shows what the evidence holds: values redacted like every other output.
-    for (const statement of sql.statements) statement.page = redactPage(session, statement.page);
+    for (const statement of sql.statements) statement.page = redactPage(session, statement.page, statement.columns);
     if (sql.error) sql.error = { ...sql.error, sentence: session.redact(sql.error.sentence).text };
     for (const statement of sql.statements) {
       session.record('action.output', {

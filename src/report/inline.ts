@@ -1,6 +1,8 @@
 // Inline Markdown from values nobody controls: query results, notes, reasons, step titles. Whatever
 // they hold, a table keeps its columns, a code span stays closed and no HTML gets through.
 
+import { visibleKeepingLines } from '../format/terminal.js';
+
 /** Text shown as text: every character that could start Markdown or HTML is escaped. */
 export function escapeText(text: string): string {
   // An underscore inside a word (policy_1) starts no emphasis and is left as it is, for readable Markdown.
@@ -8,16 +10,12 @@ export function escapeText(text: string): string {
 }
 
 /**
- * Characters a reader cannot see but a terminal, an editor or a renderer acts on: control characters
- * (terminal escapes, a lone CR that Markdown reads as a line break), bidi overrides and isolates that
- * make `abc\u202Etxt.exe` read as `abcexe.txt`, zero-width characters, and the Unicode line separators.
+ * Characters a reader cannot see but a terminal, an editor or a renderer acts on (control characters, a
+ * lone CR that Markdown reads as a line break, bidi overrides that make `abc\u202Etxt.exe` read as
+ * `abcexe.txt`, zero-width and tag characters, the Unicode line separators), each shown as its code point
+ * (‹U+202E›), so the report reads as the log holds it. The rule is the terminal's (src/format/terminal.ts).
  */
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
-
-/** Every invisible character shown as its code point (‹U+202E›), so the report reads as the log holds it. */
-export function showInvisible(text: string): string {
-  return text.replace(INVISIBLE, (c) => `‹U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}›`);
-}
+export const showInvisible = visibleKeepingLines;
 
 /** One line of text: runs of whitespace (newlines included) become one space. */
 export function flatten(text: string): string {

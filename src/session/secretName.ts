@@ -15,6 +15,7 @@ const NOT_THE_SECRET = new Set([
   'file', 'path', 'dir', 'id', 'ids', 'count', 'type', 'name', 'names', 'header', 'expiry', 'expires', 'expiration', 'ttl',
   'length', 'len', 'size', 'prefix', 'hint', 'policy', 'enabled', 'required', 'field', 'column', 'version', 'rotation',
   'endpoint', 'uri', 'url', 'at', 'in', 'mode', 'format', 'min', 'max', 'limit', 'lifetime', 'label', 'env', 'ref',
+  'encryption', 'method', 'algorithm', 'scheme', 'complexity', 'strength',
 ]);
 const PRIVATE_NOT_SECRET = /^(?:ip|ipv4|ipv6|address|addr|host|hostname|subnet|network|net|dns|url|port|zone|endpoint|link|repo|registry|mode)$/;
 
@@ -37,6 +38,8 @@ export function looksSecretName(name: string): boolean {
   if (parts.length > 1 && NOT_THE_SECRET.has(last)) return false;
   const joined = parts.join('');
   if (SECRET_WORDS_ANYWHERE.test(joined)) return true;
+  // keytool's `-storepass`, `-keypass`, `-srcstorepass`; `DBPASS`, `ROOTPASS`: a password glued to what it opens.
+  if (/^(?:src|dest)?(?:store|key|db|root|admin|user|ftp|smtp|mail|ldap|bind|redis)pass$/.test(joined)) return true;
   for (let i = 0; i < parts.length; i++) {
     const word = parts[i]!;
     if (SECRET_WORDS.has(word)) return true;

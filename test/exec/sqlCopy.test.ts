@@ -124,7 +124,7 @@ describe('runSql exports a plain query through COPY', () => {
     const pages: Array<{ columns: string[]; page: unknown[][] }> = [];
     let finished = false;
     let pageBeforeEnd = false;
-    const result = await run('select g as id, md5(g::text) as token from generate_series(1, 200000) g', session.dir, {
+    const result = await run('select g as id, md5(g::text) as digest from generate_series(1, 200000) g', session.dir, {
       pageSize: 5,
       onFirstPage: (page) => {
         pages.push(page);
@@ -134,7 +134,7 @@ describe('runSql exports a plain query through COPY', () => {
     finished = true;
     expect(pageBeforeEnd).toBe(true);
     expect(pages).toHaveLength(1);
-    expect(pages[0]).toMatchObject({ columns: ['id', 'token'], page: [['1', expect.any(String)], ['2', expect.any(String)], ['3', expect.any(String)], ['4', expect.any(String)], ['5', expect.any(String)]] });
+    expect(pages[0]).toMatchObject({ columns: ['id', 'digest'], page: [['1', expect.any(String)], ['2', expect.any(String)], ['3', expect.any(String)], ['4', expect.any(String)], ['5', expect.any(String)]] });
     const [statement] = result.statements;
     expect(statement!.rowCount).toBe(200_000);
     const csv = readEvidence(session.dir, statement!.evidence!.sha256);
@@ -221,7 +221,7 @@ describe('runSql exports a plain query through COPY', () => {
   it('stops a cancelled export cleanly, keeping the whole rows that came, marked partial', async () => {
     const controller = new AbortController();
     // A join streams its rows as it makes them (a set-returning function alone is built whole first).
-    const running = run('select a.g, md5(b.g::text) as token from copy_rows a, copy_rows b', session.dir, {
+    const running = run('select a.g, md5(b.g::text) as digest from copy_rows a, copy_rows b', session.dir, {
       signal: controller.signal,
       pageSize: 3,
       onFirstPage: () => controller.abort(),
@@ -230,7 +230,7 @@ describe('runSql exports a plain query through COPY', () => {
     expect(result.cancelled).toBe(true);
     expect(result.error!.sentence).toBe('cancelled by the operator');
     const [statement] = result.statements;
-    expect(statement).toMatchObject({ partial: true, command: 'SELECT', columns: ['g', 'token'] });
+    expect(statement).toMatchObject({ partial: true, command: 'SELECT', columns: ['g', 'digest'] });
     expect(statement!.rowCount).toBeLessThan(400_000_000);
     expect(statement!.page).toHaveLength(3);
     expect(statement!.rowCount).toBeGreaterThan(0);

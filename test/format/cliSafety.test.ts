@@ -27,13 +27,25 @@ describe('SQL through runbook exec', () => {
     const out = exec(file, 'tokens');
     expect(out.code, out.stdout + out.stderr).toBe(0);
     expect(out.stdout).not.toContain(TOKEN_TAIL);
-    expect(out.stdout).toContain('[REDACTED:token]');
+    expect(out.stdout).toMatch(/\[REDACTED:(?:token|secret-assignment)\]/);
     expect(out.stdout).not.toMatch(RAW_CONTROL);
     expect(out.stdout).toContain('a\\x1B]0;pwned\\x07b');
     const dir = /Sealed session: (\S+)/.exec(out.stdout)![1]!;
     const csv = readdirSync(join(dir, 'evidence')).map((f) => readFileSync(join(dir, 'evidence', f), 'latin1')).join('');
     expect(csv).not.toContain(TOKEN_TAIL);
     expect(csv).toContain('a\u001b]0;pwned\u0007b');
+  });
+
+  it('redacts values under a secret-named column on screen and in the CSV evidence, whatever their shape', () => {
+    const file = join(project, 'cols.md');
+    writeFileSync(file, "# Q\n## Users\n\n```sql\nselect 'app-user' as username, 'plain words ' || (4700 + 11) as password, 'also-plain-' || (4700 + 11) as api_token, 3 as sort_key\n```\n");
+    const out = exec(file, 'users');
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    expect(out.stdout).toContain('app-user');
+    expect(out.stdout, out.stdout).not.toContain('4711');
+    const dir = /Sealed session: (\S+)/.exec(out.stdout)![1]!;
+    const csv = readdirSync(join(dir, 'evidence')).map((f) => readFileSync(join(dir, 'evidence', f), 'latin1')).join('');
+    expect(csv).toContain('username,password,api_token,sort_key\napp-user,[REDACTED:secret-assignment],[REDACTED:secret-assignment],3\n');
   });
 
   it('redacts a secret quoted back in a database error', () => {

@@ -16,8 +16,9 @@ import { runCli } from '../helpers/cli.js';
 import { fixedKey, recordAction, sealWith } from '../helpers/fixedSessions.js';
 import { fixedClock, freshHome } from '../helpers/session.js';
 
-// Anything a terminal acts on: C0 but \n and \t, DEL, C1, bidi and line-separator controls.
-const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
+// Anything a terminal acts on or a reader cannot see: C0 but \n and \t, DEL, C1, bidi and line-separator
+// controls, zero-width characters, the soft hyphen and tag characters.
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u{e0000}-\u{e007f}]/u;
 
 const ATTACKS: Array<[string, string]> = [
   ['window title (OSC 0, BEL)', '\u001b]0;pwned\u0007'],
@@ -38,6 +39,9 @@ const ATTACKS: Array<[string, string]> = [
   ['conceal via SGR 8', '\u001b[8mhidden\u001b[0m'],
   ['nested SGR rebuilding ESC[', '\u001b[\u001b[0m2J'],
   ['NUL and BEL', 'a\u0000b\u0007c'],
+  ['zero-width characters inside a word', 'rm\u200b -rf\u200c\u200d\u2060\ufeff\u00ad'],
+  ['ASCII smuggled in tag characters', '\u{e0072}\u{e006d}\u{e0020}\u{e002d}\u{e0072}\u{e0066}'],
+  ['bidi isolates', '\u2066\u2067\u2068\u2069'],
 ];
 
 describe('terminalSafe', () => {
