@@ -34,12 +34,12 @@ const records = (csv: string) => parseCsv(csv, { relax_column_count: true, cast:
 
 describe('COPY export on the sandbox', () => {
   it('exports a query through COPY with the rows and values the cursor path gives', async () => {
-    const sql = "select g as id, md5(g::text) as token, case when g % 2 = 0 then null else '' end as maybe, ' pad ' as pad from generate_series(1, 5000) g";
+    const sql = "select g as id, md5(g::text) as digest, case when g % 2 = 0 then null else '' end as maybe, ' pad ' as pad from generate_series(1, 5000) g";
     const copied = await run(sql, { pageSize: 3 });
     expect(copied.error).toBeUndefined();
     const cursor = await runSql(sql, { database: { connectionString: sandbox.url }, statementTimeoutMs: 20_000, allowWrites: false, evidence: () => new EvidenceWriter(session.dir), pageSize: 3 });
     const [viaCopy] = copied.statements;
-    expect(viaCopy).toMatchObject({ command: 'SELECT', rowCount: 5000, columns: ['id', 'token', 'maybe', 'pad'] });
+    expect(viaCopy).toMatchObject({ command: 'SELECT', rowCount: 5000, columns: ['id', 'digest', 'maybe', 'pad'] });
     expect(viaCopy!.page).toEqual(cursor.statements[0]!.page);
     const csv = readFileSync(evidencePath(session.dir, viaCopy!.evidence!.sha256), 'utf8');
     // COPY leaves ' pad ' unquoted where the cursor path quoted it: this evidence came through COPY.
