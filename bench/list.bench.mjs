@@ -33,7 +33,15 @@ function once(args, env) {
 }
 
 /** Milliseconds from spawn to `marker` on a real pty (bench/pty-first-frame.py). */
-const firstFrame = (argv, marker, env) => Number(execFileSync('python3', [join(ROOT, 'bench/pty-first-frame.py'), marker, ...argv], { encoding: 'utf8', env }).trim());
+function firstFrame(argv, marker, env) {
+  const spec = join(TMP, `picker-frame-${process.pid}.json`);
+  writeFileSync(spec, JSON.stringify({ runs: 1, warmup: 0, pause: 0.3, programs: [{ name: 'it', argv, marker }] }));
+  try {
+    return JSON.parse(execFileSync('python3', [join(ROOT, 'bench/pty-first-frame.py'), spec], { encoding: 'utf8', env })).it[0];
+  } finally {
+    rmSync(spec, { force: true });
+  }
+}
 
 export async function run() {
   const rows = [];
