@@ -331,3 +331,55 @@ describe('copying an action (TUI c)', () => {
     expect(w.controller.codeToCopy(secret)).toEqual({ code: secret.code, missing: ['API_TOKEN'] });
   });
 });
+
+describe('a value that bash would read as a number', () => {
+  // Output of an earlier step (here a file an attacker controls) carried into a later, read-only
+  // looking step: bash evaluates `a[$(…)]` in the value wherever it does arithmetic.
+  const numeric = [
+    'if [[ $COUNT -gt 0 ]]; then echo some; fi',
+    '(( COUNT > 0 )) && echo some',
+    'echo $(( COUNT + 1 ))',
+    'echo $[ COUNT + 1 ]',
+    'let "n = COUNT + 1"; echo done',
+    'declare -i n=$COUNT; echo done',
+    'A=(x y); echo ${A[$COUNT]}',
+    'A=(x y); echo ${A[COUNT]}',
+  ];
+  it.each(numeric)('%s: the value is refused, nothing in it runs', async (use) => {
+    const { home } = freshProject();
+    const payloadFile = join(home.root, 'payload');
+    const mark = join(home.root, 'MARK');
+    writeFileSync(payloadFile, `a[$(touch ${mark})]`);
+    const w = await walk([`export COUNT="$(cat ${payloadFile})"`, use], { allow: [2] });
+    expect(w.results[0]).toMatchObject({ ran: true });
+    expect(existsSync(mark)).toBe(false);
+    const refused = w.results[1]!;
+    expect(refused.ran && refused.outcome.status).toBe('refused');
+    expect(refused.ran && refused.outcome.message).toMatch(/value of COUNT holds a command inside \[ \]/);
+  });
+
+  it('a number or text with brackets but no command still runs; such a value is refused only where bash does arithmetic', async () => {
+    const w = await walk(["export COUNT=3 LABEL='a[1] and b[2]' EVIL='a[$(true)]'", 'if [[ $COUNT -gt 2 ]]; then echo "big $LABEL"; fi', 'echo "[$EVIL]"', '(( COUNT > 2 )) && echo "$LABEL"']);
+    expect(w.results.map((r) => r.ran && r.outcome.status)).toEqual(['ok', 'refused', 'ok', 'refused']);
+    expect(w.outputs[2]).toBe('[a[$(true)]]');
+  });
+
+  it('a typed placeholder value in a numeric test is refused too', async () => {
+    const { home } = freshProject();
+    const mark = join(home.root, 'MARK');
+    const w = await walk(['[[ <retries> -eq 3 ]] && echo three'], { answers: { retries: `a[$(touch ${mark})]` }, allow: [1] });
+    expect(existsSync(mark)).toBe(false);
+    expect(w.results[0]!.ran && w.results[0]!.outcome.status).toBe('refused');
+  });
+});
+
+describe('command substitutions the guard must see', () => {
+  it.each([
+    'case $(rm -f DIR/victim) in *) echo x;; esac',
+    'case x in $(rm -f DIR/victim)) echo x;; esac',
+  ])('%s is a write, refused without permission', async (code) => {
+    const w = await walk([code], { files: { victim: 'precious\n' } });
+    expect(w.results[0]).toMatchObject({ ran: false });
+    expect(existsSync(join(w.case, 'victim'))).toBe(true);
+  });
+});
