@@ -383,3 +383,16 @@ describe('command substitutions the guard must see', () => {
     expect(existsSync(join(w.case, 'victim'))).toBe(true);
   });
 });
+
+describe('names that hand a read program its options or code', () => {
+  it('CURL_HOME is not carried: a planted .curlrc cannot make a later read-only curl write a file', async () => {
+    const w = await walk(['printf "x\\n" > DIR/page', 'export CURL_HOME=DIR', 'curl -s file://DIR/page'], {
+      allow: [1, 2],
+      files: { '.curlrc': 'output = "DIR/MARK"\n' },
+    });
+    expect(w.results.map((r) => r.ran && r.outcome.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(existsSync(join(w.case, 'MARK'))).toBe(false);
+    expect(w.outputs[2]).toBe('x');
+    expect(JSON.stringify(variablesEvents(w))).toMatch(/CURL_HOME.*changes how later commands are run/);
+  });
+});

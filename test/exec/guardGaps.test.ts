@@ -35,6 +35,9 @@ describe('read programs whose arguments make them write', () => {
     'curl --trace /tmp/t https://example.com',
     'strace -o /tmp/trace ls',
     'sort --compress-program=./x big.txt',
+    'CURL_HOME=. curl -s https://example.com',
+    'export OPENSSL_CONF=./engine.cnf; openssl version',
+    'env AWS_CONFIG_FILE=./cfg aws s3 ls',
   ])('%s is a write', async (code) => {
     expect(await tierOf(code)).toBe('write');
   });

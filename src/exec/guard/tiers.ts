@@ -135,6 +135,11 @@ export const DANGEROUS_VARIABLES: Record<string, string> = {
   PGSERVICE: 'picks a connection service whose options can turn read-only off (PGSERVICE)',
   PGSERVICEFILE: 'picks a connection service file whose options can turn read-only off (PGSERVICEFILE)',
   PGSYSCONFDIR: 'picks a connection service file whose options can turn read-only off (PGSYSCONFDIR)',
+  CURL_HOME: 'makes curl read options (such as -o) from another .curlrc (CURL_HOME)',
+  WGETRC: 'makes wget read options from another file (WGETRC)',
+  OPENSSL_CONF: 'makes OpenSSL load another configuration, which can load code (OPENSSL_CONF)',
+  AWS_CONFIG_FILE: 'makes aws read another configuration, which can run a credential_process (AWS_CONFIG_FILE)',
+  KUBECTL_EXTERNAL_DIFF: 'runs another program for kubectl diff (KUBECTL_EXTERNAL_DIFF)',
 };
 
 /** Task runners whose script names are judged by their words: `npm run db:migration:status` reads, `npm run db:migrate` writes. */
