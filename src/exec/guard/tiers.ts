@@ -164,6 +164,7 @@ export const SIDE_EFFECT_FUNCTIONS: Record<string, string> = {
   pg_replication_slot_advance: 'moves a replication slot', pg_file_write: 'writes a server file', pg_file_unlink: 'deletes a server file',
   pg_file_rename: 'renames a server file', pg_wal_replay_pause: 'pauses replication', pg_wal_replay_resume: 'resumes replication',
   query_to_xml: 'runs SQL given as text', query_to_xml_and_xmlschema: 'runs SQL given as text', cursor_to_xml: 'reads a cursor',
+  query_to_xmlschema: 'runs SQL given as text', ts_stat: 'runs SQL given as text', ts_rewrite: 'can run SQL given as text',
   pg_import_system_collations: 'creates collations', pg_reload_hba: 'reloads the server configuration',
 };
 
