@@ -33,6 +33,24 @@ export function typedInside(code: string): string | undefined {
   return undefined;
 }
 
+/**
+ * typedInside with the values known when the action runs put in place of their `$NAME` references:
+ * `export DEBUG="oc debug node/x"` in step 1 makes step 2's `$DEBUG` an opener. The opener named is
+ * the line as written (a secret value never shows).
+ */
+export function typedInsideWith(code: string, values: Record<string, string>): string | undefined {
+  const expanded = code.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (whole, braced?: string, bare?: string) => {
+    const value = values[(braced ?? bare)!];
+    return value === undefined || /[\n\r]/.test(value) ? whole : value;
+  });
+  if (expanded === code) return typedInside(code);
+  const opener = typedInside(expanded);
+  if (opener === undefined) return undefined;
+  const written = commandLines(code);
+  const index = commandLines(expanded).indexOf(opener);
+  return written.length === commandLines(expanded).length && index >= 0 ? written[index]! : code.split('\n')[0]!;
+}
+
 /** Why an action typed inside an interactive session is not run here. */
 export function typedInsideReason(opener: string): string {
   return `its lines are typed inside \`${opener.length > 80 ? `${opener.slice(0, 79)}…` : opener}\`, an interactive session; run here they would act on this machine: copy it (c) and type it there`;

@@ -396,3 +396,13 @@ describe('names that hand a read program its options or code', () => {
     expect(JSON.stringify(variablesEvents(w))).toMatch(/CURL_HOME.*changes how later commands are run/);
   });
 });
+
+describe('a carried value that opens an interactive session', () => {
+  it('`$DEBUG` set to `sudo -i` by step 1 makes step 2 typed inside it: refused even with permission, nothing after it runs here', async () => {
+    const w = await walk(['export DEBUG="sudo -i" SHELLCMD="bash"', '$DEBUG\ntouch DIR/MARK', '${SHELLCMD}\ntouch DIR/MARK2'], { allow: [2, 3] });
+    expect(w.results.slice(1).map((r) => r.ran && r.outcome.status)).toEqual(['refused', 'refused']);
+    expect(w.results[1]!.ran && w.results[1]!.outcome.message).toMatch(/typed inside `\$DEBUG`, an interactive session/);
+    expect(existsSync(join(w.case, 'MARK'))).toBe(false);
+    expect(existsSync(join(w.case, 'MARK2'))).toBe(false);
+  });
+});
