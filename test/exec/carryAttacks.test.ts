@@ -406,3 +406,13 @@ describe('a carried value that opens an interactive session', () => {
     expect(existsSync(join(w.case, 'MARK2'))).toBe(false);
   });
 });
+
+describe('secret values under names the first rule missed', () => {
+  it.each(['DB_CREDS', 'CREDS', 'PASS', 'PW', 'OTP'])('%s=hunter2-x9 is carried as secret: never in the log or later output', async (name) => {
+    const w = await walk([`export ${name}="$(cat DIR/vault)"`, `echo "value: $${name}"`], { files: { vault: 'hunter2-x9' } });
+    expect(w.results.map((r) => r.ran && r.outcome.status)).toEqual(['ok', 'ok']);
+    expect(w.log).not.toContain('hunter2-x9');
+    expect(w.evidence).not.toContain('hunter2-x9');
+    expect(variablesEvents(w)[0]!.set).toEqual([{ name, secret: true }]);
+  });
+});
