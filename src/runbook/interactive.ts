@@ -234,6 +234,11 @@ function opens(wordsIn: string[]): boolean {
   const [program, ...args] = words;
   if (!program) return false;
   const name = program.replace(/^.*\//, '');
+  if (SHELLS.has(program) || SHELLS.has(name)) {
+    // `sh -c 'exec bash'`, `bash -lc psql`: what the code given opens.
+    const c = args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a));
+    if (c >= 0) return args[c + 1] !== undefined && simpleCommands(args[c + 1]!).some((command) => commandOpens(command));
+  }
   if (SHELLS.has(program) || SHELLS.has(name)) return args.every((a) => /^-(l|i|-login|-norc|-noprofile|-rcfile|-init-file)$/.test(a) || /^-[a-z]+$/.test(a) && !a.includes('c'));
   if (CONSOLES.has(name)) {
     if (args.some((a) => /^(-c|-e|--eval|-f|--file|--command)$/.test(a) || /\.(js|py|rb|sql)$/.test(a))) return false;

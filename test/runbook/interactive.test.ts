@@ -184,6 +184,9 @@ describe('openers an attacker or a hurried author hides', () => {
     'cqlsh host\nDROP TABLE x;',
     'sftp host\nrm m',
     'kubectl exec -it $(kubectl get pod -o name) -- bash\nrm m',
+    "kubectl exec -it pod -- sh -c 'exec bash'\nrm m",
+    'docker exec -it c bash -lc psql\nDROP TABLE x;',
+    "ssh -t host \"bash -c 'sudo -i'\"\nrm m",
   ])('%j is typed inside a session', (code) => {
     expect(typedInside(code)).toBeDefined();
   });
