@@ -252,7 +252,7 @@ function readProgramWrites(program: string, texts: string[]): string | undefined
     case 'date': {
       // A word that is neither a +FORMAT nor an option's value (-d, -r, -f, -I…) is a time to set.
       const free = texts.filter((t, k) => !t.startsWith('-') && !/^(-[a-zA-Z]*[drf]|--date|--reference|--file)$/.test(texts[k - 1] ?? ''));
-      return texts.some((t) => /^(-s|--set)/.test(t) || /^-[a-zA-Z]*s$/.test(t)) || free.some((t) => !t.startsWith('+')) ? "runs date with a time to set, which changes the machine's clock" : undefined;
+      return texts.some((t) => /^(-s|--set)/.test(t) || /^-[uR]+s$/.test(t)) || free.some((t) => !t.startsWith('+')) ? "runs date with a time to set, which changes the machine's clock" : undefined;
     }
     case 'gunzip':
       return texts.some((t) => /^(-[a-zA-Z]*[ctl]|--stdout|--to-stdout|--test|--list)$/.test(t)) ? undefined : 'runs gunzip, which replaces the archive with the file';
