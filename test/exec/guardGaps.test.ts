@@ -55,6 +55,7 @@ describe('read programs whose arguments make them write', () => {
     'date -Iseconds',
     'date --iso-8601=seconds',
     'gunzip -c backup.sql.gz',
+    'gunzip < backup.sql.gz | head',
     'yq ".replicas" deploy.yaml',
     'git log --oneline -5',
     'openssl x509 -in cert.pem -noout -dates',

@@ -255,6 +255,8 @@ function readProgramWrites(program: string, texts: string[]): string | undefined
       return texts.some((t) => /^(-s|--set)/.test(t) || /^-[uR]+s$/.test(t)) || free.some((t) => !t.startsWith('+')) ? "runs date with a time to set, which changes the machine's clock" : undefined;
     }
     case 'gunzip':
+      // With no file (or `-`) it reads standard input and writes standard output.
+      if (!positionals.some((t) => t !== '-')) return undefined;
       return texts.some((t) => /^(-[a-zA-Z]*[ctl]|--stdout|--to-stdout|--test|--list)$/.test(t)) ? undefined : 'runs gunzip, which replaces the archive with the file';
     case 'yq':
       return texts.some((t) => /^(-[a-zA-Z]*i|--inplace)$/.test(t)) ? 'runs yq -i, which changes files in place' : undefined;
