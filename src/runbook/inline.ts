@@ -56,7 +56,7 @@ export function classifyInline(code: string, sentence: () => string = () => ''):
 const NEGATION = /\b(do\s+not|don'?t|never|avoid|avoiding|instead\s+of|rather\s+than|must\s+not|mustn'?t|should\s+not|shouldn'?t|cannot|can'?t|won'?t|refrain\s+from|not\s+(?:run|use|execute|type|enter)|no\s+need\s+to)\b/i;
 
 function forbidden(before: string): boolean {
-  const plain = before.replace(/[*_~]+/g, '').replace(/[\u2019]/g, "'");
+  const plain = before.replace(/[*_~]+/g, '').replace(/[\u2019]/g, "'").replace(/\b(?:do\s+not|don'?t|never|not)\s+(?:forget|hesitate|skip|miss|neglect|fail)\b|\bnot\s+only\b/gi, ' ');
   const clause = plain.slice(Math.max(plain.lastIndexOf(','), plain.lastIndexOf(';'), plain.lastIndexOf(':'), plain.lastIndexOf(' - '), plain.lastIndexOf('—')) + 1);
   return NEGATION.test(clause);
 }

@@ -22,6 +22,9 @@ describe('forbidden commands in prose', () => {
     ['Instead of `kubectl delete pod x`, prefer `kubectl rollout restart deploy/x`.', ['kubectl rollout restart deploy/x']],
     ['If the pod is not ready, run `kubectl delete pod api-0`.', ['kubectl delete pod api-0']],
     ['Check with `kubectl get pods -n prod`; never `kubectl delete ns prod`.', ['kubectl get pods -n prod']],
+    ["Don't forget to run `kubectl rollout restart deploy/api`.", ['kubectl rollout restart deploy/api']],
+    ['Do not skip `pg_dump -Fc app -f app.dump` before the upgrade.', ['pg_dump -Fc app -f app.dump']],
+    ['Check the pod is not in CrashLoopBackOff with `kubectl get pods -n prod`.', ['kubectl get pods -n prod']],
   ])('%s', (line, expected) => {
     expect(actionsOf(line)).toEqual(expected);
   });
