@@ -3,7 +3,7 @@
 
 import type { Action } from '../runbook/model.js';
 import { noRunnerReason } from '../runbook/queryKinds.js';
-import { typedInsideReason } from '../runbook/interactive.js';
+import { typedInsideReason, typedInsideWith } from '../runbook/interactive.js';
 import { findPlaceholderSpans, MissingPlaceholdersError } from '../runbook/placeholders.js';
 import type { EvidenceRef } from '../session/evidence.js';
 import { StorageFault } from '../session/fault.js';
@@ -116,7 +116,8 @@ export async function runAction(action: Action, options: RunActionOptions): Prom
   const shown = session.redact(code).text;
   const base = { ...where, action: options.actionId, kind: action.kind, code: shown, line: action.line };
 
-  const refusal = noRunnerReason(action.kind) ?? (action.typedInside ? typedInsideReason(action.typedInside) : undefined) ?? refusalReason(env, verdict, options.permissions, shown);
+  const opener = action.typedInside ?? (action.kind === 'shell' ? typedInsideWith(action.code, { ...env.vars, ...options.carried, ...options.values }) : undefined);
+  const refusal = noRunnerReason(action.kind) ?? (opener ? typedInsideReason(opener) : undefined) ?? refusalReason(env, verdict, options.permissions, shown);
   if (refusal) {
     session.record('action.refused', { ...base, reason: refusal, tier: verdict.tier, risk: risk.reasons.length ? risk.reasons : undefined });
     return { status: 'refused', code: shown, risk, message: refusal };

@@ -47,6 +47,21 @@ const QUERY_INVITATION = /\b(use|using|run|running|query|queried|querying|querie
  * only when the span alone does not decide.
  */
 export function classifyInline(code: string, sentence: () => string = () => ''): ActionKind | null {
+  const kind = classifySpan(code, sentence);
+  // `Do not run \`kubectl delete ns prod\``, `Never use \`rm -rf …\``: a warning, never an action.
+  return kind && kind !== 'url' && forbidden(sentence()) ? null : kind;
+}
+
+// A negation in the span's own clause (after the last comma, semicolon, colon or dash), emphasis removed.
+const NEGATION = /\b(do\s+not|don'?t|never|avoid|avoiding|instead\s+of|rather\s+than|must\s+not|mustn'?t|should\s+not|shouldn'?t|cannot|can'?t|won'?t|refrain\s+from|not\s+(?:run|use|execute|type|enter)|no\s+need\s+to)\b/i;
+
+function forbidden(before: string): boolean {
+  const plain = before.replace(/[*_~]+/g, '').replace(/[\u2019]/g, "'").replace(/\b(?:do\s+not|don'?t|never|not)\s+(?:forget|hesitate|skip|miss|neglect|fail)\b|\bnot\s+only\b/gi, ' ');
+  const clause = plain.slice(Math.max(plain.lastIndexOf(','), plain.lastIndexOf(';'), plain.lastIndexOf(':'), plain.lastIndexOf(' - '), plain.lastIndexOf('—')) + 1);
+  return NEGATION.test(clause);
+}
+
+function classifySpan(code: string, sentence: () => string): ActionKind | null {
   const text = code.trim();
   if (!text || text.includes('\n')) return null;
   if (isUrl(text)) return 'url';

@@ -2,7 +2,7 @@
 // text (`PGPASSWORD`, `<api key>`, `--client-secret`, `"SecretAccessKey":`), but not `sort_key` or `max_tokens`.
 
 const SECRET_WORDS_ANYWHERE = /password|passwd|passphrase|secret|credential/;
-const SECRET_WORDS = new Set(['token', 'apikey', 'authorization', 'cookie', 'bearer', 'jwt', 'pat', 'dsn', 'privatekey', 'accesskey', 'secretkey', 'dockerconfigjson', 'dockercfg', 'htpasswd']);
+const SECRET_WORDS = new Set(['token', 'apikey', 'authorization', 'cookie', 'bearer', 'jwt', 'pat', 'dsn', 'privatekey', 'accesskey', 'secretkey', 'dockerconfigjson', 'dockercfg', 'htpasswd', 'creds', 'cred', 'otp', 'totp']);
 // Words before `key` that make it a secret key even in lower case (`api_key`, `accessKey`), unlike `sort_key`.
 const KEY_QUALIFIERS = new Set([
   'api', 'access', 'secret', 'private', 'service', 'role', 'anon', 'signing', 'encryption', 'master', 'account',
@@ -46,6 +46,8 @@ export function looksSecretName(name: string): boolean {
     if (word === 'private' && !(parts[i + 1] && PRIVATE_NOT_SECRET.test(parts[i + 1]!))) return true;
   }
   if (parts.length > 1 && (last === 'pass' || last === 'pwd' || last === 'pw')) return true;
+  // An environment-style `PASS` or `PW` on its own (`export PASS=…`).
+  if (parts.length === 1 && (last === 'pass' || last === 'pw') && !/[a-z]/.test(name)) return true;
   // `auth` as the whole name or its last word (Docker's config.json `"auth": "…"`, `basic_auth`).
   if (last === 'auth') return true;
   // A placeholder called just `<key>` is asked for masked: a wrong guess only hides what is typed.

@@ -33,4 +33,26 @@ describe('runbook exec and lines typed inside a session', () => {
     expect(root.status).not.toBe(0);
     expect(root.stdout + root.stderr).toMatch(/typed inside `sudo -i`/);
   });
+
+  it('sees the opener behind a quoted `<<`, a here-string, a prefix, a list or a comment, and runs nothing', () => {
+    const hidden = [
+      ['Quoted heredoc', 'echo "a <<END"', 'sudo -i', 'touch MARK'],
+      ['Here string', 'grep -q x <<< done', 'sudo -i', 'touch MARK'],
+      ['Env prefix', 'env TERM=xterm oc debug node/x', 'touch MARK'],
+      ['Chained', 'cd . && sudo -i # root', 'touch MARK'],
+      ['Remote', "ssh -t bastion 'sudo -i'", 'touch MARK'],
+    ];
+    const text = ['# Hidden', ''];
+    for (const [title, ...lines] of hidden) text.push(`## ${title}`, '', '1. Go', '   ```sh', ...lines.map((l) => `   ${l}`), '   ```', '');
+    writeFileSync(join(project, 'hidden.md'), text.join('\n'));
+    const env: NodeJS.ProcessEnv = { ...home.env };
+    delete env.DATABASE_URL;
+    for (const [title] of hidden) {
+      const run = spawnSync(process.execPath, [BIN, 'exec', 'hidden.md', '--section', title!, '--allow-writes'], { cwd: project, env, encoding: 'utf8', input: '', timeout: 120_000 });
+      expect(existsSync(join(project, 'MARK')), title).toBe(false);
+      expect(run.status, title).toBe(1);
+      expect(run.stdout + run.stderr, title).toMatch(/an interactive session/);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
 });

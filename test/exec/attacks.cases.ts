@@ -58,6 +58,8 @@ export const SQL_ATTACKS: AttackCase[] = [
   { name: 'a custom operator calling a writing function', kind: 'sql', code: 'select 1 ### 2', outcome: 'refused', reason: /###/ },
   { name: 'set_config turning read-only off, then commit', kind: 'sql', code: "select set_config('default_transaction_read_only', 'off', false); commit; delete from jobs", outcome: 'refused', reason: /set_config/ },
   { name: 'nextval inside VALUES', kind: 'sql', code: "values (nextval('jobs_id_seq'))", outcome: 'refused', reason: /nextval/ },
+  { name: 'SQL given as text to ts_stat', kind: 'sql', code: "select * from ts_stat('select pg_terminate_backend(pid)::text::tsvector from pg_stat_activity where application_name = ''victim''')", outcome: 'refused', reason: /ts_stat/ },
+  { name: 'SQL given as text to ts_rewrite', kind: 'sql', code: "select ts_rewrite('a'::tsquery, 'select pg_terminate_backend(pid)::text::tsquery, ''a''::tsquery from pg_stat_activity where application_name = ''victim''')", outcome: 'refused', reason: /ts_rewrite/ },
   { name: 'SQL given as text to query_to_xml', kind: 'sql', code: "select query_to_xml('select pg_terminate_backend(pid) from pg_stat_activity where application_name = ''victim''', true, true, '')", outcome: 'refused', reason: /query_to_xml/ },
   { name: 'a schema-qualified operator', kind: 'sql', code: 'select 1 OPERATOR(public.###) 2', outcome: 'refused', reason: /###/ },
   { name: 'pg_terminate_backend spelled as a quoted, qualified name', kind: 'sql', code: `SELECT "pg_catalog"."pg_terminate_backend"(pid) FROM pg_stat_activity WHERE application_name = 'victim'`, outcome: 'refused', reason: /pg_terminate_backend/ },

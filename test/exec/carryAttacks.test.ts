@@ -331,3 +331,88 @@ describe('copying an action (TUI c)', () => {
     expect(w.controller.codeToCopy(secret)).toEqual({ code: secret.code, missing: ['API_TOKEN'] });
   });
 });
+
+describe('a value that bash would read as a number', () => {
+  // Output of an earlier step (here a file an attacker controls) carried into a later, read-only
+  // looking step: bash evaluates `a[$(…)]` in the value wherever it does arithmetic.
+  const numeric = [
+    'if [[ $COUNT -gt 0 ]]; then echo some; fi',
+    '(( COUNT > 0 )) && echo some',
+    'echo $(( COUNT + 1 ))',
+    'echo $[ COUNT + 1 ]',
+    'let "n = COUNT + 1"; echo done',
+    'declare -i n=$COUNT; echo done',
+    'A=(x y); echo ${A[$COUNT]}',
+    'A=(x y); echo ${A[COUNT]}',
+  ];
+  it.each(numeric)('%s: the value is refused, nothing in it runs', async (use) => {
+    const { home } = freshProject();
+    const payloadFile = join(home.root, 'payload');
+    const mark = join(home.root, 'MARK');
+    writeFileSync(payloadFile, `a[$(touch ${mark})]`);
+    const w = await walk([`export COUNT="$(cat ${payloadFile})"`, use], { allow: [2] });
+    expect(w.results[0]).toMatchObject({ ran: true });
+    expect(existsSync(mark)).toBe(false);
+    const refused = w.results[1]!;
+    expect(refused.ran && refused.outcome.status).toBe('refused');
+    expect(refused.ran && refused.outcome.message).toMatch(/value of COUNT holds a command inside \[ \]/);
+  });
+
+  it('a number or text with brackets but no command still runs; such a value is refused only where bash does arithmetic', async () => {
+    const w = await walk(["export COUNT=3 LABEL='a[1] and b[2]' EVIL='a[$(true)]'", 'if [[ $COUNT -gt 2 ]]; then echo "big $LABEL"; fi', 'echo "[$EVIL]"', '(( COUNT > 2 )) && echo "$LABEL"']);
+    expect(w.results.map((r) => r.ran && r.outcome.status)).toEqual(['ok', 'refused', 'ok', 'refused']);
+    expect(w.outputs[2]).toBe('[a[$(true)]]');
+  });
+
+  it('a typed placeholder value in a numeric test is refused too', async () => {
+    const { home } = freshProject();
+    const mark = join(home.root, 'MARK');
+    const w = await walk(['[[ <retries> -eq 3 ]] && echo three'], { answers: { retries: `a[$(touch ${mark})]` }, allow: [1] });
+    expect(existsSync(mark)).toBe(false);
+    expect(w.results[0]!.ran && w.results[0]!.outcome.status).toBe('refused');
+  });
+});
+
+describe('command substitutions the guard must see', () => {
+  it.each([
+    'case $(rm -f DIR/victim) in *) echo x;; esac',
+    'case x in $(rm -f DIR/victim)) echo x;; esac',
+  ])('%s is a write, refused without permission', async (code) => {
+    const w = await walk([code], { files: { victim: 'precious\n' } });
+    expect(w.results[0]).toMatchObject({ ran: false });
+    expect(existsSync(join(w.case, 'victim'))).toBe(true);
+  });
+});
+
+describe('names that hand a read program its options or code', () => {
+  it('CURL_HOME is not carried: a planted .curlrc cannot make a later read-only curl write a file', async () => {
+    const w = await walk(['printf "x\\n" > DIR/page', 'export CURL_HOME=DIR', 'curl -s file://DIR/page'], {
+      allow: [1, 2],
+      files: { '.curlrc': 'output = "DIR/MARK"\n' },
+    });
+    expect(w.results.map((r) => r.ran && r.outcome.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(existsSync(join(w.case, 'MARK'))).toBe(false);
+    expect(w.outputs[2]).toBe('x');
+    expect(JSON.stringify(variablesEvents(w))).toMatch(/CURL_HOME.*changes how later commands are run/);
+  });
+});
+
+describe('a carried value that opens an interactive session', () => {
+  it('`$DEBUG` set to `sudo -i` by step 1 makes step 2 typed inside it: refused even with permission, nothing after it runs here', async () => {
+    const w = await walk(['export DEBUG="sudo -i" SHELLCMD="bash"', '$DEBUG\ntouch DIR/MARK', '${SHELLCMD}\ntouch DIR/MARK2'], { allow: [2, 3] });
+    expect(w.results.slice(1).map((r) => r.ran && r.outcome.status)).toEqual(['refused', 'refused']);
+    expect(w.results[1]!.ran && w.results[1]!.outcome.message).toMatch(/typed inside `\$DEBUG`, an interactive session/);
+    expect(existsSync(join(w.case, 'MARK'))).toBe(false);
+    expect(existsSync(join(w.case, 'MARK2'))).toBe(false);
+  });
+});
+
+describe('secret values under names the first rule missed', () => {
+  it.each(['DB_CREDS', 'CREDS', 'PASS', 'PW', 'OTP'])('%s=hunter2-x9 is carried as secret: never in the log or later output', async (name) => {
+    const w = await walk([`export ${name}="$(cat DIR/vault)"`, `echo "value: $${name}"`], { files: { vault: 'hunter2-x9' } });
+    expect(w.results.map((r) => r.ran && r.outcome.status)).toEqual(['ok', 'ok']);
+    expect(w.log).not.toContain('hunter2-x9');
+    expect(w.evidence).not.toContain('hunter2-x9');
+    expect(variablesEvents(w)[0]!.set).toEqual([{ name, secret: true }]);
+  });
+});

@@ -114,3 +114,104 @@ describe('actions typed inside a session', () => {
     expect(actions.map((a) => a.action.typedInside)).toEqual(['oc debug node/master-0', 'sudo -i', 'kubectl exec -it api-0 -- bash', undefined]);
   });
 });
+
+describe('openers an attacker or a hurried author hides', () => {
+  // Each is followed by a line that would act on this machine if handed to a local bash.
+  it.each([
+    // a quoted `<<` or a here-string `<<<` is no heredoc: the lines after it are not its body
+    'echo "a <<END"\noc debug node/x\nrm -rf /tmp/m',
+    'grep -q x <<< done\nsudo -i\nrm -rf /tmp/m',
+    // prefixes that run the rest as the command
+    'env TERM=xterm oc debug node/x\nrm m',
+    'exec ssh host\nrm m',
+    'command ssh host\nrm m',
+    'time ssh host\nrm m',
+    'TERM=xterm ssh host\nrm m',
+    'nohup sudo -i\nrm m',
+    'timeout 3600 ssh host\nrm m',
+    '"oc" debug node/x\nrm m',
+    '\\ssh host\nrm m',
+    'kubectl exec -it pod -- env TERM=x bash\nrm m',
+    // lists, groups and comments around the opener
+    'cd /tmp; oc debug node/x\nrm m',
+    'cd /tmp && oc debug node/x\nrm m',
+    'oc debug node/x && chroot /host\nrm m',
+    'oc debug node/x && chroot /host',
+    'if true; then ssh host; fi\nrm m',
+    '{ ssh host; }\nrm m',
+    '(ssh host)\nrm m',
+    'ssh host || true\nrm m',
+    'ssh host # jump in\nrm m',
+    'sudo -i # root\nrm m',
+    'ssh host </dev/tty\nrm m',
+    // ssh reads options after the host; a quoted remote command is read again by the remote shell
+    'ssh host -p 22\nrm m',
+    'ssh host -t\nrm m',
+    'ssh root@host -i key.pem\nrm m',
+    'ssh host --\nrm m',
+    'ssh -t host "sudo -i"\nrm m',
+    "ssh -t host 'bash -l'\nrm m",
+    // openers the first list missed
+    'mosh host\nrm m',
+    'telnet host 23\nrm m',
+    'nc host 5432\nrm m',
+    'virsh console vm1\nrm m',
+    'machinectl shell vm\nrm m',
+    'systemd-nspawn -D /srv/c\nrm m',
+    'gcloud compute ssh vm1 --zone z\nrm m',
+    'aws ssm start-session --target i-123\nrm m',
+    'aws ecs execute-command --cluster c --task t --interactive --command /bin/sh\nrm m',
+    'az ssh vm -n vm1 -g rg\nrm m',
+    'lxc exec c1 -- bash\nrm m',
+    'incus exec c1 -- bash\nrm m',
+    'lxc shell c1\nrm m',
+    'vagrant ssh\nrm m',
+    'docker run -it --rm --name x ubuntu bash\nrm m',
+    'podman run -it --rm -v /:/host fedora\nrm m',
+    'docker compose exec db bash\nrm m',
+    'docker-compose exec db psql -U postgres\nDROP TABLE x;',
+    'docker attach c1\nrm m',
+    'kubectl run -it --rm debug --image=busybox\nrm m',
+    'sudo -iu postgres\npsql -c "drop table x"',
+    'PGPASSWORD=x psql -h db\nDROP TABLE x;',
+    'exec bash\nrm m',
+    'script -q /dev/null\nrm m',
+    'runuser -u postgres -- bash\nrm m',
+    'pkexec bash\nrm m',
+    'doas -s\nrm m',
+    'mongosh "mongodb://x"\ndb.dropDatabase()',
+    'sqlplus / as sysdba\nDROP TABLE x;',
+    'cqlsh host\nDROP TABLE x;',
+    'sftp host\nrm m',
+    'kubectl exec -it $(kubectl get pod -o name) -- bash\nrm m',
+    "kubectl exec -it pod -- sh -c 'exec bash'\nrm m",
+    'docker exec -it c bash -lc psql\nDROP TABLE x;',
+    "ssh -t host \"bash -c 'sudo -i'\"\nrm m",
+  ])('%j is typed inside a session', (code) => {
+    expect(typedInside(code)).toBeDefined();
+  });
+
+  it.each([
+    'echo "<<EOF"\nls',
+    'ssh host uptime\nls',
+    'ssh -fN -L 5432:db:5432 bastion\npsql -c "select 1"',
+    'nc -zv db 5432\nls',
+    'echo hi | nc host 80\nls',
+    'kubectl exec -it pod -- ls /tmp\nls',
+    'docker run -it --rm ubuntu ls /\nls',
+    'docker compose exec -T db psql -c "select 1"\nls',
+    'gcloud compute ssh vm --command "uptime"\nls',
+    'vagrant ssh -c uptime\nls',
+    'exec 3>&1\nls',
+    'timeout 5 ssh host uptime\nls',
+    'sudo -iu postgres psql -c "select 1"\nls',
+    'cat <<EOF | psql\nselect 1;\nEOF\nls',
+    'lxc exec c1 -- ls\nls',
+    'aws ssm start-session --target i-1 --document-name AWS-StartPortForwardingSession\nls',
+    'ssh host "sudo systemctl restart x"\nls',
+    'script -c "ls" out.log\nls',
+    'sftp -b batch host\nls',
+  ])('%j is not', (code) => {
+    expect(typedInside(code)).toBeUndefined();
+  });
+});

@@ -4,6 +4,7 @@
 
 import type { Action } from '../../runbook/model.js';
 import type { Environment } from '../environment.js';
+import { arithmeticInjection } from './arithmetic.js';
 import { fillShell, fillSql, PlaceholderValueError } from './fill.js';
 import { judgeShell } from './shellJudge.js';
 import { judgeSql } from './sqlJudge.js';
@@ -25,6 +26,9 @@ export async function judgeAction(action: Action, env: Environment, values: Reco
       const filled = fillShell(action.code, values);
       const given = Object.fromEntries((action.env ?? []).filter((n) => values[n] !== undefined).map((n) => [n, values[n]!]));
       const findings = await judgeShell(filled.code, { cwd: env.cwd, vars: { ...env.vars, ...given, ...filled.vars } });
+      // Typed and carried values (the operator's own environment, such as an exported PS1, is theirs).
+      const hidden = arithmeticInjection(filled.code, { ...values, ...filled.vars });
+      if (hidden) return { ...verdict([...findings, { tier: 'write', reason: hidden }], filled.code, filled.vars), blocked: hidden };
       return verdict(findings, filled.code, filled.vars);
     }
     if (action.kind === 'supabase') {

@@ -177,6 +177,8 @@ async function judgeWords(words: Word[], command: SimpleCommand, functions: Func
   }
   const wrapper = WRAPPERS[program];
   if (wrapper) {
+    const wrapperWrite = (program === 'strace' || program === 'ltrace' || program === 'time') && readProgramWrites('strace', texts.slice(0, texts.findIndex((t) => !t.startsWith('-')) >>> 0));
+    if (wrapperWrite) findings.push({ tier: 'write', reason: wrapperWrite.replace('strace', program) });
     let k = 0;
     let positionals = wrapper.positionals ?? 0;
     for (; k < args.length; k++) {
@@ -200,6 +202,7 @@ async function judgeWords(words: Word[], command: SimpleCommand, functions: Func
   if (program === 'git' && texts.some((t) => t === '-c' || t.startsWith('--config-env') || t === '--exec-path' || /^--upload-pack|^--receive-pack/.test(t))) return write('runs git with configuration that can run commands (git -c)');
   if (program === 'find') return judgeFind(args, command, functions, ctx, options, depth, findings);
   if (program === 'psql') return judgePsql(args, command, ctx, options, depth, findings);
+  if (program === 'curl' && readProgramWrites(program, texts)) return write(readProgramWrites(program, texts)!);
   if (program === 'curl' || program === 'wget' || program === 'http') return judgeHttp(program, texts, findings);
   const inline = INTERPRETERS[program];
   if (inline) {
@@ -225,8 +228,58 @@ async function judgeWords(words: Word[], command: SimpleCommand, functions: Func
     return;
   }
   if (program === 'set' || program === 'shopt') return;
+  const optionWrite = readProgramWrites(program, texts);
+  if (optionWrite) return write(optionWrite);
   if (READ_PROGRAMS.has(program)) return;
   return judgeCli(program, args, findings, first.text);
+}
+
+/** What a read program does with these arguments when they make it change something, or undefined. */
+function readProgramWrites(program: string, texts: string[]): string | undefined {
+  const positionals = texts.filter((t) => !t.startsWith('-'));
+  switch (program) {
+    case 'ip': {
+      // `ip link set …`, `ip addr del …`, `ip route flush …`; `ip -batch FILE` runs what the file holds.
+      const verb = texts.find((t) => /^(add|del|delete|set|flush|change|replace|append|prepend|exec|attach|detach|restore|save)$/.test(t));
+      if (verb) return `runs ip … ${verb}, which changes the network configuration`;
+      if (texts.some((t) => /^-(b|batch|force)$/.test(t))) return 'runs ip with commands from a file, which are not judged';
+      return undefined;
+    }
+    case 'ifconfig':
+      return positionals.length > 1 ? 'runs ifconfig with settings, which changes an interface' : undefined;
+    case 'hostname':
+      return positionals.length || texts.some((t) => /^(-F|--file|-b|--boot)$/.test(t)) ? 'runs hostname with a name, which renames the machine' : undefined;
+    case 'date': {
+      // A word that is neither a +FORMAT nor an option's value (-d, -r, -f, -I…) is a time to set.
+      const free = texts.filter((t, k) => !t.startsWith('-') && !/^(-[a-zA-Z]*[drf]|--date|--reference|--file)$/.test(texts[k - 1] ?? ''));
+      return texts.some((t) => /^(-s|--set)/.test(t) || /^-[uR]+s$/.test(t)) || free.some((t) => !t.startsWith('+')) ? "runs date with a time to set, which changes the machine's clock" : undefined;
+    }
+    case 'gunzip':
+      // With no file (or `-`) it reads standard input and writes standard output.
+      if (!positionals.some((t) => t !== '-')) return undefined;
+      return texts.some((t) => /^(-[a-zA-Z]*[ctl]|--stdout|--to-stdout|--test|--list)$/.test(t)) ? undefined : 'runs gunzip, which replaces the archive with the file';
+    case 'yq':
+      return texts.some((t) => /^(-[a-zA-Z]*i|--inplace)$/.test(t)) ? 'runs yq -i, which changes files in place' : undefined;
+    case 'git':
+      return texts.some((t) => /^--output(=|$)/.test(t)) ? 'runs git with --output, which writes a file' : undefined;
+    case 'openssl':
+      return texts.some((t) => /^-(out|keyout|certout)$/.test(t)) ? 'runs openssl with -out, which writes a file' : undefined;
+    case 'awk':
+    case 'gawk':
+    case 'mawk':
+      if (texts.some((t) => /^(-[a-zA-Z]*i|--include|-[a-zA-Z]*l|--load)$/.test(t) || t === 'inplace')) return `runs ${program} with an extension (-i inplace, -l), which can change files`;
+      return texts.some((t) => /^(-[a-zA-Z]*f|--file|-E|--exec)$/.test(t)) ? `runs ${program} with a program from a file, which is not judged` : undefined;
+    case 'curl':
+    case 'sort':
+      if (program === 'sort') return texts.some((t) => t.startsWith('--compress-program')) ? 'runs sort --compress-program, which runs another program' : undefined;
+      if (texts.some((t) => /^(-K|--config)(=|$)/.test(t) || /^-[a-zA-Z]*K$/.test(t))) return 'runs curl with options from a file, which are not judged';
+      return texts.some((t) => /^--(trace|trace-ascii|stderr|libcurl|etag-save|hsts|alt-svc|output-dir)(=|$)/.test(t)) ? 'runs curl with an option that writes a file' : undefined;
+    case 'strace':
+    case 'ltrace':
+      return texts.some((t) => /^(-o|--output)(=|$)/.test(t)) ? `runs ${program} -o, which writes a file` : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** Non-option words; a computed word right after an option is taken as that option's value. */

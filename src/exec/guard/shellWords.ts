@@ -433,6 +433,8 @@ export function lexShell(code: string, ctx: LexContext): ShellScript {
         lexer.i += 4;
         continue;
       }
+      // A pattern is expanded when it is matched: a command substitution in it runs.
+      lexer.collectNested(code.slice(lexer.i, end < 0 ? code.length : end + 1));
       lexer.i = end < 0 ? code.length : end + 1;
       casePatterns = 0;
       continue;
@@ -502,6 +504,8 @@ export function lexShell(code: string, ctx: LexContext): ShellScript {
         inCase = true;
         casePatterns = 0;
         const inAt = code.slice(lexer.i).search(/\bin\b/);
+        // The word a case matches is expanded: a command substitution in it runs.
+        lexer.collectNested(code.slice(lexer.i, inAt < 0 ? code.length : lexer.i + inAt));
         lexer.i = inAt < 0 ? code.length : lexer.i + inAt + 2;
         casePatterns = 1;
         continue;

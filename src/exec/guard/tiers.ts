@@ -135,6 +135,11 @@ export const DANGEROUS_VARIABLES: Record<string, string> = {
   PGSERVICE: 'picks a connection service whose options can turn read-only off (PGSERVICE)',
   PGSERVICEFILE: 'picks a connection service file whose options can turn read-only off (PGSERVICEFILE)',
   PGSYSCONFDIR: 'picks a connection service file whose options can turn read-only off (PGSYSCONFDIR)',
+  CURL_HOME: 'makes curl read options (such as -o) from another .curlrc (CURL_HOME)',
+  WGETRC: 'makes wget read options from another file (WGETRC)',
+  OPENSSL_CONF: 'makes OpenSSL load another configuration, which can load code (OPENSSL_CONF)',
+  AWS_CONFIG_FILE: 'makes aws read another configuration, which can run a credential_process (AWS_CONFIG_FILE)',
+  KUBECTL_EXTERNAL_DIFF: 'runs another program for kubectl diff (KUBECTL_EXTERNAL_DIFF)',
 };
 
 /** Task runners whose script names are judged by their words: `npm run db:migration:status` reads, `npm run db:migrate` writes. */
@@ -159,6 +164,7 @@ export const SIDE_EFFECT_FUNCTIONS: Record<string, string> = {
   pg_replication_slot_advance: 'moves a replication slot', pg_file_write: 'writes a server file', pg_file_unlink: 'deletes a server file',
   pg_file_rename: 'renames a server file', pg_wal_replay_pause: 'pauses replication', pg_wal_replay_resume: 'resumes replication',
   query_to_xml: 'runs SQL given as text', query_to_xml_and_xmlschema: 'runs SQL given as text', cursor_to_xml: 'reads a cursor',
+  query_to_xmlschema: 'runs SQL given as text', ts_stat: 'runs SQL given as text', ts_rewrite: 'can run SQL given as text',
   pg_import_system_collations: 'creates collations', pg_reload_hba: 'reloads the server configuration',
 };
 
