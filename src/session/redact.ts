@@ -85,7 +85,7 @@ const TOKEN_SHAPES: Array<[prefix: RegExp, shape: string]> = [
 const TOKEN_HINT = new RegExp(TOKEN_SHAPES.map(([p]) => p.source).join('|'));
 // No lookbehind in front, so the engine can look for the literal prefixes; the start is checked in `accept`.
 const TOKEN_REGEX = new RegExp(`(?:${TOKEN_SHAPES.map(([, s]) => s).join('|')})(?![A-Za-z0-9_])`, 'g');
-const TOKEN_START_OK = (before: string) => !/[A-Za-z0-9_-]$/.test(before);
+const TOKEN_START_OK = (before: string) => !/[A-Za-z0-9_+-]$/.test(before);
 // Shapes that start with a character class, each behind its own cheap test.
 const CLASS_SHAPES: Array<[hint: RegExp, regex: RegExp]> = [
   [/\dQ~/, /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])/g], // Azure AD client secret

@@ -48,7 +48,7 @@ describe('runShell', () => {
     const before = process.memoryUsage().rss;
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
-    const { result, ref, output } = await run('head -c 52428800 /dev/urandom | base64 -w 100 > big.txt; cat big.txt');
+    const { result, ref, output } = await run('head -c 23000000 /dev/urandom | od -An -v -tx4 -w40 > big.txt; cat big.txt');
     clearInterval(sampler);
     expect(result.exitCode).toBe(0);
     const expected = readFileSync(join(session.dir, 'big.txt'));
