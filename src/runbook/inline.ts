@@ -61,6 +61,17 @@ function forbidden(before: string): boolean {
   return NEGATION.test(clause);
 }
 
+// `Do not run the following:` / `Never run these in production:` before a fenced block: the block is what
+// not to do, shown for reference and never run.
+const FORBIDS_RUNNING = /\b(?:do\s+not|don'?t|never|must\s+not|mustn'?t|should\s+not|shouldn'?t|avoid)\s+(?:\w+\s+){0,2}?(?:run|running|execute|executing|use|using|type|typing|paste|pasting|copy|copying)\b/i;
+
+/** Whether the text just before a fenced block tells the reader not to run it (its last sentence). */
+export function forbidsTheBlock(text: string): boolean {
+  const sentences = text.replace(/[*_~]+/g, '').replace(/[\u2019]/g, "'").trim().split(/(?<=[.!?])\s+/);
+  const last = (sentences[sentences.length - 1] ?? '').replace(/\b(?:do\s+not|don'?t|never|not)\s+(?:forget|hesitate|skip|miss|neglect|fail)\b/gi, ' ');
+  return FORBIDS_RUNNING.test(last);
+}
+
 function classifySpan(code: string, sentence: () => string): ActionKind | null {
   const text = code.trim();
   if (!text || text.includes('\n')) return null;

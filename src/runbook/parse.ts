@@ -5,7 +5,7 @@
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
 import { fenceActions, parseFenceInfo } from './classify.js';
 import { splitFrontMatter } from './frontMatter.js';
-import { classifyInline, inlineCode } from './inline.js';
+import { classifyInline, forbidsTheBlock, inlineCode } from './inline.js';
 import { typedInside } from './interactive.js';
 import type { Action, ActionKind, Runbook, Section, Step } from './model.js';
 import { findEnvReferences, findPlaceholders } from './placeholders.js';
@@ -230,12 +230,18 @@ class RunbookBuilder {
   codeBlock(token: Token, line: number): void {
     const info = token.type === 'fence' ? token.info : '';
     const attrs = parseFenceInfo(info).attrs;
-    const actions = fenceActions(info, token.content).map((fence) => makeAction(fence.kind, fence.code, line, attrs));
+    let actions = fenceActions(info, token.content).map((fence) => makeAction(fence.kind, fence.code, line, attrs));
     const top = this.openSteps[this.openSteps.length - 1];
+    const reference = () => ({ ...(info.trim() ? { lang: info.trim().split(/\s+/)[0]! } : {}), code: token.content.replace(/\n$/, ''), line });
+    const nearParagraph = this.lastParagraph && !this.lastParagraph.used && line - this.lastParagraph.endLine <= 2 ? this.lastParagraph : undefined;
+    const lead = top ? (top.lettered ? top.lettered.textParts : top.textParts).at(-1) : nearParagraph?.text;
+    // `Do not run the following:` — what not to do is shown, never offered as an action.
+    const forbidden = actions.length > 0 && lead !== undefined && forbidsTheBlock(lead);
+    if (forbidden) actions = [];
     if (top) {
       const target = top.lettered ? top.lettered.step : top.step;
       if (actions.length) target.actions.push(...actions);
-      else if (token.content.trim()) (target.reference ??= []).push({ ...(info.trim() ? { lang: info.trim().split(/\s+/)[0]! } : {}), code: token.content.replace(/\n$/, ''), line });
+      else if (token.content.trim()) (target.reference ??= []).push(reference());
       return;
     }
     // An indented code block outside a list is an example unless it reads as a command.
@@ -243,7 +249,7 @@ class RunbookBuilder {
     const intro = this.lastParagraph && !this.lastParagraph.used && line - this.lastParagraph.endLine <= 2 ? this.lastParagraph : undefined;
     if (intro) intro.used = true;
     const firstCodeLine = token.content.split('\n').find((l) => l.trim()) ?? '';
-    this.addStep({ id: '', text: intro ? intro.text : firstCodeLine.trim(), line, actions, steps: [] });
+    this.addStep({ id: '', text: intro ? intro.text : firstCodeLine.trim(), line, actions, steps: [], ...(forbidden ? { reference: [reference()] } : {}) });
   }
 
   /** A table row: its actions belong to the open step, or the row becomes a step. */

@@ -40,3 +40,35 @@ describe('forbidden commands in prose', () => {
     expect(existsSync(join(project, 'MARK2'))).toBe(false);
   });
 });
+
+describe('a fenced block the text before it forbids', () => {
+  const fenced = (lead: string, code = 'rm -rf /var/lib/etcd/member') => allActions(parseRunbook(`# R\n\n## S\n\n1. ${lead}\n   \`\`\`sh\n   ${code}\n   \`\`\`\n`)).map((a) => a.action.code);
+  const loose = (lead: string, code = 'kubectl delete ns prod') => parseRunbook(`# R\n\n## S\n\n${lead}\n\n\`\`\`sh\n${code}\n\`\`\`\n`);
+
+  it.each([
+    'Do not run the following:',
+    'Do **NOT** run this on the primary:',
+    'Never run these commands in production:',
+    "Don't type this:",
+    'You should not execute the following unless support asks you to:',
+    'Avoid running:',
+  ])('%s → a reference, not an action', (lead) => {
+    expect(fenced(lead)).toEqual([]);
+    const runbook = loose(lead);
+    expect(allActions(runbook)).toEqual([]);
+  });
+
+  it('the block is still shown as a reference in its step', () => {
+    const runbook = parseRunbook('# R\n\n## S\n\n1. Do not run the following:\n   ```sh\n   rm -rf /data\n   ```\n');
+    expect(runbook.sections[0]!.steps[0]!.reference).toEqual([{ lang: 'sh', code: 'rm -rf /data', line: 6 }]);
+  });
+
+  it.each([
+    ["Don't forget to run:", ['rm -rf /var/lib/etcd/member']],
+    ['Run the following (do not skip it):', ['rm -rf /var/lib/etcd/member']],
+    ['If the member is not healthy, run:', ['rm -rf /var/lib/etcd/member']],
+    ['Do not panic. Run:', ['rm -rf /var/lib/etcd/member']],
+  ])('%s → still an action', (lead, expected) => {
+    expect(fenced(lead)).toEqual(expected);
+  });
+});
