@@ -55,8 +55,14 @@ export function classifyInline(code: string, sentence: () => string = () => ''):
 // A negation in the span's own clause (after the last comma, semicolon, colon or dash), emphasis removed.
 const NEGATION = /\b(do\s+not|don'?t|never|avoid|avoiding|instead\s+of|rather\s+than|must\s+not|mustn'?t|should\s+not|shouldn'?t|cannot|can'?t|won'?t|refrain\s+from|not\s+(?:run|use|execute|type|enter)|no\s+need\s+to)\b/i;
 
+// Prose as read for a negation: emphasis removed, curly apostrophes straightened, and the negations that
+// ask for the action (`don't forget to`, `do not skip`) taken out.
+function plainForNegation(text: string): string {
+  return text.replace(/[*_~]+/g, '').replace(/[\u2019]/g, "'").replace(/\b(?:do\s+not|don'?t|never|not)\s+(?:forget|hesitate|skip|miss|neglect|fail)\b/gi, ' ');
+}
+
 function forbidden(before: string): boolean {
-  const plain = before.replace(/[*_~]+/g, '').replace(/[\u2019]/g, "'").replace(/\b(?:do\s+not|don'?t|never|not)\s+(?:forget|hesitate|skip|miss|neglect|fail)\b|\bnot\s+only\b/gi, ' ');
+  const plain = plainForNegation(before).replace(/\bnot\s+only\b/gi, ' ');
   const clause = plain.slice(Math.max(plain.lastIndexOf(','), plain.lastIndexOf(';'), plain.lastIndexOf(':'), plain.lastIndexOf(' - '), plain.lastIndexOf('—')) + 1);
   return NEGATION.test(clause);
 }
@@ -67,9 +73,8 @@ const FORBIDS_RUNNING = /\b(?:do\s+not|don'?t|never|must\s+not|mustn'?t|should\s
 
 /** Whether the text just before a fenced block tells the reader not to run it (its last sentence). */
 export function forbidsTheBlock(text: string): boolean {
-  const sentences = text.replace(/[*_~]+/g, '').replace(/[\u2019]/g, "'").trim().split(/(?<=[.!?])\s+/);
-  const last = (sentences[sentences.length - 1] ?? '').replace(/\b(?:do\s+not|don'?t|never|not)\s+(?:forget|hesitate|skip|miss|neglect|fail)\b/gi, ' ');
-  return FORBIDS_RUNNING.test(last);
+  const sentences = plainForNegation(text).trim().split(/(?<=[.!?])\s+/);
+  return FORBIDS_RUNNING.test(sentences[sentences.length - 1] ?? '');
 }
 
 function classifySpan(code: string, sentence: () => string): ActionKind | null {
