@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { measureFirstFrames } from './first-frame.bench.mjs';
 import { generateFolder } from './generate-folder.mjs';
 import { generateRunbook } from './generate-runbook.mjs';
 import { median, ROOT, TMP, timeCommand } from './lib.mjs';
@@ -33,15 +34,8 @@ function once(args, env) {
 }
 
 /** Milliseconds from spawn to `marker` on a real pty (bench/pty-first-frame.py). */
-function firstFrame(argv, marker, env) {
-  const spec = join(TMP, `picker-frame-${process.pid}.json`);
-  writeFileSync(spec, JSON.stringify({ runs: 1, warmup: 0, pause: 0.3, programs: [{ name: 'it', argv, marker }] }));
-  try {
-    return JSON.parse(execFileSync('python3', [join(ROOT, 'bench/pty-first-frame.py'), spec], { encoding: 'utf8', env })).it[0];
-  } finally {
-    rmSync(spec, { force: true });
-  }
-}
+/** Milliseconds from spawn to `marker` on a real pty, one run (the first-frame bench's pty runner). */
+const firstFrame = (argv, marker, env) => measureFirstFrames([{ name: 'it', argv, marker }], { runs: 1, warmup: 0, pause: 0.3, env }).it[0];
 
 export async function run() {
   const rows = [];
